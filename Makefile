@@ -1,0 +1,129 @@
+# vigil — console review terminal for recorded CCTV footage.
+# See README.md; `make demo` and `make check` are the two set-up commands.
+
+VERSION    = 0.1.0
+
+PREFIX    ?= /usr/local
+BINDIR    ?= $(PREFIX)/bin
+MANDIR    ?= $(PREFIX)/share/man
+SYSCONFDIR ?= /etc
+UNITDIR   ?= /lib/systemd/system
+DESTDIR   ?=
+
+CC        ?= cc
+PKG_CONFIG ?= pkg-config
+PYTHON    ?= /usr/bin/python3
+
+# Objects live under $(BUILD); the sanitizer build uses its own directory.
+BUILD     ?= build
+
+CFLAGS    ?= -O2 -g
+WARNFLAGS  = -std=c11 -Wall -Wextra -Wformat=2 -Wshadow -Wstrict-prototypes \
+             -Wmissing-prototypes -Wwrite-strings -Wundef
+PKGS       = ncursesw mpv sqlite3 libsodium libavformat libavcodec libavfilter \
+             libavutil libswscale jansson inih libcrypto pam
+PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
+ALL_CPPFLAGS = -D_GNU_SOURCE -DVIGIL_VERSION='"$(VERSION)"' \
+             -DVIGIL_SYSCONFDIR='"$(SYSCONFDIR)"' -I. $(CPPFLAGS)
+ALL_CFLAGS = $(WARNFLAGS) $(PKG_CFLAGS) $(CFLAGS) $(SANFLAGS) -MMD -MP
+ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS)
+LDLIBS    += $(PKG_LIBS) -lm -lpthread
+
+ifeq ($(SAN),1)
+SANFLAGS   = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+endif
+
+# Every module is a folder; tui/main.c is kept out so tests and fuzzers link
+# the modules directly.
+MODULES    = util config audit footage auth player export tui
+MOD_SRC    = $(filter-out tui/main.c,$(foreach m,$(MODULES),$(wildcard $(m)/*.c)))
+MOD_OBJ    = $(MOD_SRC:%.c=$(BUILD)/%.o)
+MAIN_OBJ   = $(BUILD)/tui/main.o
+
+UNIT_SRC   = $(wildcard tests/unit/test_*.c)
+UNIT_BIN   = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+TEST_HELPER_SRC = $(wildcard tests/unit/helper_*.c)
+TEST_HELPER_OBJ = $(TEST_HELPER_SRC:%.c=$(BUILD)/%.o)
+BENCH_SRC  = $(wildcard bench/bench_*.c)
+BENCH_BIN  = $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
+FUZZ_SRC   = $(wildcard fuzz/fuzz_*.c)
+
+.PHONY: all deps demo demo-setup demo-footage check test test-asan bench fuzz \
+        install uninstall clean
+
+all: $(BUILD)/vigil
+
+$(BUILD)/vigil: $(MAIN_OBJ) $(MOD_OBJ)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/tests/%: tests/unit/%.c $(MOD_OBJ) $(TEST_HELPER_OBJ)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -Itests/unit $(ALL_LDFLAGS) -o $@ $< \
+	    $(MOD_OBJ) $(TEST_HELPER_OBJ) $(LDLIBS) -lcmocka
+
+$(BUILD)/bench/%: bench/%.c $(MOD_OBJ)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(MOD_OBJ) $(LDLIBS)
+
+# Installs the Debian packages vigil builds, runs and tests with.
+deps:
+	@sh dist/install-deps
+
+tests-build: $(BUILD)/vigil $(UNIT_BIN)
+
+# Runs every unit and regression test against $(BUILD).
+test: tests-build
+	@BUILD=$(BUILD) SAN=$(SAN) sh tests/run
+
+test-asan:
+	@$(MAKE) --no-print-directory BUILD=build-asan SAN=1 test
+
+check: deps
+	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory test
+	@$(MAKE) --no-print-directory test-asan
+
+bench: deps $(BUILD)/vigil $(BENCH_BIN)
+	@BUILD=$(BUILD) sh bench/run
+
+fuzz:
+	@BUILD=build-fuzz sh fuzz/run
+
+demo-footage: $(BUILD)/vigil
+	@sh dist/demo-setup footage
+
+demo-setup: $(BUILD)/vigil
+	@sh dist/demo-setup all
+
+demo: deps
+	@$(MAKE) --no-print-directory all
+	@sh dist/demo-setup all
+	@sh dist/demo-run
+
+install: $(BUILD)/vigil
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5
+	install -m 0755 $(BUILD)/vigil $(DESTDIR)$(BINDIR)/vigil
+	install -m 0644 man/vigil.1 $(DESTDIR)$(MANDIR)/man1/vigil.1
+	for p in man/*.5; do install -m 0644 $$p $(DESTDIR)$(MANDIR)/man5/; done
+	if [ -f pam.d/vigil ]; then install -d $(DESTDIR)$(SYSCONFDIR)/pam.d && \
+	    install -m 0644 pam.d/vigil $(DESTDIR)$(SYSCONFDIR)/pam.d/vigil; fi
+	if [ -f dist/vigil.service ]; then install -d $(DESTDIR)$(UNITDIR) && \
+	    install -m 0644 dist/vigil.service $(DESTDIR)$(UNITDIR)/vigil.service; fi
+	if [ -f dist/vigil.conf ] && [ ! -f $(DESTDIR)$(SYSCONFDIR)/vigil/vigil.conf ]; then \
+	    install -d $(DESTDIR)$(SYSCONFDIR)/vigil && \
+	    install -m 0644 dist/vigil.conf $(DESTDIR)$(SYSCONFDIR)/vigil/vigil.conf; fi
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/vigil $(DESTDIR)$(MANDIR)/man1/vigil.1
+	for p in man/*.5; do rm -f $(DESTDIR)$(MANDIR)/man5/$${p#man/}; done
+	rm -f $(DESTDIR)$(SYSCONFDIR)/pam.d/vigil $(DESTDIR)$(UNITDIR)/vigil.service
+
+clean:
+	rm -rf build build-asan build-fuzz
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

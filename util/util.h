@@ -1,0 +1,62 @@
+/* util — small helpers shared by every module: allocation that dies on
+ * failure (for UI code only, see STYLE.md item 5), fatal errors, UTF-8
+ * checks and time conversion. */
+#ifndef VIGIL_UTIL_H
+#define VIGIL_UTIL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Registers a function fatal() calls before printing (the TUI restores the
+ * terminal with it). */
+void fatal_set_cleanup(void (*fn)(void));
+/* Prints "vigil: <message>" to stderr and exits 1; for bugs and impossible
+ * start-up states only. */
+void fatal(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+
+/* Die-on-failure allocation; results are freed with free(). */
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Sets *cause (if cause is not NULL) to a new string; the caller frees it.
+ * Always returns -1, so `return cause_set(cause, ...)` reads naturally. */
+int cause_set(char **cause, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* 1 when the len bytes at s are well-formed UTF-8 (no overlong forms, no
+ * surrogates, nothing above U+10FFFF, no NUL), else 0. */
+int utf8_valid(const char *s, size_t len);
+/* Copies s into a new string with every byte that is not printable UTF-8
+ * (control characters, invalid sequences) replaced by '?'; for showing
+ * hostile text.  Caller frees. */
+char *utf8_sanitize(const char *s, size_t len);
+
+/* Milliseconds since the Unix epoch, wall clock. */
+int64_t clock_now_ms(void);
+/* Parses a time: "YYYY-MM-DD", "YYYY-MM-DDTHH:MM[:SS[.mmm]]" (also with a
+ * space for T) optionally followed by "Z" or "+HH:MM"/"-HH:MM", or "@<ms>".
+ * Without an offset the time is local when local is 1, UTC otherwise.
+ * Returns 0 and sets *ms, or -1. */
+int clock_parse(const char *s, int local, int64_t *ms);
+/* Writes ms as "YYYY-MM-DDTHH:MM:SS.mmmZ" (UTC) into buf (at least 32
+ * bytes); returns buf. */
+char *clock_format_utc(int64_t ms, char *buf, size_t len);
+/* Writes ms in local time as ISO 8601 with offset,
+ * "YYYY-MM-DDTHH:MM:SS+HH:MM", into buf (at least 32 bytes); returns buf. */
+char *clock_format_local(int64_t ms, char *buf, size_t len);
+
+/* Reads a whole regular file of at most max bytes into a new buffer
+ * (NUL-terminated, *len without it).  Returns 0, or -1 with *cause set. */
+int file_read_all(const char *path, size_t max, char **buf, size_t *len, char **cause);
+
+/* Name of the user running vigil (from the password database, else $USER,
+ * else the numeric uid); caller frees. */
+char *user_name_self(void);
+/* Name of the controlling terminal ("/dev/pts/3", "tty1") or "-"; caller
+ * frees. */
+char *terminal_name_self(void);
+
+#endif
