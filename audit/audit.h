@@ -87,6 +87,8 @@ void audit_close(struct audit_log *);
 
 /* Sets the number of entries between automatic checkpoints (0: never). */
 void audit_set_checkpoint_every(struct audit_log *, unsigned n);
+/* Sets how long an append waits for another writer (default 5000 ms). */
+void audit_set_timeout(struct audit_log *, int ms);
 
 /* Appends one entry.  Returns its seq only after the row is committed
  * (synchronous=FULL) and the ratcheted key is durably written; -1 when it
@@ -207,5 +209,82 @@ void audit_iter_free(struct audit_iter *);
 void audit_fault_after(int n, int mode);
 /* Number of fault points reached since the last audit_fault_after(). */
 int audit_fault_points(void);
+
+#ifdef VIGIL_AUDIT_INTERNAL
+/* Shared between the files of audit/ only (and its unit tests). */
+#include <sqlite3.h>
+
+#define BODY_MAGIC	"VIGIL1\0\0"
+#define CKPT_MAGIC	"VIGCKP1\0"
+#define HASH_LEN	32
+
+/* H(x) = BLAKE2b-256 over the concatenation of n parts. */
+void hash_parts(uint8_t out[HASH_LEN], const uint8_t *key, int nparts, ...);
+void be64_put(uint8_t *p, int64_t v);
+int64_t be64_get(const uint8_t *p);
+
+/* Encodes e with seq into a new buffer (caller frees); -1 with *cause on
+ * invalid fields. */
+int body_encode(const struct audit_entry *e, int64_t seq, uint8_t **out,
+    size_t *len, char **cause);
+/* Decodes a body; the strings in *row are copied, NUL-terminated, into
+ * storage, which holds at least len + 8 bytes.  Returns 0 or -1. */
+int body_decode(const uint8_t *b, size_t len, struct audit_row *row,
+    char *storage);
+/* Checks entry fields without encoding them. */
+int body_check(const struct audit_entry *e, char **cause);
+
+/* The RFC 6962 Merkle tree hash, kept as a frontier of perfect subtrees. */
+struct merkle {
+	uint64_t	n;
+	int		count;
+	uint8_t		h[64][HASH_LEN];
+};
+void merkle_init(struct merkle *);
+void merkle_add(struct merkle *, const uint8_t leaf[HASH_LEN]);
+void merkle_root(const struct merkle *, uint8_t out[HASH_LEN]);
+/* Serialises the frontier as count hashes; loads it back (-1 if the length
+ * does not fit n). */
+size_t merkle_save(const struct merkle *, uint8_t *out, size_t cap);
+int merkle_load(struct merkle *, uint64_t n, const uint8_t *in, size_t len);
+
+/* The key state file (vigil-audit(5), "Key state"). */
+struct state {
+	uint8_t		log_id[AUDIT_LOGID_LEN];
+	int64_t		next_seq;
+	uint8_t		k[AUDIT_KEY_LEN];
+	int64_t		next_epoch;
+	uint8_t		seed[AUDIT_KEY_LEN];
+};
+#define STATE_LEN	136
+int state_create(const char *path, const struct state *, char **cause);
+int state_open(const char *path, char **cause);
+int state_lock(int fd, int timeout_ms, char **cause);
+void state_unlock(int fd);
+int state_read(int fd, const char *path, struct state *, char **cause);
+int state_write(int fd, const char *path, const struct state *, char **cause);
+void state_wipe(struct state *);
+/* k_{i+1} from k_i, and the checkpoint key seed s_{j+1} from s_j. */
+void state_ratchet_key(uint8_t k[AUDIT_KEY_LEN]);
+void state_ratchet_seed(uint8_t seed[AUDIT_KEY_LEN]);
+/* The Ed25519 key pair of a checkpoint key seed. */
+void state_seed_keypair(const uint8_t seed[AUDIT_KEY_LEN], uint8_t pk[32],
+    uint8_t sk[64]);
+
+/* Fault injection: returns -1 (or exits) when the countdown hits zero. */
+int fault_point(const char *where, char **cause);
+
+/* The log's database handle (for query.c). */
+sqlite3 *log_db(struct audit_log *);
+/* The log's path, for messages. */
+const char *log_path(struct audit_log *);
+
+/* Chain start value chain_-1 of a log. */
+void chain_start(const uint8_t log_id[AUDIT_LOGID_LEN], uint8_t out[HASH_LEN]);
+/* Formats a checkpoint body. */
+void ckpt_encode(uint8_t out[AUDIT_CKPT_LEN], const uint8_t log_id[AUDIT_LOGID_LEN],
+    int64_t epoch, int64_t n, const uint8_t root[HASH_LEN],
+    const uint8_t chain[HASH_LEN], int64_t time_ms, const uint8_t pk_next[32]);
+#endif
 
 #endif

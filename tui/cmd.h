@@ -7,4 +7,10 @@
 
 int cmd_audit(int argc, char **argv, const char *config);
 
+/* Fills *db and *state, when NULL, from [paths] audit_db and audit_state of
+ * the configuration (a missing default configuration leaves them NULL).
+ * Returns 0, or -1 with *cause set when the configuration is bad. */
+int cmd_config_paths(const char *config, const char **db, const char **state,
+    char **cause);
+
 #endif

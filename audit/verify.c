@@ -1,0 +1,465 @@
+/* verify — checking a log end to end: bodies, chain, MACs, derived columns,
+ * Merkle roots and checkpoint signatures (vigil-audit(5), "Verification"). */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#define VIGIL_AUDIT_INTERNAL
+#include "audit/audit.h"
+#include "util/util.h"
+
+struct verify {
+	sqlite3		*db;
+	sqlite3_stmt	*entries;
+	sqlite3_stmt	*ckpts;
+	struct audit_verify_result *r;
+	uint8_t		 log_id[AUDIT_LOGID_LEN];
+	uint8_t		 pk[AUDIT_PK_LEN];
+	uint8_t		 k[AUDIT_KEY_LEN];
+	int		 have_k;
+	/* The next stored checkpoint, when have_ck. */
+	int		 have_ck;
+	int64_t		 ck_epoch;
+	int64_t		 ck_n;
+	uint8_t		 ck_body[AUDIT_CKPT_LEN];
+	uint8_t		 ck_sig[AUDIT_SIG_LEN];
+	int		 ck_malformed;
+	int64_t		 expect_epoch;
+	int64_t		 prev_n;
+	char		*storage;
+	size_t		 storage_len;
+};
+
+static const uint8_t verify_leaf_tag = 0x00, verify_chain_tag = 0x02,
+    verify_mac_tag = 0x03;
+
+static const char *verify_columns[] = { "time_ms", "actor", "action",
+    "camera", "from_ms", "to_ms", "reason_code", "reference", "details",
+    "terminal" };
+
+const char *
+audit_fault_name(enum audit_fault f)
+{
+	switch (f) {
+	case AUDIT_OK:			return "intact";
+	case AUDIT_EDITED:		return "edited";
+	case AUDIT_INSERTED:		return "inserted";
+	case AUDIT_DELETED:		return "deleted";
+	case AUDIT_REORDERED:		return "reordered";
+	case AUDIT_MAC:			return "MAC";
+	case AUDIT_CKPT_SIG:		return "checkpoint signature";
+	case AUDIT_CKPT_MISMATCH:	return "checkpoint mismatch";
+	case AUDIT_TRUNCATED:		return "truncated below checkpoint";
+	case AUDIT_NOT_LOG:		return "not a log";
+	}
+	return "unknown";
+}
+
+/* Records the first failure; returns 1 so callers can stop. */
+static int
+verify_fail(struct verify *v, enum audit_fault f, int64_t seq,
+    const char *fmt, ...)
+{
+	va_list ap;
+
+	v->r->fault = f;
+	v->r->seq = seq;
+	va_start(ap, fmt);
+	vsnprintf(v->r->detail, sizeof v->r->detail, fmt, ap);
+	va_end(ap);
+	return 1;
+}
+
+/* Loads the next stored checkpoint into v (have_ck 0 at the end). */
+static int
+verify_next_ckpt(struct verify *v, char **cause)
+{
+	int rc = sqlite3_step(v->ckpts);
+
+	v->have_ck = 0;
+	if (rc == SQLITE_DONE)
+		return 0;
+	if (rc != SQLITE_ROW)
+		return cause_set(cause, "reading checkpoints: %s",
+		    sqlite3_errmsg(v->db));
+	v->have_ck = 1;
+	v->ck_epoch = sqlite3_column_int64(v->ckpts, 0);
+	v->ck_malformed = sqlite3_column_bytes(v->ckpts, 1) != AUDIT_CKPT_LEN ||
+	    sqlite3_column_bytes(v->ckpts, 2) != AUDIT_SIG_LEN;
+	if (!v->ck_malformed) {
+		memcpy(v->ck_body, sqlite3_column_blob(v->ckpts, 1), AUDIT_CKPT_LEN);
+		memcpy(v->ck_sig, sqlite3_column_blob(v->ckpts, 2), AUDIT_SIG_LEN);
+		v->ck_n = be64_get(v->ck_body + 32);
+	} else {
+		v->ck_n = -1;
+	}
+	return 0;
+}
+
+/* Checks the stored checkpoint in v against the entries so far (n entries,
+ * Merkle state m, newest chain value chain).  Returns 1 on a failure. */
+static int
+verify_ckpt(struct verify *v, const struct merkle *m, const uint8_t *chain)
+{
+	uint8_t root[HASH_LEN];
+	int64_t j = v->expect_epoch;
+
+	if (v->ck_epoch != j)
+		return verify_fail(v, AUDIT_CKPT_SIG, v->prev_n, "checkpoint %lld "
+		    "is missing (the next stored is %lld)", (long long)j,
+		    (long long)v->ck_epoch);
+	if (v->ck_malformed || memcmp(v->ck_body, CKPT_MAGIC, 8) != 0 ||
+	    memcmp(v->ck_body + 8, v->log_id, AUDIT_LOGID_LEN) != 0 ||
+	    be64_get(v->ck_body + 24) != j || v->ck_n <= v->prev_n)
+		return verify_fail(v, AUDIT_CKPT_SIG, v->prev_n, "checkpoint %lld "
+		    "is malformed", (long long)j);
+	if (crypto_sign_verify_detached(v->ck_sig, v->ck_body, AUDIT_CKPT_LEN,
+	    v->pk) != 0)
+		return verify_fail(v, AUDIT_CKPT_SIG, v->prev_n, "the signature "
+		    "of checkpoint %lld does not verify with key pk_%lld",
+		    (long long)j, (long long)j);
+	merkle_root(m, root);
+	if (memcmp(root, v->ck_body + 40, HASH_LEN) != 0 ||
+	    memcmp(chain, v->ck_body + 72, HASH_LEN) != 0)
+		return verify_fail(v, AUDIT_CKPT_MISMATCH, v->prev_n, "entries "
+		    "%lld to %lld do not give the root and chain signed in "
+		    "checkpoint %lld", (long long)v->prev_n,
+		    (long long)v->ck_n - 1, (long long)j);
+	memcpy(v->pk, v->ck_body + 112, AUDIT_PK_LEN);
+	v->prev_n = v->ck_n;
+	v->expect_epoch++;
+	v->r->checkpoints++;
+	v->r->last_epoch = j;
+	v->r->covered = v->ck_n;
+	return 0;
+}
+
+/* Tells an entry whose body carries another seq: inserted, reordered or
+ * deleted (vigil-audit(5)). */
+static int
+verify_misplaced(struct verify *v, int64_t row_seq, int64_t body_seq)
+{
+	sqlite3_stmt *s;
+	uint8_t want[8];
+	int found = 0;
+
+	if (body_seq < row_seq)
+		return verify_fail(v, AUDIT_INSERTED, body_seq, "entry %lld is "
+		    "not the original: the original entry %lld is stored at seq "
+		    "%lld", (long long)body_seq, (long long)body_seq,
+		    (long long)row_seq);
+	be64_put(want, row_seq);
+	if (sqlite3_prepare_v2(v->db, "SELECT 1 FROM entry WHERE seq > ? AND "
+	    "substr(body, 9, 8) = ? LIMIT 1", -1, &s, NULL) == SQLITE_OK) {
+		sqlite3_bind_int64(s, 1, row_seq);
+		sqlite3_bind_blob(s, 2, want, 8, SQLITE_STATIC);
+		found = sqlite3_step(s) == SQLITE_ROW;
+		sqlite3_finalize(s);
+	}
+	if (found)
+		return verify_fail(v, AUDIT_REORDERED, row_seq, "entry %lld is "
+		    "stored at seq %lld and entry %lld further on",
+		    (long long)body_seq, (long long)row_seq, (long long)row_seq);
+	return verify_fail(v, AUDIT_DELETED, row_seq, "entries %lld to %lld "
+	    "are missing", (long long)row_seq, (long long)body_seq - 1);
+}
+
+/* Compares the derived columns of the current row with the body. */
+static int
+verify_columns_match(struct verify *v, const struct audit_row *b)
+{
+	sqlite3_stmt *s = v->entries;
+	const char *strs[] = { NULL, b->actor, b->action, b->camera, NULL, NULL,
+	    b->reason_code, b->reference, b->details, b->terminal };
+	const int64_t nums[] = { b->time_ms, 0, 0, 0, b->from_ms, b->to_ms };
+	const unsigned char *t;
+	int i, col;
+
+	for (i = 0; i < 10; i++) {
+		col = 4 + i;
+		if (strs[i] == NULL) {
+			if (sqlite3_column_type(s, col) != SQLITE_INTEGER ||
+			    sqlite3_column_int64(s, col) != nums[i])
+				return i;
+			continue;
+		}
+		t = sqlite3_column_text(s, col);
+		if (sqlite3_column_type(s, col) != SQLITE_TEXT || t == NULL ||
+		    strcmp((const char *)t, strs[i]) != 0)
+			return i;
+	}
+	return -1;
+}
+
+/* Checks the held checkpoint against the log (after the entries). */
+static int
+verify_against(struct verify *v, const struct audit_ckpt_info *h, char **cause)
+{
+	sqlite3_stmt *s;
+	int rc, same;
+
+	if (memcmp(h->log_id, v->log_id, AUDIT_LOGID_LEN) != 0)
+		return verify_fail(v, AUDIT_NOT_LOG, -1, "the checkpoint you hold "
+		    "is of another log");
+	if (v->r->entries < h->n)
+		return verify_fail(v, AUDIT_TRUNCATED, v->r->entries, "the log "
+		    "holds %lld entries but the checkpoint %lld you hold covers "
+		    "%lld", (long long)v->r->entries, (long long)h->epoch,
+		    (long long)h->n);
+	if (sqlite3_prepare_v2(v->db, "SELECT body, sig FROM checkpoint WHERE "
+	    "epoch = ?", -1, &s, NULL) != SQLITE_OK)
+		return cause_set(cause, "reading checkpoints: %s",
+		    sqlite3_errmsg(v->db));
+	sqlite3_bind_int64(s, 1, h->epoch);
+	rc = sqlite3_step(s);
+	same = rc == SQLITE_ROW &&
+	    sqlite3_column_bytes(s, 0) == AUDIT_CKPT_LEN &&
+	    sqlite3_column_bytes(s, 1) == AUDIT_SIG_LEN &&
+	    memcmp(sqlite3_column_blob(s, 0), h->body, AUDIT_CKPT_LEN) == 0 &&
+	    memcmp(sqlite3_column_blob(s, 1), h->sig, AUDIT_SIG_LEN) == 0;
+	sqlite3_finalize(s);
+	if (rc == SQLITE_DONE)
+		return verify_fail(v, AUDIT_TRUNCATED, h->n - 1, "the log does "
+		    "not hold checkpoint %lld, which you hold", (long long)h->epoch);
+	if (!same)
+		return verify_fail(v, AUDIT_CKPT_MISMATCH, h->n - 1, "checkpoint "
+		    "%lld in the log differs from the copy you hold",
+		    (long long)h->epoch);
+	return 0;
+}
+
+/* Streams every entry; returns 0 (result in v->r), or -1 on I/O error. */
+static int
+verify_stream(struct verify *v, const struct audit_verify_opts *o,
+    int64_t total, char **cause)
+{
+	struct merkle m;
+	struct audit_row b;
+	uint8_t chain[HASH_LEN], leaf[HASH_LEN], mac[HASH_LEN], seqbe[8];
+	const uint8_t *body;
+	const struct audit_ckpt_info *h = o->against;
+	int64_t e = 0, seq;
+	size_t len;
+	int rc, col;
+
+	merkle_init(&m);
+	chain_start(v->log_id, chain);
+	if (verify_next_ckpt(v, cause) != 0)
+		return -1;
+	if (v->have_ck && (v->ck_malformed || v->ck_n <= 0)) {
+		verify_ckpt(v, &m, chain);	/* reports it as malformed */
+		return 0;
+	}
+	while ((rc = sqlite3_step(v->entries)) == SQLITE_ROW) {
+		seq = sqlite3_column_int64(v->entries, 0);
+		body = sqlite3_column_blob(v->entries, 1);
+		len = (size_t)sqlite3_column_bytes(v->entries, 1);
+		if (seq != e) {
+			verify_fail(v, AUDIT_DELETED, e, "entry %lld is missing",
+			    (long long)e);
+			return 0;
+		}
+		if (len + 8 > v->storage_len) {
+			free(v->storage);
+			v->storage_len = len + 8 > 4096 ? len + 8 : 4096;
+			if ((v->storage = malloc(v->storage_len)) == NULL)
+				return cause_set(cause, "out of memory");
+		}
+		if (body == NULL || body_decode(body, len, &b, v->storage) != 0) {
+			verify_fail(v, AUDIT_EDITED, seq, "entry %lld: the body is "
+			    "malformed", (long long)seq);
+			return 0;
+		}
+		if (b.seq != seq) {
+			verify_misplaced(v, seq, b.seq);
+			return 0;
+		}
+		hash_parts(leaf, NULL, 2, &verify_leaf_tag, (size_t)1, body, len);
+		hash_parts(chain, NULL, 3, &verify_chain_tag, (size_t)1, chain,
+		    (size_t)HASH_LEN, leaf, (size_t)HASH_LEN);
+		if (sqlite3_column_bytes(v->entries, 2) != HASH_LEN ||
+		    memcmp(chain, sqlite3_column_blob(v->entries, 2), HASH_LEN) != 0) {
+			verify_fail(v, AUDIT_EDITED, seq, "entry %lld does not match "
+			    "its chain value", (long long)seq);
+			return 0;
+		}
+		if ((col = verify_columns_match(v, &b)) != -1) {
+			verify_fail(v, AUDIT_EDITED, seq, "entry %lld: column %s "
+			    "differs from the body", (long long)seq,
+			    verify_columns[col]);
+			return 0;
+		}
+		if (v->have_k) {
+			be64_put(seqbe, seq);
+			hash_parts(mac, v->k, 3, &verify_mac_tag, (size_t)1, seqbe,
+			    (size_t)8, chain, (size_t)HASH_LEN);
+			if (sqlite3_column_bytes(v->entries, 3) != HASH_LEN ||
+			    sodium_memcmp(mac, sqlite3_column_blob(v->entries, 3),
+			    HASH_LEN) != 0) {
+				verify_fail(v, AUDIT_MAC, seq, "entry %lld: the MAC "
+				    "does not match the key for seq %lld",
+				    (long long)seq, (long long)seq);
+				return 0;
+			}
+			state_ratchet_key(v->k);
+		}
+		merkle_add(&m, leaf);
+		e++;
+		v->r->entries = e;
+		if (h != NULL && h->n == e) {
+			uint8_t root[HASH_LEN];
+
+			merkle_root(&m, root);
+			if (memcmp(root, h->root, HASH_LEN) != 0 ||
+			    memcmp(chain, h->chain, HASH_LEN) != 0) {
+				verify_fail(v, AUDIT_CKPT_MISMATCH, e - 1, "entries "
+				    "0 to %lld do not give the checkpoint %lld you "
+				    "hold", (long long)e - 1, (long long)h->epoch);
+				return 0;
+			}
+		}
+		if (v->have_ck && (v->ck_malformed || v->ck_n <= e)) {
+			if (verify_ckpt(v, &m, chain) != 0)
+				return 0;
+			if (verify_next_ckpt(v, cause) != 0)
+				return -1;
+		}
+		if (o->progress != NULL && (e & 0x3fff) == 0)
+			o->progress(e, total, o->arg);
+	}
+	if (rc != SQLITE_DONE)
+		return cause_set(cause, "reading entries: %s", sqlite3_errmsg(v->db));
+	if (v->have_ck) {
+		if (v->ck_epoch != v->expect_epoch || v->ck_malformed)
+			verify_fail(v, AUDIT_CKPT_SIG, v->prev_n, "checkpoint %lld "
+			    "is missing or malformed", (long long)v->expect_epoch);
+		else
+			verify_fail(v, AUDIT_TRUNCATED, e, "the log holds %lld "
+			    "entries but its checkpoint %lld covers %lld",
+			    (long long)e, (long long)v->ck_epoch,
+			    (long long)v->ck_n);
+		return 0;
+	}
+	if (h != NULL && verify_against(v, h, cause) < 0)
+		return -1;
+	if (o->progress != NULL)
+		o->progress(e, total, o->arg);
+	return 0;
+}
+
+/* Reads a meta value of exactly len bytes; 1 when missing or wrong. */
+static int
+verify_meta(sqlite3 *db, const char *key, void *out, int len)
+{
+	sqlite3_stmt *s;
+	int bad = 1;
+
+	if (sqlite3_prepare_v2(db, "SELECT value FROM meta WHERE key = ?", -1,
+	    &s, NULL) != SQLITE_OK)
+		return 1;
+	sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
+	if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_bytes(s, 0) == len) {
+		memcpy(out, sqlite3_column_blob(s, 0), (size_t)len);
+		bad = 0;
+	}
+	sqlite3_finalize(s);
+	return bad;
+}
+
+int
+audit_verify(const char *db, const struct audit_verify_opts *o,
+    struct audit_verify_result *r, char **cause)
+{
+	struct verify v;
+	struct stat sb;
+	int64_t total = 0;
+	sqlite3_stmt *s;
+	int rc = -1;
+
+	memset(r, 0, sizeof *r);
+	r->seq = -1;
+	r->last_epoch = -1;
+	memset(&v, 0, sizeof v);
+	v.r = r;
+	if (sodium_init() < 0)
+		return cause_set(cause, "libsodium could not be initialised");
+	if (stat(db, &sb) == -1)
+		return cause_set(cause, "audit log %s: %s", db, strerror(errno));
+	if (sqlite3_open_v2(db, &v.db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOFOLLOW,
+	    NULL) != SQLITE_OK) {
+		cause_set(cause, "cannot open %s: %s", db, v.db != NULL ?
+		    sqlite3_errmsg(v.db) : "out of memory");
+		goto out;
+	}
+	sqlite3_busy_timeout(v.db, 5000);
+	if (sqlite3_prepare_v2(v.db, "SELECT value FROM meta WHERE key = 'format'",
+	    -1, &s, NULL) != SQLITE_OK) {
+		if ((sqlite3_errcode(v.db) & 0xff) == SQLITE_NOTADB)
+			cause_set(cause, "%s is not a vigil audit log (not an "
+			    "SQLite database)", db);
+		else if ((sqlite3_errcode(v.db) & 0xff) == SQLITE_CORRUPT)
+			cause_set(cause, "%s is damaged beyond reading: %s", db,
+			    sqlite3_errmsg(v.db));
+		else
+			cause_set(cause, "%s is not a vigil audit log (%s)", db,
+			    sqlite3_errmsg(v.db));
+		goto out;
+	}
+	if (sqlite3_step(s) != SQLITE_ROW || sqlite3_column_bytes(s, 0) != 13 ||
+	    memcmp(sqlite3_column_blob(s, 0), "vigil-audit-1", 13) != 0) {
+		sqlite3_finalize(s);
+		cause_set(cause, "%s is not a vigil audit log (format)", db);
+		goto out;
+	}
+	sqlite3_finalize(s);
+	if (verify_meta(v.db, "log_id", v.log_id, AUDIT_LOGID_LEN) ||
+	    verify_meta(v.db, "pk0", v.pk, AUDIT_PK_LEN)) {
+		verify_fail(&v, AUDIT_NOT_LOG, -1, "the log's meta table is "
+		    "damaged (log_id or pk0)");
+		rc = 0;
+		goto out;
+	}
+	if (o->log_id != NULL && memcmp(o->log_id, v.log_id, AUDIT_LOGID_LEN) != 0) {
+		verify_fail(&v, AUDIT_NOT_LOG, -1, "the log's id differs from "
+		    "the one in your key file");
+		rc = 0;
+		goto out;
+	}
+	if (o->pk0 != NULL)
+		memcpy(v.pk, o->pk0, AUDIT_PK_LEN);
+	if (o->k0 != NULL) {
+		memcpy(v.k, o->k0, AUDIT_KEY_LEN);
+		v.have_k = 1;
+	}
+	if (sqlite3_prepare_v2(v.db, "SELECT max(seq) FROM entry", -1, &s,
+	    NULL) == SQLITE_OK) {
+		if (sqlite3_step(s) == SQLITE_ROW)
+			total = sqlite3_column_int64(s, 0) + 1;
+		sqlite3_finalize(s);
+	}
+	if (sqlite3_prepare_v2(v.db, "SELECT seq, body, chain, mac, time_ms, "
+	    "actor, action, camera, from_ms, to_ms, reason_code, reference, "
+	    "details, terminal FROM entry ORDER BY seq", -1, &v.entries,
+	    NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(v.db, "SELECT epoch, body, sig FROM checkpoint "
+	    "ORDER BY epoch", -1, &v.ckpts, NULL) != SQLITE_OK) {
+		cause_set(cause, "%s is not a vigil audit log (%s)", db,
+		    sqlite3_errmsg(v.db));
+		goto out;
+	}
+	rc = verify_stream(&v, o, total, cause);
+out:
+	sodium_memzero(v.k, sizeof v.k);
+	free(v.storage);
+	sqlite3_finalize(v.entries);
+	sqlite3_finalize(v.ckpts);
+	if (v.db != NULL)
+		sqlite3_close(v.db);
+	return rc;
+}
