@@ -96,6 +96,13 @@ log_sqlerr(struct audit_log *log, sqlite3 *db, const char *what, char **cause)
 	case SQLITE_FULL:
 		return cause_set(cause, "the disk holding %s is full; nothing "
 		    "was logged (%s)", path, what);
+	case SQLITE_IOERR:
+		if (sqlite3_system_errno(db) == ENOSPC)
+			return cause_set(cause, "the disk holding %s is full; "
+			    "nothing was logged (%s)", path, what);
+		return cause_set(cause, "%s: %s: input/output error (%s)", path,
+		    what, sqlite3_system_errno(db) != 0 ?
+		    strerror(sqlite3_system_errno(db)) : sqlite3_errmsg(db));
 	case SQLITE_CANTOPEN:
 		return cause_set(cause, "cannot open %s: %s", path,
 		    sqlite3_errmsg(db));
@@ -432,6 +439,12 @@ audit_open(const char *db, const char *state, int flags, char **cause)
 	}
 	if (!S_ISREG(sb.st_mode)) {
 		cause_set(cause, "audit log %s is not a regular file", db);
+		return NULL;
+	}
+	if ((flags & AUDIT_OPEN_READONLY) == 0 && access(db, W_OK) == -1) {
+		cause_set(cause, "audit log %s is not writable (%s); nothing can "
+		    "be logged", db, errno == EROFS ? "read-only file system" :
+		    strerror(errno));
 		return NULL;
 	}
 	log = xcalloc(1, sizeof *log);
