@@ -95,6 +95,11 @@ void audit_set_timeout(struct audit_log *, int ms);
  * was refused or could not be written (nothing was then added). */
 int64_t audit_append(struct audit_log *, const struct audit_entry *,
     char **cause);
+/* Appends n entries, in one transaction up to each automatic checkpoint;
+ * returns the seq of the first, or -1 (entries in transactions already
+ * committed stay). */
+int64_t audit_append_many(struct audit_log *, const struct audit_entry *,
+    size_t n, char **cause);
 
 /* Makes a checkpoint over every entry, when entries were added since the
  * previous one.  Returns its epoch, or the newest epoch when nothing was

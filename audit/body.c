@@ -28,7 +28,8 @@ hash_parts(uint8_t out[HASH_LEN], const uint8_t *key, int nparts, ...)
 	}
 	va_end(ap);
 	crypto_generichash_final(&st, out, HASH_LEN);
-	sodium_memzero(&st, sizeof st);
+	if (key != NULL)
+		sodium_memzero(&st, sizeof st);
 }
 
 void

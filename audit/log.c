@@ -566,17 +566,51 @@ log_bind_text(sqlite3_stmt *s, int i, const char *v)
 	sqlite3_bind_text(s, i, v != NULL ? v : "", -1, SQLITE_STATIC);
 }
 
-/* Appends under the lock; returns the new entry's seq. */
+/* Binds and inserts one entry row. */
+static int
+log_insert(struct audit_log *log, const struct audit_entry *e, int64_t seq,
+    const uint8_t *body, size_t len, const uint8_t chain[HASH_LEN],
+    const uint8_t mac[HASH_LEN], char **cause)
+{
+	sqlite3_stmt *s = log->st_insert;
+	int rc;
+
+	sqlite3_reset(s);
+	sqlite3_bind_int64(s, 1, seq);
+	sqlite3_bind_blob(s, 2, body, (int)len, SQLITE_STATIC);
+	sqlite3_bind_blob(s, 3, chain, HASH_LEN, SQLITE_STATIC);
+	sqlite3_bind_blob(s, 4, mac, HASH_LEN, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 5, e->time_ms);
+	log_bind_text(s, 6, e->actor);
+	log_bind_text(s, 7, e->action);
+	log_bind_text(s, 8, e->camera);
+	sqlite3_bind_int64(s, 9, e->from_ms);
+	sqlite3_bind_int64(s, 10, e->to_ms);
+	log_bind_text(s, 11, e->reason_code);
+	log_bind_text(s, 12, e->reference);
+	sqlite3_bind_text(s, 13, e->details != NULL ? e->details : "{}", -1,
+	    SQLITE_STATIC);
+	log_bind_text(s, 14, e->terminal);
+	rc = sqlite3_step(s);
+	if (rc != SQLITE_DONE)
+		log_sqlerr(log, log->db, "adding the entry", cause);
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* Appends n entries in one transaction under the lock; returns the seq of
+ * the first. */
 static int64_t
 log_append_locked(struct audit_log *log, const struct audit_entry *e,
-    char **cause)
+    size_t n, char **cause)
 {
 	struct state st;
 	struct log_ckpt ck;
 	uint8_t chain[HASH_LEN], leaf[HASH_LEN], mac[HASH_LEN], seqbe[8];
 	uint8_t *body = NULL;
-	size_t len;
-	int64_t count;
+	size_t len, i;
+	int64_t count, seq;
 	int changed;
 
 	if (log_exec(log, "BEGIN IMMEDIATE", cause) != 0)
@@ -587,54 +621,35 @@ log_append_locked(struct audit_log *log, const struct audit_entry *e,
 	}
 	if (log_tail(log, &count, chain, cause) != 0 ||
 	    log_ckpt_last(log, &ck, cause) != 0 ||
-	    log_sync(log, &st, count, &ck, &changed, cause) != 0 ||
-	    body_encode(e, count, &body, &len, cause) != 0)
+	    log_sync(log, &st, count, &ck, &changed, cause) != 0)
 		goto fail;
 
-	hash_parts(leaf, NULL, 2, &log_leaf_tag, (size_t)1, body, len);
-	hash_parts(chain, NULL, 3, &log_chain_tag, (size_t)1, chain,
-	    (size_t)HASH_LEN, leaf, (size_t)HASH_LEN);
-	be64_put(seqbe, count);
-	hash_parts(mac, st.k, 3, &log_mac_tag, (size_t)1, seqbe, (size_t)8,
-	    chain, (size_t)HASH_LEN);
-
-	if (fault_point("insert", cause) != 0)
-		goto fail;
-	sqlite3_reset(log->st_insert);
-	sqlite3_bind_int64(log->st_insert, 1, count);
-	sqlite3_bind_blob(log->st_insert, 2, body, (int)len, SQLITE_STATIC);
-	sqlite3_bind_blob(log->st_insert, 3, chain, HASH_LEN, SQLITE_STATIC);
-	sqlite3_bind_blob(log->st_insert, 4, mac, HASH_LEN, SQLITE_STATIC);
-	sqlite3_bind_int64(log->st_insert, 5, e->time_ms);
-	log_bind_text(log->st_insert, 6, e->actor);
-	log_bind_text(log->st_insert, 7, e->action);
-	log_bind_text(log->st_insert, 8, e->camera);
-	sqlite3_bind_int64(log->st_insert, 9, e->from_ms);
-	sqlite3_bind_int64(log->st_insert, 10, e->to_ms);
-	log_bind_text(log->st_insert, 11, e->reason_code);
-	log_bind_text(log->st_insert, 12, e->reference);
-	sqlite3_bind_text(log->st_insert, 13, e->details != NULL ? e->details :
-	    "{}", -1, SQLITE_STATIC);
-	log_bind_text(log->st_insert, 14, e->terminal);
-	if (sqlite3_step(log->st_insert) != SQLITE_DONE) {
-		log_sqlerr(log, log->db, "adding the entry", cause);
-		sqlite3_reset(log->st_insert);
-		goto fail;
+	for (i = 0; i < n; i++) {
+		seq = count + (int64_t)i;
+		if (body_encode(&e[i], seq, &body, &len, cause) != 0)
+			goto fail;
+		hash_parts(leaf, NULL, 2, &log_leaf_tag, (size_t)1, body, len);
+		hash_parts(chain, NULL, 3, &log_chain_tag, (size_t)1, chain,
+		    (size_t)HASH_LEN, leaf, (size_t)HASH_LEN);
+		be64_put(seqbe, seq);
+		hash_parts(mac, st.k, 3, &log_mac_tag, (size_t)1, seqbe,
+		    (size_t)8, chain, (size_t)HASH_LEN);
+		if (fault_point("insert", cause) != 0 ||
+		    log_insert(log, &e[i], seq, body, len, chain, mac, cause) != 0)
+			goto fail;
+		free(body);
+		body = NULL;
+		state_ratchet_key(st.k);	/* in memory until committed */
 	}
-	sqlite3_reset(log->st_insert);
-	sqlite3_clear_bindings(log->st_insert);
 	if (fault_point("commit", cause) != 0)
 		goto fail;
 	if (sqlite3_exec(log->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
 		log_sqlerr(log, log->db, "committing the entry", cause);
 		goto fail;
 	}
-	free(body);
-	body = NULL;
 
-	/* Committed: now ratchet, so k_i no longer exists anywhere. */
-	state_ratchet_key(st.k);
-	st.next_seq = count + 1;
+	/* Committed: store the ratcheted key, so k_i no longer exists. */
+	st.next_seq = count + (int64_t)n;
 	if (fault_point("state", cause) != 0 ||
 	    state_write(log->state_fd, log->state_path, &st, cause) != 0) {
 		state_wipe(&st);
@@ -801,31 +816,74 @@ fail:
 	return -1;
 }
 
+/* Makes the automatic checkpoint when it is due (under the lock). */
+static void
+log_checkpoint_due(struct audit_log *log)
+{
+	struct log_ckpt ck;
+	int64_t count;
+
+	/* A failed automatic checkpoint is tried again next time. */
+	if (log->every > 0 && log_ckpt_last(log, &ck, NULL) == 0 &&
+	    (count = audit_count(log)) >= 0 &&
+	    count - ck.n >= (int64_t)log->every)
+		log_checkpoint_locked(log, NULL);
+}
+
 int64_t
 audit_append(struct audit_log *log, const struct audit_entry *e, char **cause)
 {
-	struct audit_entry copy = *e;
-	int64_t seq, count;
+	return audit_append_many(log, e, 1, cause);
+}
+
+int64_t
+audit_append_many(struct audit_log *log, const struct audit_entry *e,
+    size_t n, char **cause)
+{
+	struct audit_entry *copy;
+	int64_t first = -1, seq, now = clock_now_ms();
+	size_t i, done = 0, chunk;
 	struct log_ckpt ck;
 
 	if (log->readonly)
 		return cause_set(cause, "the audit log was opened read-only");
-	if (copy.time_ms == 0)
-		copy.time_ms = clock_now_ms();
-	if (body_check(&copy, cause) != 0)
+	if (n == 0)
+		return cause_set(cause, "no entries to append");
+	if ((copy = malloc(n * sizeof *copy)) == NULL)
+		return cause_set(cause, "out of memory");
+	for (i = 0; i < n; i++) {
+		copy[i] = e[i];
+		if (copy[i].time_ms == 0)
+			copy[i].time_ms = now;
+		if (body_check(&copy[i], cause) != 0) {
+			free(copy);
+			return -1;
+		}
+	}
+	if (state_lock(log->state_fd, log->timeout_ms, cause) != 0) {
+		free(copy);
 		return -1;
-	if (state_lock(log->state_fd, log->timeout_ms, cause) != 0)
-		return -1;
-	seq = log_append_locked(log, &copy, cause);
-	if (seq >= 0 && log->every > 0) {
-		count = seq + 1;
-		/* A failed automatic checkpoint is tried again next time. */
-		if (log_ckpt_last(log, &ck, NULL) == 0 &&
-		    count - ck.n >= (int64_t)log->every)
-			log_checkpoint_locked(log, NULL);
+	}
+	/* One transaction up to each automatic checkpoint. */
+	while (done < n) {
+		chunk = n - done;
+		if (log->every > 0 && log_ckpt_last(log, &ck, NULL) == 0 &&
+		    (seq = audit_count(log)) >= 0) {
+			int64_t room = ck.n + (int64_t)log->every - seq;
+
+			if (room > 0 && (size_t)room < chunk)
+				chunk = (size_t)room;
+		}
+		if ((seq = log_append_locked(log, copy + done, chunk, cause)) < 0)
+			break;
+		if (first < 0)
+			first = seq;
+		done += chunk;
+		log_checkpoint_due(log);
 	}
 	state_unlock(log->state_fd);
-	return seq;
+	free(copy);
+	return done == n ? first : -1;
 }
 
 int64_t

@@ -3,7 +3,9 @@
 #include <sys/stat.h>
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,8 +23,6 @@ struct verify {
 	struct audit_verify_result *r;
 	uint8_t		 log_id[AUDIT_LOGID_LEN];
 	uint8_t		 pk[AUDIT_PK_LEN];
-	uint8_t		 k[AUDIT_KEY_LEN];
-	int		 have_k;
 	/* The next stored checkpoint, when have_ck. */
 	int		 have_ck;
 	int64_t		 ck_epoch;
@@ -34,6 +34,39 @@ struct verify {
 	int64_t		 prev_n;
 	char		*storage;
 	size_t		 storage_len;
+	/* Where the first failure lies in the order of vigil-audit(5):
+	 * (position, phase); see verify_fail(). */
+	int64_t		 at_pos;
+	int		 at_phase;
+	int64_t		 fail_pos;
+	int		 fail_phase;
+	atomic_llong	*stop_pos;	/* tells the worker where to stop */
+};
+
+/* Phases of the checks at one position, in the order they are made. */
+enum {
+	PH_DELETED = 1, PH_MALFORMED, PH_MISPLACED, PH_CHAIN, PH_COLUMNS,
+	PH_MAC, PH_HELD, PH_CKPT_FORM, PH_CKPT_SIG, PH_CKPT_ROOT, PH_END
+};
+
+/* The second thread: MACs (with k0) and checkpoint signatures, which do
+ * not depend on the main thread's chain and Merkle work. */
+struct verify_worker {
+	sqlite3		*db;
+	uint8_t		 k[AUDIT_KEY_LEN];
+	int		 have_k;
+	uint8_t		 pk[AUDIT_PK_LEN];
+	uint8_t		 log_id[AUDIT_LOGID_LEN];
+	int64_t		 max_seq;
+	int64_t		 max_epoch;
+	atomic_llong	*stop_pos;
+	/* The worker's first failure. */
+	enum audit_fault fault;
+	int64_t		 seq;
+	int64_t		 pos;
+	int		 phase;
+	char		 detail[256];
+	char		*error;
 };
 
 static const uint8_t verify_leaf_tag = 0x00, verify_chain_tag = 0x02,
@@ -70,6 +103,10 @@ verify_fail(struct verify *v, enum audit_fault f, int64_t seq,
 
 	v->r->fault = f;
 	v->r->seq = seq;
+	v->fail_pos = v->at_pos;
+	v->fail_phase = v->at_phase;
+	if (v->stop_pos != NULL)
+		atomic_store(v->stop_pos, v->at_pos);
 	va_start(ap, fmt);
 	vsnprintf(v->r->detail, sizeof v->r->detail, fmt, ap);
 	va_end(ap);
@@ -110,6 +147,8 @@ verify_ckpt(struct verify *v, const struct merkle *m, const uint8_t *chain)
 	uint8_t root[HASH_LEN];
 	int64_t j = v->expect_epoch;
 
+	v->at_pos = v->ck_n > 0 ? v->ck_n - 1 : v->prev_n;
+	v->at_phase = PH_CKPT_FORM;
 	if (v->ck_epoch != j)
 		return verify_fail(v, AUDIT_CKPT_SIG, v->prev_n, "checkpoint %lld "
 		    "is missing (the next stored is %lld)", (long long)j,
@@ -119,11 +158,8 @@ verify_ckpt(struct verify *v, const struct merkle *m, const uint8_t *chain)
 	    be64_get(v->ck_body + 24) != j || v->ck_n <= v->prev_n)
 		return verify_fail(v, AUDIT_CKPT_SIG, v->prev_n, "checkpoint %lld "
 		    "is malformed", (long long)j);
-	if (crypto_sign_verify_detached(v->ck_sig, v->ck_body, AUDIT_CKPT_LEN,
-	    v->pk) != 0)
-		return verify_fail(v, AUDIT_CKPT_SIG, v->prev_n, "the signature "
-		    "of checkpoint %lld does not verify with key pk_%lld",
-		    (long long)j, (long long)j);
+	/* The signature is the worker's (verify_worker_sigs()). */
+	v->at_phase = PH_CKPT_ROOT;
 	merkle_root(m, root);
 	if (memcmp(root, v->ck_body + 40, HASH_LEN) != 0 ||
 	    memcmp(chain, v->ck_body + 72, HASH_LEN) != 0)
@@ -241,7 +277,7 @@ verify_stream(struct verify *v, const struct audit_verify_opts *o,
 {
 	struct merkle m;
 	struct audit_row b;
-	uint8_t chain[HASH_LEN], leaf[HASH_LEN], mac[HASH_LEN], seqbe[8];
+	uint8_t chain[HASH_LEN], leaf[HASH_LEN];
 	const uint8_t *body;
 	const struct audit_ckpt_info *h = o->against;
 	int64_t e = 0, seq;
@@ -260,6 +296,8 @@ verify_stream(struct verify *v, const struct audit_verify_opts *o,
 		seq = sqlite3_column_int64(v->entries, 0);
 		body = sqlite3_column_blob(v->entries, 1);
 		len = (size_t)sqlite3_column_bytes(v->entries, 1);
+		v->at_pos = e;
+		v->at_phase = PH_DELETED;
 		if (seq != e) {
 			verify_fail(v, AUDIT_DELETED, e, "entry %lld is missing",
 			    (long long)e);
@@ -271,11 +309,13 @@ verify_stream(struct verify *v, const struct audit_verify_opts *o,
 			if ((v->storage = malloc(v->storage_len)) == NULL)
 				return cause_set(cause, "out of memory");
 		}
+		v->at_phase = PH_MALFORMED;
 		if (body == NULL || body_decode(body, len, &b, v->storage) != 0) {
 			verify_fail(v, AUDIT_EDITED, seq, "entry %lld: the body is "
 			    "malformed", (long long)seq);
 			return 0;
 		}
+		v->at_phase = PH_MISPLACED;
 		if (b.seq != seq) {
 			verify_misplaced(v, seq, b.seq);
 			return 0;
@@ -283,38 +323,29 @@ verify_stream(struct verify *v, const struct audit_verify_opts *o,
 		hash_parts(leaf, NULL, 2, &verify_leaf_tag, (size_t)1, body, len);
 		hash_parts(chain, NULL, 3, &verify_chain_tag, (size_t)1, chain,
 		    (size_t)HASH_LEN, leaf, (size_t)HASH_LEN);
+		v->at_phase = PH_CHAIN;
 		if (sqlite3_column_bytes(v->entries, 2) != HASH_LEN ||
 		    memcmp(chain, sqlite3_column_blob(v->entries, 2), HASH_LEN) != 0) {
 			verify_fail(v, AUDIT_EDITED, seq, "entry %lld does not match "
 			    "its chain value", (long long)seq);
 			return 0;
 		}
+		v->at_phase = PH_COLUMNS;
 		if ((col = verify_columns_match(v, &b)) != -1) {
 			verify_fail(v, AUDIT_EDITED, seq, "entry %lld: column %s "
 			    "differs from the body", (long long)seq,
 			    verify_columns[col]);
 			return 0;
 		}
-		if (v->have_k) {
-			be64_put(seqbe, seq);
-			hash_parts(mac, v->k, 3, &verify_mac_tag, (size_t)1, seqbe,
-			    (size_t)8, chain, (size_t)HASH_LEN);
-			if (sqlite3_column_bytes(v->entries, 3) != HASH_LEN ||
-			    sodium_memcmp(mac, sqlite3_column_blob(v->entries, 3),
-			    HASH_LEN) != 0) {
-				verify_fail(v, AUDIT_MAC, seq, "entry %lld: the MAC "
-				    "does not match the key for seq %lld",
-				    (long long)seq, (long long)seq);
-				return 0;
-			}
-			state_ratchet_key(v->k);
-		}
+		/* The MAC (phase PH_MAC) is the worker's. */
 		merkle_add(&m, leaf);
 		e++;
 		v->r->entries = e;
 		if (h != NULL && h->n == e) {
 			uint8_t root[HASH_LEN];
 
+			v->at_pos = e - 1;
+			v->at_phase = PH_HELD;
 			merkle_root(&m, root);
 			if (memcmp(root, h->root, HASH_LEN) != 0 ||
 			    memcmp(chain, h->chain, HASH_LEN) != 0) {
@@ -335,6 +366,8 @@ verify_stream(struct verify *v, const struct audit_verify_opts *o,
 	}
 	if (rc != SQLITE_DONE)
 		return cause_set(cause, "reading entries: %s", sqlite3_errmsg(v->db));
+	v->at_pos = INT64_MAX;
+	v->at_phase = PH_END;
 	if (v->have_ck) {
 		if (v->ck_epoch != v->expect_epoch || v->ck_malformed)
 			verify_fail(v, AUDIT_CKPT_SIG, v->prev_n, "checkpoint %lld "
@@ -350,6 +383,139 @@ verify_stream(struct verify *v, const struct audit_verify_opts *o,
 		return -1;
 	if (o->progress != NULL)
 		o->progress(e, total, o->arg);
+	return 0;
+}
+
+/* Records the worker's first failure. */
+static void
+verify_worker_fail(struct verify_worker *w, enum audit_fault f, int64_t seq,
+    int64_t pos, int phase, const char *fmt, ...)
+{
+	va_list ap;
+
+	w->fault = f;
+	w->seq = seq;
+	w->pos = pos;
+	w->phase = phase;
+	va_start(ap, fmt);
+	vsnprintf(w->detail, sizeof w->detail, fmt, ap);
+	va_end(ap);
+}
+
+/* Checks every MAC with the ratcheted key; stops at the first failure. */
+static void
+verify_worker_macs(struct verify_worker *w)
+{
+	sqlite3_stmt *s;
+	uint8_t mac[HASH_LEN], seqbe[8];
+	int64_t seq, at = 0;
+	int rc;
+
+	if (sqlite3_prepare_v2(w->db, "SELECT seq, chain, mac FROM entry WHERE "
+	    "seq <= ? ORDER BY seq", -1, &s, NULL) != SQLITE_OK) {
+		w->error = xasprintf("reading entries: %s", sqlite3_errmsg(w->db));
+		return;
+	}
+	sqlite3_bind_int64(s, 1, w->max_seq);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		seq = sqlite3_column_int64(s, 0);
+		if ((seq & 0xfff) == 0 && seq > atomic_load(w->stop_pos))
+			break;	/* the main thread failed before here */
+		while (at < seq) {
+			state_ratchet_key(w->k);
+			at++;
+		}
+		be64_put(seqbe, seq);
+		if (sqlite3_column_bytes(s, 1) == HASH_LEN)
+			hash_parts(mac, w->k, 3, &verify_mac_tag, (size_t)1, seqbe,
+			    (size_t)8, sqlite3_column_blob(s, 1), (size_t)HASH_LEN);
+		if (sqlite3_column_bytes(s, 1) != HASH_LEN ||
+		    sqlite3_column_bytes(s, 2) != HASH_LEN ||
+		    memcmp(mac, sqlite3_column_blob(s, 2), HASH_LEN) != 0) {
+			verify_worker_fail(w, AUDIT_MAC, seq, seq, PH_MAC, "entry "
+			    "%lld: the MAC does not match the key for seq %lld",
+			    (long long)seq, (long long)seq);
+			break;
+		}
+	}
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE && w->fault == AUDIT_OK)
+		w->error = xasprintf("reading entries: %s", sqlite3_errmsg(w->db));
+	sqlite3_finalize(s);
+}
+
+/* Checks the checkpoint signatures along the chain of keys from pk_0; a
+ * missing or malformed checkpoint ends it (the main thread reports it). */
+static void
+verify_worker_sigs(struct verify_worker *w)
+{
+	sqlite3_stmt *s;
+	const uint8_t *body;
+	int64_t j = 0, prev_n = 0, n;
+
+	if (sqlite3_prepare_v2(w->db, "SELECT epoch, body, sig FROM checkpoint "
+	    "WHERE epoch <= ? ORDER BY epoch", -1, &s, NULL) != SQLITE_OK) {
+		w->error = xasprintf("reading checkpoints: %s",
+		    sqlite3_errmsg(w->db));
+		return;
+	}
+	sqlite3_bind_int64(s, 1, w->max_epoch);
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		body = sqlite3_column_blob(s, 1);
+		if (sqlite3_column_int64(s, 0) != j ||
+		    sqlite3_column_bytes(s, 1) != AUDIT_CKPT_LEN ||
+		    sqlite3_column_bytes(s, 2) != AUDIT_SIG_LEN ||
+		    (n = be64_get(body + 32)) <= prev_n)
+			break;
+		if (n - 1 > atomic_load(w->stop_pos))
+			break;
+		if (crypto_sign_verify_detached(sqlite3_column_blob(s, 2), body,
+		    AUDIT_CKPT_LEN, w->pk) != 0) {
+			verify_worker_fail(w, AUDIT_CKPT_SIG, prev_n, n - 1,
+			    PH_CKPT_SIG, "the signature of checkpoint %lld does "
+			    "not verify with key pk_%lld", (long long)j,
+			    (long long)j);
+			break;
+		}
+		memcpy(w->pk, body + 112, AUDIT_PK_LEN);
+		prev_n = n;
+		j++;
+	}
+	sqlite3_finalize(s);
+}
+
+static void *
+verify_worker_main(void *arg)
+{
+	struct verify_worker *w = arg, sig;
+
+	verify_worker_sigs(w);
+	if (!w->have_k || w->error != NULL)
+		return NULL;
+	sig = *w;
+	w->fault = AUDIT_OK;
+	verify_worker_macs(w);
+	/* Keep whichever failure comes first in the order of checks. */
+	if (sig.fault != AUDIT_OK && (w->fault == AUDIT_OK || sig.pos < w->pos ||
+	    (sig.pos == w->pos && sig.phase < w->phase))) {
+		w->fault = sig.fault;
+		w->seq = sig.seq;
+		w->pos = sig.pos;
+		w->phase = sig.phase;
+		memcpy(w->detail, sig.detail, sizeof w->detail);
+	}
+	sodium_memzero(&sig, sizeof sig);
+	return NULL;
+}
+
+/* Opens a read-only connection for verification. */
+static int
+verify_open_db(const char *db, sqlite3 **h)
+{
+	if (sqlite3_open_v2(db, h, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOFOLLOW |
+	    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_busy_timeout(*h, 5000);
+	sqlite3_exec(*h, "PRAGMA cache_size=-8192", NULL, NULL, NULL);
 	return 0;
 }
 
@@ -377,27 +543,29 @@ audit_verify(const char *db, const struct audit_verify_opts *o,
     struct audit_verify_result *r, char **cause)
 {
 	struct verify v;
+	struct verify_worker w;
 	struct stat sb;
-	int64_t total = 0;
+	int64_t total = 0, max_seq = -1, max_epoch = -1;
+	atomic_llong stop_pos;
+	pthread_t tid;
 	sqlite3_stmt *s;
-	int rc = -1;
+	int rc = -1, started = 0;
 
 	memset(r, 0, sizeof *r);
 	r->seq = -1;
 	r->last_epoch = -1;
 	memset(&v, 0, sizeof v);
+	memset(&w, 0, sizeof w);
 	v.r = r;
 	if (sodium_init() < 0)
 		return cause_set(cause, "libsodium could not be initialised");
 	if (stat(db, &sb) == -1)
 		return cause_set(cause, "audit log %s: %s", db, strerror(errno));
-	if (sqlite3_open_v2(db, &v.db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOFOLLOW,
-	    NULL) != SQLITE_OK) {
+	if (verify_open_db(db, &v.db) != 0) {
 		cause_set(cause, "cannot open %s: %s", db, v.db != NULL ?
 		    sqlite3_errmsg(v.db) : "out of memory");
 		goto out;
 	}
-	sqlite3_busy_timeout(v.db, 5000);
 	if (sqlite3_prepare_v2(v.db, "SELECT value FROM meta WHERE key = 'format'",
 	    -1, &s, NULL) != SQLITE_OK) {
 		if ((sqlite3_errcode(v.db) & 0xff) == SQLITE_NOTADB)
@@ -433,29 +601,78 @@ audit_verify(const char *db, const struct audit_verify_opts *o,
 	}
 	if (o->pk0 != NULL)
 		memcpy(v.pk, o->pk0, AUDIT_PK_LEN);
-	if (o->k0 != NULL) {
-		memcpy(v.k, o->k0, AUDIT_KEY_LEN);
-		v.have_k = 1;
-	}
-	if (sqlite3_prepare_v2(v.db, "SELECT max(seq) FROM entry", -1, &s,
-	    NULL) == SQLITE_OK) {
-		if (sqlite3_step(s) == SQLITE_ROW)
-			total = sqlite3_column_int64(s, 0) + 1;
+	/* Bounds, so that both threads see the same entries even while a
+	 * writer appends. */
+	if (sqlite3_prepare_v2(v.db, "SELECT (SELECT max(seq) FROM entry), "
+	    "(SELECT max(epoch) FROM checkpoint)", -1, &s, NULL) == SQLITE_OK) {
+		if (sqlite3_step(s) == SQLITE_ROW) {
+			max_seq = sqlite3_column_type(s, 0) == SQLITE_NULL ? -1 :
+			    sqlite3_column_int64(s, 0);
+			max_epoch = sqlite3_column_type(s, 1) == SQLITE_NULL ? -1 :
+			    sqlite3_column_int64(s, 1);
+		}
 		sqlite3_finalize(s);
 	}
+	total = max_seq + 1;
 	if (sqlite3_prepare_v2(v.db, "SELECT seq, body, chain, mac, time_ms, "
 	    "actor, action, camera, from_ms, to_ms, reason_code, reference, "
-	    "details, terminal FROM entry ORDER BY seq", -1, &v.entries,
-	    NULL) != SQLITE_OK ||
+	    "details, terminal FROM entry WHERE seq <= ? ORDER BY seq", -1,
+	    &v.entries, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(v.db, "SELECT epoch, body, sig FROM checkpoint "
-	    "ORDER BY epoch", -1, &v.ckpts, NULL) != SQLITE_OK) {
+	    "WHERE epoch <= ? ORDER BY epoch", -1, &v.ckpts, NULL) != SQLITE_OK) {
 		cause_set(cause, "%s is not a vigil audit log (%s)", db,
 		    sqlite3_errmsg(v.db));
 		goto out;
 	}
+	sqlite3_bind_int64(v.entries, 1, max_seq);
+	sqlite3_bind_int64(v.ckpts, 1, max_epoch);
+
+	memset(&w, 0, sizeof w);
+	atomic_init(&stop_pos, INT64_MAX);
+	v.stop_pos = &stop_pos;
+	w.stop_pos = &stop_pos;
+	w.max_seq = max_seq;
+	w.max_epoch = max_epoch;
+	memcpy(w.pk, v.pk, AUDIT_PK_LEN);
+	memcpy(w.log_id, v.log_id, AUDIT_LOGID_LEN);
+	if (o->k0 != NULL) {
+		memcpy(w.k, o->k0, AUDIT_KEY_LEN);
+		w.have_k = 1;
+	}
+	if (verify_open_db(db, &w.db) != 0) {
+		cause_set(cause, "cannot open %s: %s", db, w.db != NULL ?
+		    sqlite3_errmsg(w.db) : "out of memory");
+		goto out;
+	}
+	if (pthread_create(&tid, NULL, verify_worker_main, &w) != 0) {
+		cause_set(cause, "cannot start a thread");
+		goto out;
+	}
+	started = 1;
+	v.fail_pos = INT64_MAX;
+	v.fail_phase = PH_END + 1;
 	rc = verify_stream(&v, o, total, cause);
+	pthread_join(tid, NULL);
+	started = 0;
+	if (rc == 0 && w.error != NULL) {
+		cause_set(cause, "%s: %s", db, w.error);
+		rc = -1;
+	} else if (rc == 0 && w.fault != AUDIT_OK && w.pos < r->entries &&
+	    (w.pos < v.fail_pos || (w.pos == v.fail_pos &&
+	    w.phase < v.fail_phase))) {
+		r->fault = w.fault;
+		r->seq = w.seq;
+		memcpy(r->detail, w.detail, sizeof r->detail);
+	}
 out:
-	sodium_memzero(v.k, sizeof v.k);
+	if (started) {
+		atomic_store(&stop_pos, -1);
+		pthread_join(tid, NULL);
+	}
+	sodium_memzero(w.k, sizeof w.k);
+	free(w.error);
+	if (w.db != NULL)
+		sqlite3_close(w.db);
 	free(v.storage);
 	sqlite3_finalize(v.entries);
 	sqlite3_finalize(v.ckpts);

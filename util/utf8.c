@@ -46,6 +46,19 @@ utf8_valid(const char *s, size_t len)
 	size_t n;
 
 	while (len > 0) {
+		/* Fast path: eight bytes of printable-or-control ASCII, no NUL. */
+		if (len >= 8) {
+			uint64_t w;
+
+			memcpy(&w, p, 8);
+			if ((w & 0x8080808080808080ULL) == 0 &&
+			    ((w - 0x0101010101010101ULL) & ~w &
+			    0x8080808080808080ULL) == 0) {
+				p += 8;
+				len -= 8;
+				continue;
+			}
+		}
 		if ((n = utf8_seq(p, len)) == 0)
 			return 0;
 		p += n;
