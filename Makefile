@@ -26,7 +26,9 @@ PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 ALL_CPPFLAGS = -D_GNU_SOURCE -DVIGIL_VERSION='"$(VERSION)"' \
              -DVIGIL_SYSCONFDIR='"$(SYSCONFDIR)"' -I. $(CPPFLAGS)
-ALL_CFLAGS = $(WARNFLAGS) $(PKG_CFLAGS) $(CFLAGS) $(SANFLAGS) -MMD -MP
+# Hidden visibility keeps vigil's names (audit_open, audit_close) from being
+# exported to shared libraries: libpam calls libaudit's audit_open().
+ALL_CFLAGS = $(WARNFLAGS) -fvisibility=hidden $(PKG_CFLAGS) $(CFLAGS) $(SANFLAGS) -MMD -MP
 ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS)
 LDLIBS    += $(PKG_LIBS) -lm -lpthread
 
@@ -50,7 +52,7 @@ BENCH_BIN  = $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 FUZZ_SRC   = $(wildcard fuzz/fuzz_*.c)
 
 .PHONY: all deps demo demo-setup demo-footage check test test-asan bench fuzz \
-        install uninstall clean
+        install uninstall clean objs print-objs print-flags print-libs tests-build
 
 all: $(BUILD)/vigil
 
@@ -91,8 +93,17 @@ check: deps
 bench: deps $(BUILD)/vigil $(BENCH_BIN)
 	@BUILD=$(BUILD) sh bench/run
 
-fuzz:
+fuzz: deps
 	@BUILD=build-fuzz sh fuzz/run
+
+# For fuzz/run: the module objects, and the flags to link against them.
+objs: $(MOD_OBJ)
+print-objs:
+	@echo $(MOD_OBJ)
+print-flags:
+	@echo $(ALL_CPPFLAGS) $(WARNFLAGS) $(PKG_CFLAGS) -g -O1
+print-libs:
+	@echo $(LDLIBS)
 
 demo-footage: $(BUILD)/vigil
 	@sh dist/demo-setup footage

@@ -94,6 +94,12 @@ audit_fault_name(enum audit_fault f)
 	return "unknown";
 }
 
+static int verify_fail(struct verify *, enum audit_fault, int64_t,
+    const char *, ...) __attribute__((format(printf, 4, 5)));
+static void verify_worker_fail(struct verify_worker *, enum audit_fault,
+    int64_t, int64_t, int, const char *, ...)
+    __attribute__((format(printf, 6, 7)));
+
 /* Records the first failure; returns 1 so callers can stop. */
 static int
 verify_fail(struct verify *v, enum audit_fault f, int64_t seq,
