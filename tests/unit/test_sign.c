@@ -1,0 +1,187 @@
+/* test_sign — minisign-compatible keys and signatures, checked against the
+ * stock minisign tool. */
+#include <sys/stat.h>
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "export/export.h"
+#include "util/util.h"
+
+static char dir[64];
+
+static char *
+path(const char *name)
+{
+	return xasprintf("%s/%s", dir, name);
+}
+
+static void
+write_file(const char *p, const char *text)
+{
+	FILE *f = fopen(p, "w");
+
+	assert_non_null(f);
+	fputs(text, f);
+	assert_int_equal(fclose(f), 0);
+}
+
+static int
+run(const char *fmt, ...)
+{
+	va_list ap;
+	char *cmd;
+	int rc;
+
+	va_start(ap, fmt);
+	assert_true(vasprintf(&cmd, fmt, ap) != -1);
+	va_end(ap);
+	rc = system(cmd);
+	free(cmd);
+	return rc;
+}
+
+static void
+test_unencrypted_roundtrip_with_minisign(void **state)
+{
+	char *sk = path("a.key"), *pk = path("a.pub"), *f = path("data.txt");
+	char *sig = path("data.txt.minisig"), *cause = NULL, *tc = NULL;
+	char id[SIGN_KEYID_HEX], id2[SIGN_KEYID_HEX];
+	struct sign_key *k;
+	struct stat sb;
+
+	(void)state;
+	assert_int_equal(sign_keygen(sk, pk, NULL, 0, 0, &cause), 0);
+	assert_int_equal(stat(sk, &sb), 0);
+	assert_int_equal(sb.st_mode & 0777, 0600);
+	assert_int_equal(sign_keygen(sk, pk, NULL, 0, 0, &cause), -1);
+	assert_non_null(strstr(cause, "already exists"));
+	free(cause);
+	cause = NULL;
+
+	k = sign_key_load(sk, NULL, &cause);
+	assert_non_null(k);
+	sign_key_id(k, id);
+	assert_int_equal(sign_pubkey_read(pk, id2, NULL, &cause), 0);
+	assert_string_equal(id, id2);
+
+	write_file(f, "e3b0c442  clips/entrance.mp4\n");
+	assert_int_equal(sign_file(k, f, sig, "export 42 reference 2026/1234",
+	    &cause), 0);
+	assert_int_equal(sign_verify(pk, f, sig, &tc, &cause), 0);
+	assert_string_equal(tc, "export 42 reference 2026/1234");
+	free(tc);
+	/* Stock minisign agrees. */
+	assert_int_equal(run("minisign -Vm '%s' -p '%s' -x '%s' -q", f, pk, sig), 0);
+
+	/* One byte changed: both refuse. */
+	write_file(f, "e3b0c443  clips/entrance.mp4\n");
+	assert_int_equal(sign_verify(pk, f, sig, NULL, &cause), 1);
+	free(cause);
+	cause = NULL;
+	assert_int_not_equal(run("minisign -Vm '%s' -p '%s' -x '%s' -q "
+	    "2>/dev/null", f, pk, sig), 0);
+
+	/* A trusted comment edited in the signature file: refused. */
+	write_file(f, "e3b0c442  clips/entrance.mp4\n");
+	assert_int_equal(run("sed -i 's/export 42/export 43/' '%s'", sig), 0);
+	assert_int_equal(sign_verify(pk, f, sig, NULL, &cause), 1);
+	assert_non_null(strstr(cause, "trusted comment"));
+	free(cause);
+	cause = NULL;
+	assert_int_not_equal(run("minisign -Vm '%s' -p '%s' -x '%s' -q "
+	    "2>/dev/null", f, pk, sig), 0);
+
+	/* Multi-line trusted comments are refused. */
+	assert_int_equal(sign_file(k, f, sig, "a\nb", &cause), -1);
+	free(cause);
+	sign_key_free(k);
+	free(sk); free(pk); free(f); free(sig);
+}
+
+static void
+test_encrypted_key(void **state)
+{
+	char *sk = path("b.key"), *pk = path("b.pub"), *f = path("b.txt");
+	char *sig = path("b.txt.minisig"), *cause = NULL;
+	struct sign_key *k;
+
+	(void)state;
+	/* Small scrypt parameters keep the test fast; the file carries them. */
+	assert_int_equal(sign_keygen(sk, pk, "correct horse", 32768,
+	    16 * 1024 * 1024, &cause), 0);
+	assert_int_equal(sign_key_encrypted(sk, &cause), 1);
+	assert_null(sign_key_load(sk, NULL, &cause));
+	assert_non_null(strstr(cause, "passphrase"));
+	free(cause);
+	cause = NULL;
+	assert_null(sign_key_load(sk, "wrong horse", &cause));
+	assert_non_null(strstr(cause, "wrong passphrase"));
+	free(cause);
+	cause = NULL;
+	k = sign_key_load(sk, "correct horse", &cause);
+	assert_non_null(k);
+	write_file(f, "payload\n");
+	assert_int_equal(sign_file(k, f, sig, "t", &cause), 0);
+	assert_int_equal(run("minisign -Vm '%s' -p '%s' -x '%s' -q", f, pk, sig), 0);
+	sign_key_free(k);
+
+	/* A key readable by others is refused. */
+	assert_int_equal(chmod(sk, 0644), 0);
+	assert_null(sign_key_load(sk, "correct horse", &cause));
+	assert_non_null(strstr(cause, "0600"));
+	free(cause);
+	free(sk); free(pk); free(f); free(sig);
+}
+
+static void
+test_bad_files(void **state)
+{
+	char *p = path("junk"), *cause = NULL, id[SIGN_KEYID_HEX];
+
+	(void)state;
+	write_file(p, "not a key\n");
+	assert_int_equal(sign_pubkey_read(p, id, NULL, &cause), -1);
+	assert_non_null(strstr(cause, "not a minisign file"));
+	free(cause);
+	cause = NULL;
+	write_file(p, "untrusted comment: x\n!!!!\n");
+	assert_int_equal(sign_pubkey_read(p, id, NULL, &cause), -1);
+	free(cause);
+	free(p);
+}
+
+static int
+setup(void **state)
+{
+	(void)state;
+	snprintf(dir, sizeof dir, "/tmp/vigil-sign.XXXXXX");
+	return mkdtemp(dir) == NULL ? -1 : 0;
+}
+
+static int
+teardown(void **state)
+{
+	(void)state;
+	return run("rm -rf '%s'", dir);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_unencrypted_roundtrip_with_minisign),
+		cmocka_unit_test(test_encrypted_key),
+		cmocka_unit_test(test_bad_files),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
