@@ -10,6 +10,7 @@
 #include <sodium.h>
 
 #include "audit/audit.h"
+#include "config/config.h"
 #include "tui/cmd.h"
 #include "util/util.h"
 
@@ -22,7 +23,7 @@ struct audit_args {
 };
 
 static const char audit_usage[] =
-"usage: vigil audit init --db PATH --state PATH [--print-keys FILE]\n"
+"usage: vigil audit init [--db PATH] [--state PATH] [--print-keys FILE]\n"
 "       vigil audit verify [--db PATH] [--key-file FILE] [--pk HEX]\n"
 "                          [--against CHECKPOINT_FILE]\n"
 "       vigil audit note [--attest] [--db PATH] [--state PATH] TEXT\n"
@@ -90,18 +91,26 @@ audit_paths(struct audit_args *a, const char *what, int need_state)
 	return 0;
 }
 
+/* Applies [audit] checkpoint_every of the configuration, when it reads. */
+static void
+audit_checkpoint_every_from_config(struct audit_log *log, const char *path)
+{
+	struct config *cfg;
+
+	if ((cfg = cmd_config_get(path, NULL)) != NULL)
+		audit_set_checkpoint_every(log, config_checkpoint_every(cfg));
+}
+
 static int
 audit_init(struct audit_args *a, const char *print_keys)
 {
 	struct audit_keys k;
 	char id[2 * AUDIT_LOGID_LEN + 1], k0[2 * AUDIT_KEY_LEN + 1];
 	char pk[2 * AUDIT_PK_LEN + 1], *cause = NULL;
+	int rc;
 
-	if (a->db == NULL || a->state == NULL) {
-		fprintf(stderr, "vigil audit init: --db PATH and --state PATH "
-		    "are required\n");
-		return 2;
-	}
+	if ((rc = audit_paths(a, "init", 1)) != 0)
+		return rc;
 	if (audit_create(a->db, a->state, &k, &cause) != 0)
 		return audit_error("init", cause);
 	if (print_keys != NULL && audit_keys_write(&k, print_keys, &cause) != 0) {
@@ -246,6 +255,7 @@ audit_note(struct audit_args *a, int attest, const char *text)
 		return rc;
 	if ((log = audit_open(a->db, a->state, 0, &cause)) == NULL)
 		return audit_error("note", cause);
+	audit_checkpoint_every_from_config(log, a->config);
 	d = json_pack("{s:s}", "text", text);
 	details = json_dumps(d, JSON_COMPACT);
 	json_decref(d);
@@ -424,6 +434,7 @@ audit_checkpoint_cmd(struct audit_args *a, const char *export)
 	}
 	if ((log = audit_open(a->db, a->state, 0, &cause)) == NULL)
 		return audit_error("checkpoint", cause);
+	audit_checkpoint_every_from_config(log, a->config);
 	d = export != NULL ? json_pack("{s:s}", "export", export) : json_object();
 	details = json_dumps(d, JSON_COMPACT);
 	json_decref(d);
