@@ -208,6 +208,17 @@ struct audit_iter *audit_iter_new(struct audit_log *, const struct audit_filter 
 int audit_iter_next(struct audit_iter *, struct audit_row *row, char **cause);
 void audit_iter_free(struct audit_iter *);
 
+/* Views a crash left open: the seqs of view-start entries that no
+ * view-end or view-aborted names in its details ("view": seq), oldest
+ * first.  Caller frees *seqs. */
+int audit_views_open(struct audit_log *, int64_t **seqs, size_t *n,
+    char **cause);
+
+/* Reads the entry at seq into *row; its strings live in *storage, which the
+ * caller frees.  Returns 0, 1 when there is no such entry, or -1. */
+int audit_entry_get(struct audit_log *, int64_t seq, struct audit_row *row,
+    char **storage, char **cause);
+
 /* Test hook (STYLE.md item 5): the n-th fault point reached from now on
  * fails (mode 0: returns an error) or ends the process with _exit(99)
  * (mode 1).  n 0 turns it off. */

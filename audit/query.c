@@ -127,3 +127,75 @@ audit_iter_free(struct audit_iter *it)
 	free(it->storage);
 	free(it);
 }
+
+int
+audit_views_open(struct audit_log *log, int64_t **seqs, size_t *n, char **cause)
+{
+	sqlite3_stmt *s;
+	size_t cap = 0;
+	int rc;
+
+	*seqs = NULL;
+	*n = 0;
+	if (sqlite3_prepare_v2(log_db(log), "SELECT seq FROM entry WHERE action "
+	    "= 'view-start' AND seq NOT IN (SELECT json_extract(details, "
+	    "'$.view') FROM entry WHERE action IN ('view-end', 'view-aborted') "
+	    "AND json_valid(details)) ORDER BY seq", -1, &s, NULL) != SQLITE_OK)
+		return cause_set(cause, "%s: cannot look for open views: %s",
+		    log_path(log), sqlite3_errmsg(log_db(log)));
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (*n == cap) {
+			cap = cap == 0 ? 8 : cap * 2;
+			*seqs = xrealloc(*seqs, cap * sizeof **seqs);
+		}
+		(*seqs)[(*n)++] = sqlite3_column_int64(s, 0);
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE) {
+		free(*seqs);
+		*seqs = NULL;
+		*n = 0;
+		return cause_set(cause, "%s: cannot look for open views: %s",
+		    log_path(log), sqlite3_errmsg(log_db(log)));
+	}
+	return 0;
+}
+
+int
+audit_entry_get(struct audit_log *log, int64_t seq, struct audit_row *row,
+    char **storage, char **cause)
+{
+	sqlite3_stmt *s;
+	size_t len;
+	int rc;
+
+	*storage = NULL;
+	if (sqlite3_prepare_v2(log_db(log), "SELECT body FROM entry WHERE seq = ?",
+	    -1, &s, NULL) != SQLITE_OK)
+		return cause_set(cause, "%s: %s", log_path(log),
+		    sqlite3_errmsg(log_db(log)));
+	sqlite3_bind_int64(s, 1, seq);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_DONE) {
+		sqlite3_finalize(s);
+		return 1;
+	}
+	if (rc != SQLITE_ROW) {
+		sqlite3_finalize(s);
+		return cause_set(cause, "%s: %s", log_path(log),
+		    sqlite3_errmsg(log_db(log)));
+	}
+	len = (size_t)sqlite3_column_bytes(s, 0);
+	*storage = xmalloc(len + 8);
+	if (sqlite3_column_blob(s, 0) == NULL ||
+	    body_decode(sqlite3_column_blob(s, 0), len, row, *storage) != 0 ||
+	    row->seq != seq) {
+		sqlite3_finalize(s);
+		free(*storage);
+		*storage = NULL;
+		return cause_set(cause, "%s: entry %lld is damaged; run vigil "
+		    "audit verify", log_path(log), (long long)seq);
+	}
+	sqlite3_finalize(s);
+	return 0;
+}

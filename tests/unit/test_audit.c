@@ -748,6 +748,57 @@ test_query_filters(void **state)
 	audit_close(log);
 }
 
+static int64_t
+append_action(struct audit_log *log, const char *action, const char *details)
+{
+	struct audit_entry e;
+	char *cause = NULL;
+	int64_t seq;
+
+	memset(&e, 0, sizeof e);
+	e.actor = "alice";
+	e.action = action;
+	e.camera = "entrance";
+	e.details = details;
+	if ((seq = audit_append(log, &e, &cause)) < 0)
+		fail_msg("append: %s", cause);
+	return seq;
+}
+
+static void
+test_views_open(void **state)
+{
+	struct fx *f = *state;
+	struct audit_log *log = open_rw(f);
+	struct audit_row row;
+	int64_t *seqs, a, b, c;
+	char buf[64], *storage, *cause = NULL;
+	size_t n;
+
+	a = append_action(log, "view-start", NULL);
+	b = append_action(log, "view-start", NULL);
+	snprintf(buf, sizeof buf, "{\"view\":%lld}", (long long)a);
+	append_action(log, "view-end", buf);
+	c = append_action(log, "view-start", NULL);
+	assert_int_equal(audit_views_open(log, &seqs, &n, &cause), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(seqs[0], b);
+	assert_int_equal(seqs[1], c);
+	free(seqs);
+	snprintf(buf, sizeof buf, "{\"view\":%lld}", (long long)b);
+	append_action(log, "view-aborted", buf);
+	assert_int_equal(audit_views_open(log, &seqs, &n, &cause), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(seqs[0], c);
+	free(seqs);
+
+	assert_int_equal(audit_entry_get(log, c, &row, &storage, &cause), 0);
+	assert_string_equal(row.action, "view-start");
+	free(storage);
+	assert_int_equal(audit_entry_get(log, 999, &row, &storage, &cause), 1);
+	audit_close(log);
+}
+
 int
 main(void)
 {
@@ -767,6 +818,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_two_writers, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_export_against, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_query_filters, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_views_open, setup, teardown),
 	};
 
 	if (sodium_init() < 0)
