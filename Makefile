@@ -20,9 +20,10 @@ BUILD     ?= build
 CFLAGS    ?= -O2 -g
 WARNFLAGS  = -std=c11 -Wall -Wextra -Wformat=2 -Wshadow -Wstrict-prototypes \
              -Wmissing-prototypes -Wwrite-strings -Wundef
-PKGS       = ncursesw mpv sqlite3 libsodium libavformat libavcodec libavfilter \
+# libmpv is compiled against but loaded at run time (player/mpvlib.c).
+PKGS       = ncursesw sqlite3 libsodium libavformat libavcodec libavfilter \
              libavutil libswscale jansson inih libcrypto pam
-PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) mpv 2>/dev/null)
 PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 ALL_CPPFLAGS = -D_GNU_SOURCE -DVIGIL_VERSION='"$(VERSION)"' \
              -DVIGIL_SYSCONFDIR='"$(SYSCONFDIR)"' -I. $(CPPFLAGS)
@@ -30,7 +31,7 @@ ALL_CPPFLAGS = -D_GNU_SOURCE -DVIGIL_VERSION='"$(VERSION)"' \
 # exported to shared libraries: libpam calls libaudit's audit_open().
 ALL_CFLAGS = $(WARNFLAGS) -fvisibility=hidden $(PKG_CFLAGS) $(CFLAGS) $(SANFLAGS) -MMD -MP
 ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS)
-LDLIBS    += $(PKG_LIBS) -lm -lpthread
+LDLIBS    += $(PKG_LIBS) -lm -lpthread -ldl
 
 ifeq ($(SAN),1)
 SANFLAGS   = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined

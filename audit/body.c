@@ -203,6 +203,8 @@ body_decode(const uint8_t *b, size_t len, struct audit_row *row, char *storage)
 		return -1;
 	row->seq = be64_get(b + 8);
 	row->time_ms = be64_get(b + 16);
+	if (row->seq < 0)
+		return -1;
 	off = 24;
 	if (body_get_str(b, len, &off, &dst, &row->actor) ||
 	    body_get_str(b, len, &off, &dst, &row->action) ||

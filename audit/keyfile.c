@@ -259,9 +259,9 @@ audit_checkpoint_import(const char *path, struct audit_ckpt_info *c,
 	    memcmp(c->body + 8, c->log_id, AUDIT_LOGID_LEN) != 0 ||
 	    be64_get(c->body + 24) != c->epoch || be64_get(c->body + 32) != c->n ||
 	    memcmp(c->body + 40, c->root, HASH_LEN) != 0 ||
-	    memcmp(c->body + 72, c->chain, HASH_LEN) != 0)
+	    memcmp(c->body + 72, c->chain, HASH_LEN) != 0 ||
+	    be64_get(c->body + 104) != c->time_ms)
 		return cause_set(cause, "%s: the named values do not match the "
 		    "checkpoint body", path);
-	c->time_ms = be64_get(c->body + 104);
 	return 0;
 }

@@ -351,7 +351,6 @@ log_ckpt_last(struct audit_log *log, struct log_ckpt *ck, char **cause)
 		return -1;
 	}
 	ck->epoch = sqlite3_column_int64(log->st_ckpt_last, 0);
-	ck->n = sqlite3_column_int64(log->st_ckpt_last, 1);
 	ck->frontier_len = (size_t)sqlite3_column_bytes(log->st_ckpt_last, 3);
 	if (sqlite3_column_bytes(log->st_ckpt_last, 2) != AUDIT_CKPT_LEN ||
 	    ck->frontier_len > sizeof ck->frontier) {
@@ -361,6 +360,7 @@ log_ckpt_last(struct audit_log *log, struct log_ckpt *ck, char **cause)
 		    (long long)ck->epoch);
 	}
 	memcpy(ck->body, sqlite3_column_blob(log->st_ckpt_last, 2), AUDIT_CKPT_LEN);
+	ck->n = be64_get(ck->body + 32);	/* the body, not the column */
 	memcpy(ck->frontier, sqlite3_column_blob(log->st_ckpt_last, 3),
 	    ck->frontier_len);
 	sqlite3_reset(log->st_ckpt_last);

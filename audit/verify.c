@@ -139,6 +139,10 @@ verify_next_ckpt(struct verify *v, char **cause)
 		memcpy(v->ck_body, sqlite3_column_blob(v->ckpts, 1), AUDIT_CKPT_LEN);
 		memcpy(v->ck_sig, sqlite3_column_blob(v->ckpts, 2), AUDIT_SIG_LEN);
 		v->ck_n = be64_get(v->ck_body + 32);
+		/* The n column serves appends; it must say what the body says. */
+		if (sqlite3_column_type(v->ckpts, 3) != SQLITE_INTEGER ||
+		    sqlite3_column_int64(v->ckpts, 3) != v->ck_n)
+			v->ck_malformed = 1;
 	} else {
 		v->ck_n = -1;
 	}
@@ -231,9 +235,11 @@ verify_columns_match(struct verify *v, const struct audit_row *b)
 				return i;
 			continue;
 		}
+		/* The type first: sqlite3_column_text() would convert it. */
+		if (sqlite3_column_type(s, col) != SQLITE_TEXT)
+			return i;
 		t = sqlite3_column_text(s, col);
-		if (sqlite3_column_type(s, col) != SQLITE_TEXT || t == NULL ||
-		    strcmp((const char *)t, strs[i]) != 0)
+		if (t == NULL || strcmp((const char *)t, strs[i]) != 0)
 			return i;
 	}
 	return -1;
@@ -246,9 +252,6 @@ verify_against(struct verify *v, const struct audit_ckpt_info *h, char **cause)
 	sqlite3_stmt *s;
 	int rc, same;
 
-	if (memcmp(h->log_id, v->log_id, AUDIT_LOGID_LEN) != 0)
-		return verify_fail(v, AUDIT_NOT_LOG, -1, "the checkpoint you hold "
-		    "is of another log");
 	if (v->r->entries < h->n)
 		return verify_fail(v, AUDIT_TRUNCATED, v->r->entries, "the log "
 		    "holds %lld entries but the checkpoint %lld you hold covers "
@@ -605,6 +608,13 @@ audit_verify(const char *db, const struct audit_verify_opts *o,
 		rc = 0;
 		goto out;
 	}
+	if (o->against != NULL &&
+	    memcmp(o->against->log_id, v.log_id, AUDIT_LOGID_LEN) != 0) {
+		verify_fail(&v, AUDIT_NOT_LOG, -1, "the checkpoint you hold is of "
+		    "another log");
+		rc = 0;
+		goto out;
+	}
 	if (o->pk0 != NULL)
 		memcpy(v.pk, o->pk0, AUDIT_PK_LEN);
 	/* Bounds, so that both threads see the same entries even while a
@@ -624,7 +634,7 @@ audit_verify(const char *db, const struct audit_verify_opts *o,
 	    "actor, action, camera, from_ms, to_ms, reason_code, reference, "
 	    "details, terminal FROM entry WHERE seq <= ? ORDER BY seq", -1,
 	    &v.entries, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(v.db, "SELECT epoch, body, sig FROM checkpoint "
+	    sqlite3_prepare_v2(v.db, "SELECT epoch, body, sig, n FROM checkpoint "
 	    "WHERE epoch <= ? ORDER BY epoch", -1, &v.ckpts, NULL) != SQLITE_OK) {
 		cause_set(cause, "%s is not a vigil audit log (%s)", db,
 		    sqlite3_errmsg(v.db));
