@@ -1,0 +1,159 @@
+/* config — vigil.conf(5): the INI configuration, read with libinih, every
+ * key checked and defaulted.  A configuration is either wholly valid or
+ * refused: config_load() reports every problem as "FILE:LINE: what is
+ * wrong; what is expected" and returns no half-read result.
+ *
+ * Functions that fail return -1 (or a negative enum) and, when cause is not
+ * NULL, set *cause to a message the caller frees with free().  Strings
+ * returned by accessors are valid until config_free(). */
+#ifndef VIGIL_CONFIG_H
+#define VIGIL_CONFIG_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+struct config;
+struct audit_log;
+
+/* The file read when no --config is given. */
+#define CONFIG_DEFAULT_PATH	VIGIL_SYSCONFDIR "/vigil/vigil.conf"
+
+/* Largest configuration file accepted, in bytes. */
+#define CONFIG_MAX_SIZE		(256 * 1024)
+
+enum config_load_error {
+	CONFIG_ERR_READ = -1,		/* missing, unreadable, unsafe mode */
+	CONFIG_ERR_INVALID = -2,	/* read, but not a valid configuration */
+};
+
+/* Reads the configuration at path; NULL means CONFIG_DEFAULT_PATH, and
+ * when that file does not exist the built-in defaults are used.  Relative
+ * paths in the file are taken relative to the file's folder.  Returns 0
+ * with *cfg set (free with config_free()), or a config_load_error with
+ * *cause holding one line per problem. */
+int config_load(const char *path, struct config **cfg, char **cause);
+/* The built-in defaults, as if from an empty file; config_free() it. */
+struct config *config_defaults(void);
+void config_free(struct config *);
+
+/* Writes the effective configuration as a vigil.conf that reads back to
+ * the same values.  Returns 0 or -1 (write error). */
+int config_print(const struct config *, FILE *);
+
+/* Appends a "config-loaded" entry to the audit log, details
+ * {"path": ..., "blake2b": "<hex of BLAKE2b-256 of the file's bytes>"}
+ * (blake2b null and "defaults": true when no file was read). */
+int config_log_loaded(const struct config *, struct audit_log *,
+    const char *actor, char **cause);
+
+/* The file read (NULL: built-in defaults), and the BLAKE2b-256 of its bytes
+ * (returns -1 when no file was read). */
+const char *config_file(const struct config *);
+int config_file_blake2b(const struct config *, unsigned char out[32]);
+
+/* [site] */
+const char *config_site_name(const struct config *);
+
+/* [paths]; the pattern as written (a preset name or a pattern) and
+ * expanded.  Lists are NULL-terminated. */
+const char *config_recorder(const struct config *);
+const char *config_pattern_spec(const struct config *);
+const char *config_pattern(const struct config *);
+const char *config_timezone(const struct config *);
+const char *config_catalog_db(const struct config *);
+const char *config_audit_db(const struct config *);
+const char *config_audit_state(const struct config *);
+const char *config_key_dir(const struct config *);
+const char *const *config_export_roots(const struct config *);
+
+/* [roles] */
+enum config_role {
+	CONFIG_ROLE_VIEWER,
+	CONFIG_ROLE_EXPORTER,
+	CONFIG_ROLE_AUDITOR,
+	CONFIG_ROLE_ADMIN,
+};
+#define CONFIG_NROLES	4
+const char *config_group(const struct config *, enum config_role);
+/* The role's name: "viewer", "exporter", "auditor", "admin". */
+const char *config_role_name(enum config_role);
+
+/* [player] */
+enum config_vo {
+	CONFIG_VO_AUTO,
+	CONFIG_VO_DRM,
+	CONFIG_VO_GPU,
+	CONFIG_VO_TCT,
+	CONFIG_VO_SIXEL,
+	CONFIG_VO_NULL,
+};
+enum config_vo config_video_output(const struct config *);
+/* "auto", "drm", "gpu", "tct", "sixel", "null". */
+const char *config_vo_name(enum config_vo);
+const char *const *config_audio_cameras(const struct config *);
+/* 1 when audio may be played for camera. */
+int config_audio_camera(const struct config *, const char *camera);
+
+/* [session]: seconds without a key press before the screen locks. */
+int config_idle_lock(const struct config *);
+
+/* [export] */
+const char *config_signing_key(const struct config *);
+/* Reason codes whose exports need a second person's approval. */
+const char *const *config_require_approval(const struct config *);
+
+/* [retention] */
+int config_retention_default(const struct config *);
+/* The retention period of camera, in days. */
+int config_retention_days(const struct config *, const char *camera);
+/* The cameras with a period of their own: i < count. */
+size_t config_retention_count(const struct config *);
+const char *config_retention_camera(const struct config *, size_t i, int *days);
+
+/* [audit] */
+unsigned config_checkpoint_every(const struct config *);
+
+/* Reason codes ([reason CODE] sections, or the defaults). */
+#define CONFIG_REQ_REFERENCE	0x1
+#define CONFIG_REQ_AUTHORITY	0x2
+#define CONFIG_REQ_NOTE		0x4
+
+struct config_reason {
+	const char	*code;		/* "INCIDENT" */
+	const char	*label;		/* "reported incident being investigated" */
+	unsigned	 requires;	/* CONFIG_REQ_* */
+	const char	*reference_regex; /* NULL: any reference */
+	int		 note_min;	/* characters; > 0 makes a note required */
+	int		 cap_seconds;	/* longest playback; 0: no cap */
+	const char	*legal_basis;	/* [export] legal_basis.CODE, or "" */
+	int		 needs_approval; /* listed in [export] require_approval */
+};
+size_t config_reason_count(const struct config *);
+const struct config_reason *config_reason_at(const struct config *, size_t i);
+/* NULL when code is not configured. */
+const struct config_reason *config_reason_find(const struct config *,
+    const char *code);
+/* 1 when reference matches the reason's reference_regex (as a whole), or
+ * the reason has none; the reason is one config_reason_at() or
+ * config_reason_find() returned for this configuration. */
+int config_reason_matches(const struct config *, const struct config_reason *,
+    const char *reference);
+/* Checks what a person typed in the reason dialog against code's rules:
+ * required fields present, reference matching its pattern, note long
+ * enough, everything valid UTF-8 within the audit log's limits.  NULL
+ * fields count as empty.  Returns 0, or -1 with *cause saying what to fix. */
+int config_reason_check(const struct config *, const char *code,
+    const char *reference, const char *authority, const char *note,
+    char **cause);
+
+/* [review]: thresholds that flag views in the DPO's review. */
+struct config_review {
+	int		 work_from;	/* minutes after midnight, local time */
+	int		 work_to;
+	int		 max_view_minutes;
+	int		 max_views_per_day;	/* per user */
+	int		 max_cameras_per_reference;
+};
+const struct config_review *config_review(const struct config *);
+
+#endif

@@ -1,0 +1,48 @@
+# 20-config — demo_config: demo/vigil.conf, pointing at the demo recorder
+# and keeping the catalog, audit log and keys inside demo/.  Rewritten
+# when its content would change (for example after demo/ moved).
+
+demo_config() {
+	conf="$DEMO/vigil.conf"
+	mkdir -p "$DEMO/keys" "$DEMO/usb"
+	chmod 700 "$DEMO/keys"
+	cat >"$conf.new" <<CONF
+# vigil.conf of the demo, written by 'make demo-setup' (dist/demo-setup.d/
+# 20-config.sh): edits are lost when it runs again.  See vigil.conf(5).
+
+[site]
+name = Demo library (self-service)
+
+[paths]
+recorder = $DEMO/recorder
+pattern = vigil
+timezone = UTC
+catalog_db = $DEMO/catalog.db
+audit_db = $DEMO/audit.db
+audit_state = $DEMO/audit.state
+key_dir = $DEMO/keys
+export_roots = $DEMO/usb
+
+[player]
+video_output = auto
+
+[session]
+idle_lock = 300
+
+[retention]
+default_days = 7
+camera.reading-room = 3
+CONF
+	chmod 644 "$conf.new"
+	if [ -f "$conf" ] && cmp -s "$conf" "$conf.new"; then
+		rm -f "$conf.new"
+		say "config: already in place ($conf)"
+	else
+		mv "$conf.new" "$conf"
+		say "config: $conf written"
+	fi
+	if [ -x "$VIGIL" ]; then
+		"$VIGIL" --config "$conf" config check --quiet ||
+		    die "$conf is not valid"
+	fi
+}

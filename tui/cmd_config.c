@@ -1,0 +1,88 @@
+/* cmd_config — vigil config check: print the effective configuration, or
+ * every problem with its line. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config/config.h"
+#include "tui/cmd.h"
+
+static const char config_usage[] =
+"usage: vigil config check [--config FILE] [--quiet]\n"
+"\n"
+"Reads the configuration (" CONFIG_DEFAULT_PATH " unless --config is\n"
+"given) and prints the effective configuration, every default filled in; or\n"
+"prints each problem as FILE:LINE: what is wrong; what is expected.\n"
+"Exits 0 when it is valid, 1 when it is not, 2 when it cannot be read.\n"
+"See vigil.conf(5).\n";
+
+enum { OPT_CONFIG = 256, OPT_QUIET, OPT_HELP };
+
+static const struct option config_options[] = {
+	{ "config", required_argument, NULL, OPT_CONFIG },
+	{ "quiet", no_argument, NULL, OPT_QUIET },
+	{ "help", no_argument, NULL, OPT_HELP },
+	{ NULL, 0, NULL, 0 }
+};
+
+/* vigil config check. */
+static int
+config_check(int argc, char **argv, const char *path)
+{
+	struct config *c;
+	char *cause = NULL;
+	int ch, quiet = 0, rc;
+
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "q", config_options, NULL)) != -1) {
+		switch (ch) {
+		case OPT_CONFIG:
+			path = optarg;
+			break;
+		case 'q':
+		case OPT_QUIET:
+			quiet = 1;
+			break;
+		case OPT_HELP:
+			fputs(config_usage, stdout);
+			return 0;
+		default:
+			fputs(config_usage, stderr);
+			return 2;
+		}
+	}
+	if (optind != argc) {
+		fputs(config_usage, stderr);
+		return 2;
+	}
+	if ((rc = config_load(path, &c, &cause)) != 0) {
+		fprintf(stderr, "%s\n", cause);
+		if (rc == CONFIG_ERR_INVALID)
+			fprintf(stderr, "vigil: the configuration is not valid; vigil "
+			    "will not start with it\n");
+		free(cause);
+		return rc == CONFIG_ERR_INVALID ? 1 : 2;
+	}
+	if (!quiet && config_print(c, stdout) == -1) {
+		fprintf(stderr, "vigil: config check: write error\n");
+		config_free(c);
+		return 2;
+	}
+	config_free(c);
+	return 0;
+}
+
+int
+cmd_config(int argc, char **argv, const char *config)
+{
+	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+		fputs(config_usage, argc < 2 ? stderr : stdout);
+		return argc < 2 ? 2 : 0;
+	}
+	if (strcmp(argv[1], "check") == 0)
+		return config_check(argc - 1, argv + 1, config);
+	fprintf(stderr, "vigil config: unknown command '%s'\n", argv[1]);
+	fputs(config_usage, stderr);
+	return 2;
+}
