@@ -3,7 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "footage/catalog_int.h"
+#define VIGIL_FOOTAGE_INTERNAL
+#include "footage/footage.h"
 #include "util/util.h"
 
 /* PRAGMA application_id of a vigil catalog: "VGCL". */

@@ -4,7 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "footage/catalog_int.h"
+#define VIGIL_FOOTAGE_INTERNAL
+#include "footage/footage.h"
 #include "util/util.h"
 
 /* A segment row as the timeline queries use it. */

@@ -13,7 +13,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "footage/catalog_int.h"
+#define VIGIL_FOOTAGE_INTERNAL
+#include "footage/footage.h"
 #include "util/util.h"
 
 #define SCAN_MAX_NOTES	20

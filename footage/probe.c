@@ -13,7 +13,8 @@
 #include <libavformat/avformat.h>
 #include <libavutil/log.h>
 
-#include "footage/catalog_int.h"
+#define VIGIL_FOOTAGE_INTERNAL
+#include "footage/footage.h"
 
 #define PROBE_IO_BUF	32768
 
