@@ -1,0 +1,344 @@
+/* auth — staff login through PAM, roles from Unix groups, the privileged
+ * monitor, the idle lock and second-person approval.
+ *
+ * When vigil starts as root, auth_start() forks a small monitor that keeps
+ * root and does nothing but PAM conversations and getgrouplist(); the
+ * calling process drops to the service account and talks to the monitor
+ * over a socketpair of fixed-size messages.  Started as anyone else, PAM
+ * runs in the one process.  The callers see the same functions either way.
+ *
+ * Passwords are passed in fixed buffers of AUTH_PASS_MAX bytes that these
+ * functions wipe with sodium_memzero() before they return, on every path.
+ * Every attempt is written to the audit log attached with auth_attach_log():
+ * login, login-failed (the name as typed and the PAM error, never the
+ * password), logout, lock and unlock. */
+#ifndef VIGIL_AUTH_H
+#define VIGIL_AUTH_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+struct auth;
+struct audit_log;
+
+#define AUTH_USER_MAX	256	/* a user name, NUL included (LOGIN_NAME_MAX) */
+#define AUTH_PASS_MAX	512	/* a password or answer, NUL included
+				 * (PAM_MAX_RESP_SIZE) */
+#define AUTH_MSG_MAX	512	/* one message from a module (PAM_MAX_MSG_SIZE) */
+#define AUTH_TTY_MAX	64	/* the terminal's name */
+
+/* Roles, from membership of the configured groups. */
+#define ROLE_VIEWER	0x1u	/* browse and play footage after a reason */
+#define ROLE_EXPORTER	0x2u	/* create exports */
+#define ROLE_AUDITOR	0x4u	/* review and verify the audit log */
+#define ROLE_ADMIN	0x8u	/* configuration, keys, holds */
+#define ROLE_ALL	0xfu
+
+/* What auth_start() needs from vigil.conf.  The strings are copied. */
+struct auth_config {
+	const char	*service;	/* PAM service name; NULL: "vigil" */
+	const char	*group[4];	/* group of each role, in the order
+					 * viewer, exporter, auditor, admin;
+					 * NULL or "": nobody has that role */
+	const char	*service_user;	/* account the terminal runs as when
+					 * started as root; NULL: "vigil" */
+	const char	*password_help;	/* where an expired password is
+					 * changed, shown when PAM says it
+					 * must be; NULL: a general hint */
+	unsigned	 idle_lock;	/* seconds without a key before the
+					 * session locks; 0: never */
+};
+
+/* The PAM conversation as the screen implements it.  The first hidden
+ * prompt of a check is answered with the password given to the call; any
+ * further prompt, and every message, comes here. */
+struct auth_conv {
+	/* A module's message, error 1 for PAM_ERROR_MSG, 0 for
+	 * PAM_TEXT_INFO; text is printable UTF-8 (other bytes shown as '?'). */
+	void	(*message)(void *arg, int error, const char *text);
+	/* Asks the person: writes a NUL-terminated answer of less than size
+	 * bytes into answer; echo 0 means hidden.  Returns 0, or -1 to cancel
+	 * the check.  May be NULL (every further prompt then cancels). */
+	int	(*prompt)(void *arg, int echo, const char *text, char *answer,
+		    size_t size);
+	void	 *arg;
+};
+
+/* Where a check stopped. */
+enum auth_stage {
+	AUTH_STAGE_OK = 0,
+	AUTH_STAGE_INPUT,		/* refused before PAM: bad name or password */
+	AUTH_STAGE_AUTHENTICATE,	/* pam_authenticate */
+	AUTH_STAGE_ACCOUNT,		/* pam_acct_mgmt */
+	AUTH_STAGE_ROLES,		/* in none of the vigil groups */
+	AUTH_STAGE_CREDENTIALS,		/* pam_setcred */
+	AUTH_STAGE_SESSION,		/* pam_open_session / pam_close_session */
+	AUTH_STAGE_SAME_PERSON,		/* an approval by the logged-in person */
+	AUTH_STAGE_AUDIT,		/* the audit log could not be written */
+	AUTH_STAGE_INTERNAL,		/* monitor or memory failure */
+};
+
+/* The outcome of a check.  On success user, uid and roles describe the
+ * person PAM authenticated (a module may have changed the name). */
+struct auth_result {
+	enum auth_stage	 stage;
+	int		 pam_code;		/* PAM_SUCCESS or the failing code */
+	char		 user[AUTH_USER_MAX];
+	uid_t		 uid;
+	unsigned	 roles;
+	char		 detail[AUTH_MSG_MAX];	/* the PAM error or the reason,
+						 * as logged */
+	char		 message[2 * AUTH_MSG_MAX]; /* what to tell the person */
+};
+
+/* Starts authentication.  As root: forks the monitor, then drops this
+ * process to cfg->service_user (setgroups, setgid, setuid, checked to be
+ * irreversible); otherwise nothing changes.  Returns NULL with *cause set
+ * (the caller frees it) when the account is missing or the drop fails.
+ * Caller ends it with auth_free(). */
+struct auth *auth_start(const struct auth_config *cfg, char **cause);
+/* Logs out anyone still logged in ("how" "exit"), stops the monitor and
+ * frees. */
+void auth_free(struct auth *);
+/* 1 when the monitor does PAM (privilege separation on), else 0. */
+int auth_privsep(const struct auth *);
+/* The process id of the monitor, or -1 without privilege separation. */
+pid_t auth_monitor_pid(const struct auth *);
+
+/* Attaches the audit log every attempt is written to (not owned) and the
+ * terminal's name as the log records it.  Without a log every login is
+ * refused (AUTH_STAGE_AUDIT). */
+void auth_attach_log(struct auth *, struct audit_log *, const char *terminal);
+
+/* Logs user in: pam_authenticate, pam_acct_mgmt, roles, pam_setcred,
+ * pam_open_session, then a "login" record; a failure is recorded as
+ * "login-failed".  pass holds the password NUL-terminated; a buffer with no
+ * NUL in its AUTH_PASS_MAX bytes stands for a longer password, which is
+ * refused.  pass is wiped on every path.
+ *
+ * While the session is locked this is the lock screen's way in: the locked
+ * person's own name unlocks (as idle_unlock(), returns 1); anyone else is
+ * checked first, and only then is the locked session closed and recorded
+ * as "logout" (how "replaced") and theirs opened.
+ *
+ * Returns 0 when logged in, 1 when unlocked, -1 with *res saying why
+ * (res->message is for the person at the screen). */
+int auth_login(struct auth *, const char *user, char *pass,
+    const struct auth_conv *, struct auth_result *res);
+/* Closes the session (pam_close_session) and records "logout" with how
+ * ("user", "replaced", "exit", "signal", ...).  Returns 0, or -1 with
+ * *cause set when nobody is logged in or the record could not be written
+ * (the session is closed all the same). */
+int auth_logout(struct auth *, const char *how, char **cause);
+
+/* The person logged in (NULL when nobody is) and their roles. */
+const char *auth_user(const struct auth *);
+unsigned auth_roles(const struct auth *);
+
+/* Second-person approval: authenticates user, who must not be the person
+ * logged in, through the same PAM stack (no session is opened) and returns
+ * their roles in *res.  A failure is recorded as "login-failed" with the
+ * context "approval"; success is recorded by the caller (export-approved).
+ * pass is wiped.  Returns 0 or -1. */
+int auth_approve(struct auth *, const char *user, char *pass,
+    const struct auth_conv *, struct auth_result *res);
+
+/* The idle lock (auth/idle.c). */
+
+/* Notes a key press at now_ms (clock_now_ms()). */
+void idle_touch(struct auth *, int64_t now_ms);
+/* Milliseconds until the session locks for idleness (0: due now), or -1
+ * when no lock is due: nobody logged in, already locked, or idle_lock 0. */
+int64_t idle_left(const struct auth *, int64_t now_ms);
+/* Locks the session and records "lock" with how ("idle", "user").  The
+ * caller has already paused playback and cleared the screen.  Returns 0,
+ * or -1 with *cause set (the session is locked all the same). */
+int idle_lock(struct auth *, const char *how, char **cause);
+/* 1 when a session is open and locked. */
+int idle_locked(const struct auth *);
+/* Unlocks with the locked person's password (PAM again, no new session)
+ * and records "unlock"; a wrong password keeps it locked and is recorded as
+ * "login-failed" with the context "unlock".  pass is wiped.  Returns 0, or
+ * -1 with *res saying why. */
+int idle_unlock(struct auth *, char *pass, const struct auth_conv *,
+    struct auth_result *res);
+
+/* Roles (auth/roles.c). */
+
+/* The name of one role bit ("viewer", ...), or NULL. */
+const char *roles_name(unsigned role);
+/* Writes the roles as "viewer, exporter" (or "none") into buf; returns
+ * buf. */
+char *roles_format(unsigned roles, char *buf, size_t len);
+/* Computes the roles of user from the groups it belongs to
+ * (getgrouplist()).  groups[i] names the group of role bit 1 << i (NULL or
+ * "": nobody).  Returns 0 with *roles and *uid set, or -1 with *cause set
+ * when the user has no passwd entry. */
+int roles_of(const char *user, const char *const groups[4], unsigned *roles,
+    uid_t *uid, char **cause);
+
+#ifdef VIGIL_AUTH_INTERNAL
+/* Shared between the files of auth/ only (and its unit tests). */
+#include <security/pam_appl.h>
+
+/* What a PAM transaction needs to know; in the monitor a copy made before
+ * the fork, so nothing of it comes from the unprivileged side. */
+struct pamtx_cfg {
+	const char	*service;
+	const char	*group[4];
+	const char	*tty;		/* PAM_TTY, "" for none */
+};
+
+/* The checks and the session of one process (the monitor's, or the
+ * terminal's without privilege separation): at most one checked person
+ * waiting for a session to be opened, and at most one open session. */
+struct pamtx;
+struct pamtx_state {
+	struct pamtx	*pending;
+	struct pamtx	*session;
+};
+
+/* pam_start, pam_authenticate, pam_acct_mgmt and roles for user.  The
+ * first hidden prompt is answered with pass, which is then wiped (also on
+ * failure).  keep 1: the checked person stays pending for pamtx_open();
+ * keep 0: the transaction ends.  Returns 0, or -1 with *res filled. */
+int pamtx_check(struct pamtx_state *, const struct pamtx_cfg *,
+    const char *user, char *pass, int keep, const struct auth_conv *,
+    struct auth_result *res);
+/* pam_setcred and pam_open_session for the pending person; fails when
+ * nobody is pending or a session is already open. */
+int pamtx_open(struct pamtx_state *, const struct auth_conv *,
+    struct auth_result *res);
+/* Ends the pending check, if any. */
+void pamtx_abort(struct pamtx_state *);
+/* pam_close_session, pam_setcred(PAM_DELETE_CRED) and pam_end for the open
+ * session. */
+int pamtx_close(struct pamtx_state *, const struct auth_conv *,
+    struct auth_result *res);
+/* Fills res for a failure at stage with the PAM code and detail. */
+void pamtx_fail(struct auth_result *res, enum auth_stage stage, int code,
+    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+/* The monitor protocol: every message is exactly one struct wire_msg,
+ * sent as one SOCK_SEQPACKET packet; strings are NUL-terminated inside
+ * their fields. */
+enum wire_type {
+	WIRE_CHECK = 1,		/* to monitor: user, text = password,
+				 * flags WIRE_KEEP */
+	WIRE_ANSWER,		/* to monitor: text = answer, or WIRE_CANCEL */
+	WIRE_OPEN,		/* to monitor: open the pending session */
+	WIRE_ABORT,		/* to monitor: forget the pending check */
+	WIRE_CLOSE,		/* to monitor: close the open session */
+	WIRE_PROMPT,		/* from monitor: text, flags WIRE_ECHO */
+	WIRE_MESSAGE,		/* from monitor: text, flags WIRE_ERROR */
+	WIRE_RESULT,		/* from monitor: stage, code, uid, roles, user,
+				 * text = detail */
+	WIRE_REJECT,		/* from monitor: a malformed or unexpected
+				 * message was dropped; text says why */
+};
+#define WIRE_KEEP	0x1u
+#define WIRE_CANCEL	0x1u
+#define WIRE_ECHO	0x1u
+#define WIRE_ERROR	0x1u
+
+struct wire_msg {
+	uint32_t	type;
+	uint32_t	flags;
+	int32_t		code;
+	uint32_t	stage;
+	uint32_t	uid;
+	uint32_t	roles;
+	char		user[AUTH_USER_MAX];
+	char		text[AUTH_PASS_MAX];
+};
+
+#define WIRE_TO_MONITOR		0	/* directions for wire_check() */
+#define WIRE_FROM_MONITOR	1
+
+/* Sends one message; returns 0 or -1 (errno set). */
+int wire_send(int fd, const struct wire_msg *);
+/* Receives one message into *m.  Returns 1 when a well-formed message for
+ * direction arrived, 0 at end of file, -1 on a socket error, and -2 for a
+ * malformed message (*why says what was wrong; *m is wiped). */
+int wire_recv(int fd, int direction, struct wire_msg *m, const char **why);
+/* Checks a received packet of len bytes; NULL when it is well formed, else
+ * what is wrong. */
+const char *wire_check(const struct wire_msg *, size_t len, int direction);
+/* Sends a WIRE_REJECT saying why. */
+int wire_reject(int fd, const char *why);
+
+/* The monitor side: serves requests on fd until end of file, then closes
+ * what is still open.  Returns 0, or 1 after a socket error. */
+int monitor_serve(int fd, const struct pamtx_cfg *);
+/* Forks the monitor (which runs monitor_serve() and exits); returns its
+ * pid with *fd set to this side's end, or -1 with *cause set. */
+pid_t monitor_start(const struct pamtx_cfg *, int *fd, char **cause);
+
+/* The unprivileged side of the protocol: the pamtx_* operations carried
+ * out by the monitor on fd.  A conversation in between is passed to conv. */
+int remote_check(int fd, const char *user, char *pass, int keep,
+    const struct auth_conv *, struct auth_result *res);
+int remote_open(int fd, const struct auth_conv *, struct auth_result *res);
+int remote_abort(int fd, struct auth_result *res);
+int remote_close(int fd, const struct auth_conv *, struct auth_result *res);
+
+/* The service account: looks it up (never uid 0), and drops this process
+ * to it for good. */
+int privdrop_lookup(const char *name, uid_t *uid, gid_t *gid, char **cause);
+int privdrop_to(uid_t uid, gid_t gid, char **cause);
+
+/* The state behind struct auth, shared by auth.c and idle.c. */
+struct auth {
+	struct pamtx_cfg	 pcfg;
+	char			*service;
+	char			*group[4];
+	char			*tty;
+	char			*password_help;
+	int64_t			 idle_ms;
+
+	int			 privsep;
+	int			 fd;		/* to the monitor, or -1 */
+	pid_t			 monitor;
+	struct pamtx_state	 local;		/* without privilege separation */
+
+	struct audit_log	*log;
+	char			*terminal;
+
+	int			 logged_in;
+	int			 locked;
+	char			 user[AUTH_USER_MAX];
+	uid_t			 uid;
+	unsigned		 roles;
+	int64_t			 last_key_ms;
+};
+
+/* auth_start() is auth_new() with AUTH_MODE_AUTO; the unit tests use the
+ * other two to exercise both sides whoever runs them. */
+#define AUTH_MODE_AUTO		0	/* root: monitor and drop; else in process */
+#define AUTH_MODE_LOCAL		1	/* PAM in this process */
+#define AUTH_MODE_MONITOR	2	/* a monitor, without dropping privileges */
+struct auth *auth_new(const struct auth_config *, int mode, char **cause);
+
+/* The person check, session opening and closing, through the monitor or
+ * in this process. */
+int auth_check(struct auth *, const char *user, char *pass, int keep,
+    const struct auth_conv *, struct auth_result *res);
+int auth_open(struct auth *, const struct auth_conv *, struct auth_result *res);
+void auth_abort(struct auth *);
+int auth_close(struct auth *, struct auth_result *res);
+/* Checks the name and password before PAM sees them; 0, or -1 with *res
+ * filled (stage AUTH_STAGE_INPUT). */
+int auth_input_ok(const char *user, const char *pass, struct auth_result *res);
+/* Appends one record: actor, action, and details (a JSON object text, or
+ * NULL).  Returns 0 or -1 with *cause set. */
+int auth_record(struct auth *, const char *actor, const char *action,
+    const char *details, char **cause);
+/* Records a failed check as "login-failed" with context ("login",
+ * "unlock", "approval"), the name as typed and the stage, code and detail
+ * of res; sets res->message for people. */
+void auth_record_failure(struct auth *, const char *context,
+    const char *typed, struct auth_result *res);
+#endif
+
+#endif
