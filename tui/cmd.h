@@ -6,6 +6,21 @@
 #define VIGIL_CMD_H
 
 int cmd_audit(int argc, char **argv, const char *config);
+int cmd_keygen(int argc, char **argv, const char *config);
+int cmd_verify(int argc, char **argv, const char *config);
+int cmd_catalog(int argc, char **argv, const char *config);
+int cmd_config(int argc, char **argv, const char *config);
+
+/* The review terminal itself (vigil with no command, tui/term.c): login
+ * screen first.  Returns the exit status. */
+int tui_run(const char *config);
+
+struct config;
+
+/* The configuration at path (NULL: the default file, or the built-in
+ * defaults when it does not exist), read once; valid until exit.  NULL
+ * with *cause set when it is not valid. */
+struct config *cmd_config_get(const char *path, char **cause);
 
 /* Fills *db and *state, when NULL, from [paths] audit_db and audit_state of
  * the configuration (a missing default configuration leaves them NULL).

@@ -15,6 +15,10 @@ struct cmd_entry {
 
 static const struct cmd_entry cmd_table[] = {
 	{ "audit", cmd_audit, "inspect, verify and add to the audit log" },
+	{ "keygen", cmd_keygen, "create or show the export signing key" },
+	{ "verify", cmd_verify, "check an export bundle" },
+	{ "catalog", cmd_catalog, "scan the recorder and list its footage catalog" },
+	{ "config", cmd_config, "check the configuration and print it" },
 };
 
 static void
@@ -62,10 +66,8 @@ main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
-	if (a == argc) {
-		usage(stderr);
-		return 2;
-	}
+	if (a == argc)
+		return tui_run(config);
 	for (i = 0; i < sizeof cmd_table / sizeof cmd_table[0]; i++) {
 		if (strcmp(argv[a], cmd_table[i].name) == 0)
 			return cmd_table[i].fn(argc - a, argv + a, config);
