@@ -121,4 +121,345 @@ int bundle_verify(const char *dir, char **report);
 /* SHA-256 of the file at path, as 64 lower-case hex digits. */
 int sha256_file(const char *path, char hex[65], char **cause);
 
+/* ==== Clips: cutting (export/clip.c), redaction (export/redact.c), masks
+ * (export/mask.c) ==========================================================
+ *
+ * A clip is one MP4 file made from an ordered list of pieces of segment
+ * files (catalog_range()'s pieces, gaps left out) that cover a declared
+ * range of recording time [from_ms, to_ms).  The pieces are laid back to
+ * back, as player/edl.c lays them out for mpv: the clip's clock runs on
+ * across a gap, and every stretch of the declared range the clip does not
+ * show is reported in clip_result.gaps so the manifest can state it.
+ *
+ * Both modes return 0, -1 with *cause (caller frees; names the file that
+ * could not be read or written, and why), or CLIP_CANCELLED when *cancel
+ * became non-zero.  On -1 and CLIP_CANCELLED the output file is removed:
+ * a file at opts->out exists afterwards only on success, written, synced
+ * (unless opts->nosync) and closed.  The output must not exist beforehand
+ * (it is created with O_EXCL|O_NOFOLLOW, mode 0644).  Neither mode prints
+ * anything; libav's own log level is left to the caller
+ * (probe_silence_libav()). */
+
+#include <stdatomic.h>
+
+#define CLIP_CANCELLED	(-2)
+#define CLIP_PIECES_MAX	100000
+
+/* One stretch of one segment file: length_ms of the file at path from
+ * offset_ms (ms after the file's first timestamp), showing recording time
+ * [start_ms, start_ms + length_ms).  Pieces are in time order and do not
+ * overlap. */
+struct clip_piece {
+	const char	*path;
+	int64_t		 start_ms;	/* UTC ms */
+	int64_t		 offset_ms;
+	int64_t		 length_ms;
+};
+
+/* Called with the fraction done, 0 to 1 (footage time processed over
+ * footage time in the pieces), at most about a thousand times a clip and
+ * once with 1 at the end; for a progress bar with time remaining. */
+typedef void clip_progress_fn(double done, void *arg);
+
+struct clip_opts {
+	const struct clip_piece	*pieces;
+	size_t			 npieces;
+	int64_t			 from_ms;	/* the declared range */
+	int64_t			 to_ms;
+	const char		*out;		/* the new file */
+	int			 audio;		/* 1: keep the first audio stream
+						   (copied, never re-encoded) */
+	clip_progress_fn	*progress;	/* may be NULL */
+	void			*progress_arg;
+	const atomic_int	*cancel;	/* may be NULL; read between
+						   packets and frames */
+	int			 nosync;	/* 1: write-back left to the
+						   caller (no fsync; a
+						   bundle syncs every file) */
+	/* redact_clip() only: libx264 preset and CRF; NULL and 0 mean
+	 * REDACT_PRESET and REDACT_CRF. */
+	const char		*preset;
+	int			 crf;
+};
+
+/* A stretch of the declared range that the clip does not show. */
+struct clip_gap {
+	int64_t		 from_ms;
+	int64_t		 to_ms;
+};
+
+/* What a clip holds.  Times are recording time (UTC ms) of the first frame
+ * and of the end of the last frame: for an original clip the keyframes'
+ * times, usually outside [from_ms, to_ms).  Free with clip_result_free(). */
+struct clip_result {
+	int64_t		 start_ms;
+	int64_t		 end_ms;
+	int64_t		 duration_ms;	/* of the file (gaps left out) */
+	int64_t		 frames;
+	int		 width;
+	int		 height;
+	char		 codec[32];	/* "h264", as ffprobe names it */
+	int		 audio;		/* 1 when the file has an audio stream */
+	struct clip_gap	*gaps;		/* in time order */
+	size_t		 ngaps;
+};
+/* Frees what r holds (not r itself) and zeroes it. */
+void clip_result_free(struct clip_result *r);
+
+/* Mode "original": copies the recorded video packets (no re-encode) of
+ * each piece from the keyframe at or before its start to the first
+ * keyframe at or after its end (or the end of its file): the clip begins
+ * at the keyframe at or before from_ms and ends at the first keyframe at
+ * or after to_ms, when the pieces are clipped to the range as
+ * catalog_range() clips them.  Across segment boundaries into one MP4
+ * with continuous timestamps, its index (moov) before the media data.  No metadata is copied: the muxer writes only what the format
+ * requires.  Segments must share codec and frame size; an H.264 segment
+ * whose parameter sets differ from the first one's carries its own in
+ * band.  Fills *r (caller frees with clip_result_free()). */
+int clip_original(const struct clip_opts *, struct clip_result *r,
+    char **cause);
+
+/* The frame size of the video in the segment file at path (for masks
+ * given in pixels). */
+int clip_frame_size(const char *path, int *width, int *height, char **cause);
+
+/* For tests (STYLE.md item 5): the n-th fault point reached in export/'s
+ * clip, redaction and mask code fails as if out of memory or the disk had
+ * failed; 0 turns it off.  clip_fault_points() counts the points reached
+ * since the last clip_fault_after(). */
+void clip_fault_after(int n);
+int clip_fault_points(void);
+
+/* ---- Masks (export/mask.c); the text format is in man/masks.inc.txt ----
+ * A mask is a box with a mode, a time range and optional keyframes (the
+ * box's top-left corner at given times; it moves linearly between them).
+ * Stored canonically: positions and sizes in hundredths of a percent of
+ * the frame's width or height, times as recording time (UTC ms). */
+struct mask_list;
+
+#define MASK_MAX	64	/* masks in a list */
+#define MASK_KEYS_MAX	256	/* keyframes in a mask */
+#define MASK_SPEC_MAX	8192	/* bytes of one specification */
+
+/* Caller frees with mask_list_free(). */
+struct mask_list *mask_list_new(char **cause);
+void mask_list_free(struct mask_list *);
+/* Parses one specification and appends it.  base_ms is what relative times
+ * ("+1:30") count from: the start of the declared range.  width and height
+ * are the frame's size in pixels, needed only for values given in "px"
+ * (0 when unknown: such values are refused; see clip_frame_size()).  Box
+ * sizes beyond the frame are clamped to it, positions to 0 .. 100%. */
+int mask_list_add(struct mask_list *, const char *spec, int64_t base_ms,
+    int width, int height, char **cause);
+size_t mask_list_count(const struct mask_list *);
+/* The canonical specification of mask i (percentages, absolute UTC
+ * times); mask_list_add() reads it back to the same mask.  Caller frees. */
+char *mask_format(const struct mask_list *, size_t i, char **cause);
+/* Checks that every mask's time range meets [from_ms, to_ms). */
+int mask_list_validate(const struct mask_list *, int64_t from_ms,
+    int64_t to_ms, char **cause);
+
+/* ---- Redaction (export/redact.c) ---------------------------------------- */
+
+#define REDACT_PRESET	"veryfast"
+#define REDACT_CRF	20
+
+/* Mode "redacted": decodes the pieces exactly (the frames recorded in
+ * [start_ms, start_ms + length_ms) of each), burns the masks into the
+ * pixels with the filter graph redact_graph() gives, and encodes H.264
+ * (libx264) into an MP4 with its index first, keeping the source frame
+ * rate and frame timestamps.  The file holds that one video stream (and
+ * the source's first audio stream, copied, only when opts->audio is 1):
+ * no source stream, picture or metadata.  masks may be NULL or empty.
+ * Fills *r (caller frees with clip_result_free()). */
+int redact_clip(const struct clip_opts *, const struct mask_list *masks,
+    struct clip_result *r, char **cause);
+
+/* The libavfilter graph (one video input, one output; "null" without
+ * masks) that burns masks into frames of width x height whose time t (in
+ * seconds) is the position on the pieces laid back to back (t = 0 at
+ * pieces[0].start_ms): the timeline player/edl.c gives mpv, and the one
+ * redact_clip() filters on.  Caller frees. */
+char *redact_graph(const struct mask_list *, const struct clip_piece *pieces,
+    size_t npieces, int width, int height, char **cause);
+/* The same graph as a value for mpv's vf option ("lavfi=[...]"), for the
+ * live preview: what the user previews is what redact_clip() burns in.
+ * Caller frees. */
+char *redact_mpv_vf(const struct mask_list *, const struct clip_piece *pieces,
+    size_t npieces, int width, int height, char **cause);
+
+/* ==== End of Clips ======================================================== */
+
+#ifdef VIGIL_EXPORT_INTERNAL
+/* Shared between the clip, redaction and mask files of export/ only: the
+ * libav plumbing of export/clipio.c and the mask list's layout. */
+#include <sys/types.h>
+
+#include <libavformat/avformat.h>
+
+/* ---- Masks (export/mask.c) ---------------------------------------------- */
+
+/* A frame's width (or height) in mask units: hundredths of a percent. */
+#define MASK_UNIT	10000
+/* to_ms of a mask that lasts to the end of the clip. */
+#define MASK_OPEN_END	INT64_MAX
+
+enum mask_mode {
+	MASK_BLUR,
+	MASK_PIXELATE,
+	MASK_SOLID,
+};
+
+/* The box's top-left corner at recording time t_ms. */
+struct mask_key {
+	int64_t		 t_ms;
+	int32_t		 x;
+	int32_t		 y;
+};
+
+/* x and y in [0, MASK_UNIT], w and h in [1, MASK_UNIT]; keys sorted, each
+ * strictly inside (from_ms, to_ms). */
+struct mask {
+	enum mask_mode	 mode;
+	int32_t		 x, y, w, h;
+	int64_t		 from_ms;
+	int64_t		 to_ms;
+	struct mask_key	*keys;
+	size_t		 nkeys;
+};
+
+struct mask_list {
+	struct mask	 m[MASK_MAX];
+	size_t		 n;
+};
+
+/* "blur", "pixelate", "solid". */
+const char *mask_mode_name(enum mask_mode);
+
+/* ---- Fault injection (export/clip.c) ------------------------------------ */
+
+/* A fault point: returns -1 with *cause "injected fault at WHERE" when the
+ * countdown set by clip_fault_after() reaches it, else 0. */
+int clip_fault(const char *where, char **cause);
+
+/* ---- Plumbing shared by both modes (export/clipio.c) --------------------- */
+
+/* A growing string; after a failed allocation every append is a no-op and
+ * clipio_buf_take() reports it. */
+struct clipio_buf {
+	char	*s;
+	size_t	 len;
+	size_t	 cap;
+	int	 failed;
+};
+void clipio_buf_printf(struct clipio_buf *, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* Returns the string (caller frees) and resets b, or NULL with *cause when
+ * an append failed. */
+char *clipio_buf_take(struct clipio_buf *b, char **cause);
+void clipio_buf_free(struct clipio_buf *);
+
+/* Copies s into buf (len bytes, at least 8) for a message: control bytes
+ * and invalid UTF-8 become '?', and a long string is cut with "...".
+ * Returns buf. */
+const char *clipio_show(const char *s, char *buf, size_t len);
+/* av_strerror()'s text for err, in buf; returns buf. */
+const char *clipio_averr(int err, char *buf, size_t len);
+
+/* Checks the range and the pieces of opts (order, lengths, overflow). */
+int clipio_check(const struct clip_opts *, char **cause);
+/* 1 when the caller asked to stop. */
+int clipio_cancelled(const struct clip_opts *);
+
+/* Progress over total_ms of footage. */
+struct clipio_progress {
+	const struct clip_opts	*o;
+	int64_t			 total_ms;
+	double			 last;
+};
+void clipio_progress_init(struct clipio_progress *, const struct clip_opts *);
+/* Reports done_ms of total_ms when it moved by at least 1/1000. */
+void clipio_progress(struct clipio_progress *, int64_t done_ms);
+void clipio_progress_end(struct clipio_progress *);
+
+/* A segment file opened for reading through its own descriptor: no other
+ * file or URL is ever opened for it, and only MP4/QuickTime, Matroska and
+ * MPEG-TS are accepted. */
+struct clipio_in {
+	const char	*path;
+	int		 fd;
+	int		 err;		/* errno of a failed read, or 0 */
+	AVIOContext	*pb;
+	AVFormatContext	*ic;
+	int		 vidx;		/* the video stream */
+	int		 aidx;		/* the first audio stream, or -1 */
+	int64_t		 start_us;	/* the file's first timestamp */
+};
+/* An MP4/QuickTime file is opened from its headers alone, and its packets
+ * come exactly as stored (no parser run over them); other containers are
+ * probed for their streams' parameters. */
+int clipio_in_open(struct clipio_in *, const char *path, char **cause);
+void clipio_in_close(struct clipio_in *);
+/* The piece's [start, end) in the time base of stream idx. */
+void clipio_in_bounds(const struct clipio_in *, int idx,
+    const struct clip_piece *, int64_t *start, int64_t *end);
+/* Reads the next packet: 1, 0 at the end of the file, or -1 with *cause
+ * (a read error, or a packet the demuxer found damaged). */
+int clipio_in_read(struct clipio_in *, AVPacket *, char **cause);
+/* Seeks stream idx to the keyframe at or before ts (no-op when ts is at
+ * or before the file's start). */
+int clipio_in_seek(struct clipio_in *, int idx, int64_t ts, char **cause);
+/* Formats "segment PATH: WHAT: <the error>" into *cause; returns -1. */
+int clipio_in_fail(struct clipio_in *, int averr, const char *what,
+    char **cause);
+/* Recording time of timestamp ts (stream idx's time base) of piece p,
+ * given the piece's start in that time base. */
+int64_t clipio_rec_ms(const struct clipio_in *, int idx,
+    const struct clip_piece *p, int64_t start, int64_t ts);
+
+/* The clip file: an MP4 written through our own descriptor (created with
+ * O_EXCL|O_NOFOLLOW), the muxer allowed to reopen only it, for reading
+ * (the faststart pass). */
+struct clipio_out {
+	char		*path;
+	int		 fd;
+	dev_t		 dev;
+	ino_t		 ino;
+	int64_t		 pos;
+	int64_t		 kicked;	/* written back up to here */
+	int		 err;		/* errno of the first failed write, or 0 */
+	AVFormatContext	*oc;
+	int		 header;	/* 1 once the header is written */
+	int		 nosync;
+	int		 interleave;	/* 1: av_interleaved_write_frame */
+};
+/* nosync 1: no write-back started while writing, no fsync at the end. */
+int clipio_out_open(struct clipio_out *, const char *path, int nosync,
+    char **cause);
+/* Writes the header with the muxer options in *opts (freed). */
+int clipio_out_header(struct clipio_out *, AVDictionary **opts, char **cause);
+/* Writes pkt (rescaled to its stream already); the packet is consumed. */
+int clipio_out_write(struct clipio_out *, AVPacket *pkt, char **cause);
+/* Writes the trailer, flushes and syncs the file, checks it is still the
+ * file we created, closes it.  On failure the file is removed. */
+int clipio_out_finish(struct clipio_out *, char **cause);
+/* Frees everything and removes the file (when it is still ours). */
+void clipio_out_abort(struct clipio_out *);
+/* Formats "cannot write PATH: <why>" into *cause (the saved errno first,
+ * else averr); returns -1. */
+int clipio_out_fail(struct clipio_out *, int averr, const char *what,
+    char **cause);
+
+/* What piece i really shows, in recording time; from_ms == to_ms when it
+ * showed nothing. */
+struct clipio_cover {
+	int64_t		 from_ms;
+	int64_t		 to_ms;
+};
+/* Fills r->gaps with the stretches of [from_ms, to_ms) that no cover
+ * shows, ignoring holes of at most tol_ms. */
+int clipio_gaps(const struct clip_opts *, const struct clipio_cover *,
+    size_t n, int64_t tol_ms, struct clip_result *r, char **cause);
+#endif
+
 #endif
