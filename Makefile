@@ -20,11 +20,15 @@ BUILD     ?= build
 CFLAGS    ?= -O2 -g
 WARNFLAGS  = -std=c11 -Wall -Wextra -Wformat=2 -Wshadow -Wstrict-prototypes \
              -Wmissing-prototypes -Wwrite-strings -Wundef
-# libmpv is compiled against but loaded at run time (player/mpvlib.c).
-PKGS       = ncursesw sqlite3 libsodium libavformat libavcodec libavfilter \
-             libavutil libswscale jansson inih libcrypto pam
-PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) mpv 2>/dev/null)
+# libmpv and the FFmpeg libraries are compiled against but loaded when
+# first used (player/mpvlib.c, export/avlib.c): they need some two hundred
+# other libraries, which would slow the start of every vigil process.
+# Tests and benchmarks link FFmpeg directly, as they call it themselves.
+PKGS       = ncursesw sqlite3 libsodium jansson inih libcrypto pam
+AV_PKGS    = libavformat libavcodec libavfilter libavutil libswscale
+PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) $(AV_PKGS) mpv 2>/dev/null)
 PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
+AV_LIBS    := $(shell $(PKG_CONFIG) --libs $(AV_PKGS) 2>/dev/null)
 ALL_CPPFLAGS = -D_GNU_SOURCE -DVIGIL_VERSION='"$(VERSION)"' \
              -DVIGIL_SYSCONFDIR='"$(SYSCONFDIR)"' -I. $(CPPFLAGS)
 # Hidden visibility keeps vigil's names (audit_open, audit_close) from being
@@ -53,7 +57,7 @@ BENCH_BIN  = $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 FUZZ_SRC   = $(wildcard fuzz/fuzz_*.c)
 
 .PHONY: all deps demo demo-setup demo-footage check test test-asan bench fuzz \
-        install uninstall clean objs print-objs print-flags print-libs tests-build
+        install uninstall clean avlib objs print-objs print-flags print-libs tests-build
 
 all: $(BUILD)/vigil
 
@@ -67,11 +71,12 @@ $(BUILD)/%.o: %.c
 $(BUILD)/tests/%: tests/unit/%.c $(MOD_OBJ) $(TEST_HELPER_OBJ)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -Itests/unit $(ALL_LDFLAGS) -o $@ $< \
-	    $(MOD_OBJ) $(TEST_HELPER_OBJ) $(LDLIBS) -lcmocka
+	    $(MOD_OBJ) $(TEST_HELPER_OBJ) $(LDLIBS) $(AV_LIBS) -lcmocka
 
 $(BUILD)/bench/%: bench/%.c $(MOD_OBJ)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(MOD_OBJ) $(LDLIBS)
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(MOD_OBJ) \
+	    $(LDLIBS) $(AV_LIBS)
 
 # Installs the Debian packages vigil builds, runs and tests with.
 deps:
@@ -96,6 +101,10 @@ bench: deps $(BUILD)/vigil $(BENCH_BIN)
 
 fuzz: deps
 	@BUILD=build-fuzz sh fuzz/run
+
+# Regenerates export/avlib.c from the FFmpeg functions the modules call.
+avlib: $(filter-out $(BUILD)/export/avlib.o,$(MOD_OBJ))
+	$(PYTHON) dist/gen-avlib export/avlib.c $^
 
 # For fuzz/run: the module objects, and the flags to link against them.
 objs: $(MOD_OBJ)
