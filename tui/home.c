@@ -1,5 +1,6 @@
-/* home — the screen after login: who is logged in, with which roles, and
- * what those roles allow.  It shows no footage. */
+/* home — the screen after login for someone without the viewer role (a
+ * viewer gets the footage browser): who is logged in, with which roles,
+ * and what those roles allow.  It shows no footage. */
 #include <curses.h>
 #include <stdio.h>
 #include <string.h>
@@ -47,9 +48,9 @@ home_draw(const struct screen_state *st, const struct auth *a,
 		y += screen_wrap(y, x + 2, width - 2, 2, line, A_NORMAL);
 	}
 	y++;
-	y += screen_wrap(y, x, width, 3, "This build of vigil has no footage "
-	    "browser, export or audit review screen yet: nothing can be "
-	    "viewed from here.", A_NORMAL);
+	y += screen_wrap(y, x, width, 3, "Your roles do not include viewing "
+	    "footage: no recording can be played from this session.",
+	    A_NORMAL);
 	y++;
 	if (idle_lock > 0) {
 		if (idle_lock % 60 == 0)

@@ -1,11 +1,20 @@
 /* term — the terminal's start-up and main loop: read the configuration,
- * start authentication (which drops root), open the audit log, then the
- * login screen, the screen after login and the idle lock. */
+ * start authentication (which drops root), open the audit log and close
+ * the views a crash left open, scan the catalog, then the login screen,
+ * the footage browser, the reason dialog, the player screen and the idle
+ * lock.  One poll() waits on the keyboard, the player and a self-pipe for
+ * signals, with a timeout only for the next deadline (the clock, the idle
+ * lock, the player's checkpoint). */
 #include <curses.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <sodium.h>
@@ -13,13 +22,18 @@
 #include "audit/audit.h"
 #include "auth/auth.h"
 #include "config/config.h"
+#include "footage/footage.h"
 #include "tui/cmd.h"
 #include "tui/tui.h"
 #include "util/util.h"
 
 enum term_screen {
 	TERM_LOGIN,
-	TERM_HOME,
+	TERM_HOME,		/* logged in without the viewer role */
+	TERM_BROWSER,
+	TERM_REASON,
+	TERM_PLAY,
+	TERM_HELP,		/* over the browser or the player */
 	TERM_LOCK,
 };
 
@@ -28,42 +42,68 @@ struct term {
 	struct auth		*auth;
 	struct audit_log	*log;
 	char			*log_error;	/* why the log is not open */
+	struct catalog		*cat;
+	char			*cat_error;	/* why it is not open */
 	struct login		*login;
+	struct browser		*browser;
+	struct reason		*reason;
+	struct playscreen	*play;
 	enum term_screen	 screen;
+	enum term_screen	 help_of;	/* TERM_HELP: over this one */
 	struct screen_state	 st;
-	char			 log_state[32];
+	char			 log_state[48];
 	char			 log_line[512];
 	int			 log_bad;
 	char			*terminal;
 	unsigned		 idle_lock;
 	int64_t			 since_ms;	/* login time */
-	char			 status[640];	/* home screen's bottom line */
+	char			 status[700];	/* the bottom line */
 	int			 status_error;
+	char			 recovered[300];
+	char			 scan_error[600];
+	int			 probing;	/* segments wait to be read */
 };
 
-static volatile sig_atomic_t term_signal;
+static volatile sig_atomic_t term_signal;	/* one that ends vigil */
+static volatile sig_atomic_t term_winch;
+static int term_pipe[2] = { -1, -1 };
 
 static void term_on_signal(int);
 static void term_signals(void);
 static void term_log_info(struct term *);
 static void term_draw(struct term *);
 static void term_submit(struct term *);
+static void term_enter(struct term *);
 static void term_lock(struct term *, const char *how);
 static void term_logout(struct term *, const char *how);
 static void term_checkpoint(struct term *);
 static int term_key(struct term *, int key);
+static void term_play(struct term *);
+static void term_view_over(struct term *);
+static void term_scan(struct term *);
+static void term_resize(struct term *);
 static int64_t term_next_minute(int64_t now);
+static void term_probe(struct term *);
 
 static void
 term_on_signal(int sig)
 {
-	term_signal = sig;
+	int saved = errno;
+	char b = (char)sig;
+
+	if (sig == SIGWINCH)
+		term_winch = 1;
+	else
+		term_signal = sig;
+	(void)!write(term_pipe[1], &b, 1);
+	errno = saved;
 }
 
 static void
 term_signals(void)
 {
-	static const int ends[] = { SIGTERM, SIGHUP, SIGINT, SIGQUIT };
+	static const int ends[] = { SIGTERM, SIGHUP, SIGINT, SIGQUIT,
+	    SIGWINCH };
 	struct sigaction sa;
 	size_t i;
 
@@ -82,9 +122,9 @@ static void
 term_log_info(struct term *t)
 {
 	struct audit_ckpt_info ck;
-	char *cause = NULL, ago[32];
+	char *cause = NULL, ago[32], verdict[32];
 	int64_t n, mins;
-	int rc;
+	int rc, bad;
 
 	if (t->log == NULL) {
 		snprintf(t->log_state, sizeof t->log_state, "NOT OPEN");
@@ -93,8 +133,9 @@ term_log_info(struct term *t)
 		t->log_bad = 1;
 		return;
 	}
-	snprintf(t->log_state, sizeof t->log_state, "open");
-	t->log_bad = 0;
+	logstate_text(verdict, sizeof verdict, &bad);
+	snprintf(t->log_state, sizeof t->log_state, "%s", verdict);
+	t->log_bad = bad;
 	n = audit_count(t->log);
 	rc = audit_checkpoint_latest(t->log, &ck, &cause);
 	if (rc == 0) {
@@ -127,17 +168,114 @@ term_log_info(struct term *t)
 static void
 term_draw(struct term *t)
 {
+	int logged = t->screen != TERM_LOGIN && t->screen != TERM_LOCK;
+	const char *status = t->status[0] != '\0' ? t->status : NULL;
+
 	term_log_info(t);
-	t->st.user = t->screen == TERM_HOME ? auth_user(t->auth) : NULL;
-	t->st.roles = t->screen == TERM_HOME ? auth_roles(t->auth) : 0;
+	t->st.user = logged ? auth_user(t->auth) : NULL;
+	t->st.roles = logged ? auth_roles(t->auth) : 0;
 	t->st.log_state = t->log_state;
 	t->st.log_bad = t->log_bad;
-	if (t->screen == TERM_HOME)
+	switch (t->screen) {
+	case TERM_HOME:
 		home_draw(&t->st, t->auth, t->since_ms, t->terminal,
-		    t->idle_lock, t->status[0] != '\0' ? t->status : NULL,
-		    t->status_error);
-	else
+		    t->idle_lock, status, t->status_error);
+		break;
+	case TERM_BROWSER:
+		browser_draw(t->browser, &t->st, status, t->status_error);
+		break;
+	case TERM_REASON:
+		reason_draw(t->reason, &t->st);
+		break;
+	case TERM_PLAY:
+		playscreen_draw(t->play, &t->st);
+		break;
+	case TERM_HELP:
+		help_draw(t->help_of == TERM_PLAY ? HELP_PLAYER : HELP_BROWSER,
+		    &t->st);
+		break;
+	default:
 		login_draw(t->login, &t->st, t->log_line, t->log_bad);
+		break;
+	}
+}
+
+/* Scans the recorder's names (incremental) and reads the browser's data
+ * again; a share that is not there is said on the status line. */
+static void
+term_scan(struct term *t)
+{
+	struct catalog_scan_report rep;
+	struct catalog_state cs;
+	char *cause = NULL;
+
+	t->scan_error[0] = '\0';
+	if (t->cat == NULL) {
+		snprintf(t->scan_error, sizeof t->scan_error, "The footage "
+		    "catalog cannot be opened: %s", t->cat_error);
+		return;
+	}
+	memset(&rep, 0, sizeof rep);
+	t->probing = 1;
+	if (catalog_scan(t->cat, 0, &rep, &cause) == -1) {
+		snprintf(t->scan_error, sizeof t->scan_error, "The recorder "
+		    "cannot be read (%s); the catalog is as last scanned.",
+		    cause);
+		free(cause);
+		return;
+	}
+	catalog_scan_report_free(&rep);
+	if (catalog_state(t->cat, &cs, NULL) == 0 && cs.pending == 0)
+		t->probing = 0;
+}
+
+/* Reads the containers of a few segments the scan found (their lengths
+ * and whether they are damaged) while nothing else is going on. */
+static void
+term_probe(struct term *t)
+{
+	static int quiet;
+	char *cause = NULL;
+	int64_t left = 0;
+
+	/* The FFmpeg libraries load at first use: only when there is
+	 * something to read. */
+	if (!quiet) {
+		probe_silence_libav();
+		quiet = 1;
+	}
+
+	if (t->cat == NULL || catalog_probe(t->cat, 16, &left, &cause) == -1) {
+		free(cause);
+		t->probing = 0;
+		return;
+	}
+	if (left == 0)
+		t->probing = 0;
+	if (t->screen == TERM_BROWSER || left == 0)
+		browser_reload(t->browser);
+}
+
+/* After a login or an unlock: the browser for viewers, else the home
+ * screen. */
+static void
+term_enter(struct term *t)
+{
+	char when[16];
+	struct tm tm;
+	time_t s = (time_t)(t->since_ms / 1000);
+
+	localtime_r(&s, &tm);
+	strftime(when, sizeof when, "%H:%M", &tm);
+	snprintf(t->status, sizeof t->status, "Logged in as %s since %s on %s.",
+	    auth_user(t->auth), when, t->terminal);
+	t->status_error = 0;
+	if ((auth_roles(t->auth) & ROLE_VIEWER) == 0) {
+		t->status[0] = '\0';
+		t->screen = TERM_HOME;
+		return;
+	}
+	t->screen = TERM_BROWSER;
 }
 
 /* Tries the name and password on the form. */
@@ -173,51 +311,46 @@ term_submit(struct term *t)
 		login_status(t->login, 1, res.message);
 		return;
 	}
-	t->status[0] = '\0';
 	replaced = rc == 0 && t->screen == TERM_LOCK;
-	if (rc == 0)
+	if (rc == 0) {
+		/* A new session: nothing of the last one's carries over. */
 		t->since_ms = clock_now_ms();
-	t->screen = TERM_HOME;
+		reason_forget(t->reason);
+		browser_free(t->browser);
+		term_scan(t);
+		t->browser = browser_new(t->cfg, t->cat);
+		browser_problem(t->browser, t->scan_error);
+	}
 	login_reset(t->login, LOGIN_MODE_LOGIN);
+	term_enter(t);
 	/* Logging in over a locked session ended that session. */
 	if (replaced)
 		term_checkpoint(t);
+	if (rc == 0 && t->recovered[0] != '\0' &&
+	    (auth_roles(t->auth) & ROLE_VIEWER)) {
+		snprintf(t->status, sizeof t->status, "%s", t->recovered);
+		t->recovered[0] = '\0';
+	}
 }
 
-/* Locks: the screen is wiped first, then the lock is recorded. */
+/* Locks: a view is ended and the screen wiped first, then the lock is
+ * recorded. */
 static void
 term_lock(struct term *t, const char *how)
 {
 	char *cause = NULL;
 
+	if (playscreen_active(t->play))
+		playscreen_end(t->play, "lock", NULL);
 	clear();
 	refresh();
 	login_reset(t->login, LOGIN_MODE_LOCK);
 	t->screen = TERM_LOCK;
+	t->status[0] = '\0';
 	if (idle_lock(t->auth, how, &cause) == -1) {
 		login_status(t->login, 1, "The lock could not be written to the "
 		    "audit log.");
 		free(cause);
-	}
-}
-
-/* A checkpoint whenever a session ends (vigil-audit(5)); a failure is
- * shown on the login screen. */
-static void
-term_checkpoint(struct term *t)
-{
-	char *cause = NULL, msg[600];
-
-	if (t->log == NULL || audit_checkpoint(t->log, &cause) != -1)
-		return;
-	snprintf(msg, sizeof msg, "The audit log's checkpoint failed: %s.",
-	    cause != NULL ? cause : "error");
-	free(cause);
-	if (t->screen == TERM_HOME) {
-		snprintf(t->status, sizeof t->status, "%s", msg);
-		t->status_error = 1;
-	} else {
-		login_status(t->login, 1, msg);
 	}
 }
 
@@ -226,6 +359,9 @@ term_logout(struct term *t, const char *how)
 {
 	char *cause = NULL, msg[600];
 
+	if (playscreen_active(t->play))
+		playscreen_end(t->play, "logout", NULL);
+	reason_forget(t->reason);
 	if (auth_logout(t->auth, how, &cause) == -1) {
 		snprintf(msg, sizeof msg, "Logged out, but the logout could not "
 		    "be written to the audit log: %s.", cause);
@@ -236,24 +372,92 @@ term_logout(struct term *t, const char *how)
 		login_reset(t->login, LOGIN_MODE_LOGIN);
 		login_status(t->login, 0, "Logged out.");
 	}
+	t->status[0] = '\0';
 	t->screen = TERM_LOGIN;
 	term_checkpoint(t);
+}
+
+/* A checkpoint whenever a session ends (vigil-audit(5)); a failure is
+ * shown on the login screen, or the status line after a replacement. */
+static void
+term_checkpoint(struct term *t)
+{
+	char *cause = NULL, msg[600];
+
+	if (t->log == NULL || audit_checkpoint(t->log, &cause) != -1)
+		return;
+	snprintf(msg, sizeof msg, "The audit log's checkpoint failed: %s.",
+	    cause != NULL ? cause : "error");
+	free(cause);
+	if (t->screen != TERM_LOGIN && t->screen != TERM_LOCK) {
+		snprintf(t->status, sizeof t->status, "%s", msg);
+		t->status_error = 1;
+	} else {
+		login_status(t->login, 1, msg);
+	}
+}
+
+/* The reason was confirmed: start the view. */
+static void
+term_play(struct term *t)
+{
+	const char *camera;
+	int64_t from, to;
+	char *cause = NULL;
+
+	if (browser_range(t->browser, &camera, &from, &to, &cause) == -1) {
+		reason_error(t->reason, cause);
+		free(cause);
+		return;
+	}
+	if (playscreen_start(t->play, auth_user(t->auth), camera, from, to,
+	    reason_code(t->reason), reason_reference(t->reason),
+	    reason_authority(t->reason), reason_note(t->reason), &cause) == -1) {
+		/* Back to the browser with the refusal in red. */
+		snprintf(t->status, sizeof t->status, "%s", cause);
+		t->status_error = 1;
+		free(cause);
+		t->screen = TERM_BROWSER;
+		return;
+	}
+	t->status[0] = '\0';
+	t->screen = TERM_PLAY;
+}
+
+/* The view ended: back to the browser, the cursor where it stopped. */
+static void
+term_view_over(struct term *t)
+{
+	const char *msg;
+	int err;
+
+	if (playscreen_end_position(t->play) > 0)
+		browser_set_cursor(t->browser, playscreen_end_position(t->play));
+	msg = playscreen_message(t->play, &err);
+	snprintf(t->status, sizeof t->status, "%s", msg != NULL ? msg : "");
+	t->status_error = err;
+	if (t->screen == TERM_PLAY || (t->screen == TERM_HELP &&
+	    t->help_of == TERM_PLAY))
+		t->screen = TERM_BROWSER;
+	clearok(curscr, TRUE);
 }
 
 /* Handles one key; returns 1 to leave vigil. */
 static int
 term_key(struct term *t, int key)
 {
+	int64_t idle = idle_left(t->auth, clock_now_ms());
+
 	if (key == KEY_RESIZE)
 		return 0;
-	if (t->screen == TERM_HOME) {
+	switch (t->screen) {
+	case TERM_HOME:
 		t->status[0] = '\0';
 		if (key == 'l' || key == 'L') {
 			term_lock(t, "user");
 		} else if (key == 'q' || key == 'Q') {
 			/* Unanswered, the question gives way to the idle lock. */
-			if (screen_confirm("Log out?", (int)idle_left(t->auth,
-			    clock_now_ms())))
+			if (screen_confirm("Log out?", (int)idle))
 				term_logout(t, "user");
 		} else {
 			snprintf(t->status, sizeof t->status,
@@ -261,6 +465,74 @@ term_key(struct term *t, int key)
 			t->status_error = 0;
 		}
 		return 0;
+	case TERM_BROWSER:
+		t->status[0] = '\0';
+		switch (browser_key(t->browser, key, idle)) {
+		case BROWSER_PLAY: {
+			const char *camera;
+			int64_t from, to;
+			char *cause = NULL;
+
+			if (browser_range(t->browser, &camera, &from, &to,
+			    &cause) == -1) {
+				snprintf(t->status, sizeof t->status, "%s",
+				    cause);
+				t->status_error = 1;
+				free(cause);
+				break;
+			}
+			reason_open(t->reason, auth_user(t->auth), camera, from,
+			    to);
+			t->screen = TERM_REASON;
+			break;
+		}
+		case BROWSER_LOGOUT:
+			term_logout(t, "user");
+			break;
+		case BROWSER_LOCK:
+			term_lock(t, "user");
+			break;
+		case BROWSER_HELP:
+			t->help_of = TERM_BROWSER;
+			t->screen = TERM_HELP;
+			break;
+		case BROWSER_NONE:
+			break;
+		}
+		return 0;
+	case TERM_REASON:
+		switch (reason_key(t->reason, key)) {
+		case REASON_CANCEL:
+			snprintf(t->status, sizeof t->status, "Cancelled: "
+			    "nothing was played.");
+			t->status_error = 0;
+			t->screen = TERM_BROWSER;
+			break;
+		case REASON_CONFIRM:
+			term_play(t);
+			break;
+		case REASON_NONE:
+			break;
+		}
+		return 0;
+	case TERM_PLAY:
+		switch (playscreen_key(t->play, key)) {
+		case 1:
+			term_view_over(t);
+			break;
+		case 2:
+			t->help_of = TERM_PLAY;
+			t->screen = TERM_HELP;
+			break;
+		}
+		return 0;
+	case TERM_HELP:
+		t->screen = t->help_of == TERM_PLAY &&
+		    !playscreen_active(t->play) ? TERM_BROWSER : t->help_of;
+		clearok(curscr, TRUE);
+		return 0;
+	default:
+		break;
 	}
 	switch (login_key(t->login, key)) {
 	case LOGIN_SUBMIT:
@@ -278,6 +550,20 @@ term_key(struct term *t, int key)
 	return 0;
 }
 
+/* The terminal's new size, from the kernel (vigil's own SIGWINCH handler
+ * replaces curses'). */
+static void
+term_resize(struct term *t)
+{
+	struct winsize ws;
+
+	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0 &&
+	    ws.ws_col > 0)
+		resizeterm(ws.ws_row, ws.ws_col);
+	playscreen_resize(t->play);
+	clearok(curscr, TRUE);
+}
+
 /* Milliseconds until the clock in the title bar changes. */
 static int64_t
 term_next_minute(int64_t now)
@@ -289,10 +575,13 @@ int
 tui_run(const char *config)
 {
 	struct auth_config acfg;
+	struct catalog_opts copts;
+	struct pollfd pfd[3];
 	struct term t;
-	char *cause = NULL;
+	char *cause = NULL, drain[64];
 	int64_t now, wait, left;
-	int key, quit = 0, i;
+	size_t closed = 0;
+	int key, quit = 0, i, nfd, rc, ev;
 
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
 		fprintf(stderr, "vigil: the review terminal needs a terminal on "
@@ -321,19 +610,51 @@ tui_run(const char *config)
 		config_free(t.cfg);
 		return 1;
 	}
+	if (pipe2(term_pipe, O_CLOEXEC | O_NONBLOCK) != 0) {
+		fprintf(stderr, "vigil: pipe: %s\n", strerror(errno));
+		auth_free(t.auth);
+		config_free(t.cfg);
+		return 1;
+	}
+	t.terminal = terminal_name_self();
 	t.log = audit_open(config_audit_db(t.cfg), config_audit_state(t.cfg), 0,
 	    &t.log_error);
-	if (t.log != NULL)
-		audit_set_checkpoint_every(t.log, config_checkpoint_every(t.cfg));
 	auth_attach_log(t.auth, t.log, NULL);
-	t.terminal = terminal_name_self();
+	if (t.log != NULL) {
+		audit_set_checkpoint_every(t.log, config_checkpoint_every(t.cfg));
+		/* Invariant 2: views a crash left open are closed first. */
+		if (views_recover(t.log, config_audit_state(t.cfg), t.terminal,
+		    &closed, &cause) == -1) {
+			snprintf(t.recovered, sizeof t.recovered, "Views left "
+			    "open by a crash could not be closed: %s", cause);
+			free(cause);
+			cause = NULL;
+		} else if (closed > 0) {
+			snprintf(t.recovered, sizeof t.recovered, "%zu view%s "
+			    "left open by a crash or hang-up %s closed in the "
+			    "audit log as view-aborted.", closed, closed == 1 ?
+			    "" : "s", closed == 1 ? "was" : "were");
+		}
+		logstate_start(config_audit_db(t.cfg), term_pipe[1]);
+	}
+	memset(&copts, 0, sizeof copts);
+	copts.db = config_catalog_db(t.cfg);
+	copts.root = config_recorder(t.cfg);
+	copts.pattern = config_pattern(t.cfg);
+	copts.timezone = config_timezone(t.cfg);
+	t.cat = catalog_open(&copts, &t.cat_error);
 	t.st.site = config_site_name(t.cfg);
 	t.st.privsep = auth_privsep(t.auth);
 	t.login = login_new();
+	t.reason = reason_new(t.cfg);
+	t.play = playscreen_new(t.cfg, t.cat, t.log, t.terminal);
+	term_scan(&t);
+	t.browser = browser_new(t.cfg, t.cat);
 	t.screen = TERM_LOGIN;
+	playscreen_prepare(t.play);
 
-	term_signals();
 	screen_init();
+	term_signals();
 	term_draw(&t);
 
 	if (t.log != NULL) {
@@ -348,36 +669,83 @@ tui_run(const char *config)
 		free(who);
 	}
 
-	while (!quit) {
-		if (term_signal != 0)
-			break;
+	while (!quit && term_signal == 0) {
 		term_draw(&t);
 		now = clock_now_ms();
 		wait = term_next_minute(now);
 		left = idle_left(t.auth, now);
 		if (left >= 0 && left < wait)
 			wait = left;
-		key = screen_getkey((int)wait);
-		if (key == SCREEN_HANGUP) {
+		left = playscreen_wait(t.play, now);
+		if (left >= 0 && left < wait)
+			wait = left;
+		/* Segments to read: only while nothing else waits. */
+		if (t.probing && t.screen != TERM_PLAY)
+			wait = 0;
+
+		pfd[0].fd = STDIN_FILENO;
+		pfd[1].fd = term_pipe[0];
+		pfd[2].fd = playscreen_fd(t.play);
+		nfd = pfd[2].fd >= 0 ? 3 : 2;
+		for (i = 0; i < 3; i++) {
+			pfd[i].events = POLLIN;
+			pfd[i].revents = 0;
+		}
+		/* Keys curses already read are not waiting on stdin. */
+		timeout(0);
+		key = getch();
+		if (key == ERR) {
+			rc = poll(pfd, (nfds_t)nfd, (int)wait);
+			if (rc == -1 && errno != EINTR)
+				fatal("poll: %s", strerror(errno));
+		} else {
+			rc = 0;
+		}
+
+		if (pfd[1].revents & POLLIN)
+			while (read(term_pipe[0], drain, sizeof drain) > 0)
+				;
+		if (term_winch) {
+			term_winch = 0;
+			term_resize(&t);
+		}
+		if (term_signal != 0)
+			break;
+		if (nfd == 3 && (pfd[2].revents & POLLIN)) {
+			ev = playscreen_events(t.play);
+			if (ev == 1)
+				term_view_over(&t);
+		}
+		if (key == ERR && (pfd[0].revents & POLLIN) == 0 &&
+		    (pfd[0].revents & (POLLHUP | POLLERR | POLLNVAL)) != 0) {
 			term_signal = SIGHUP;
 			break;
 		}
+		if (key == ERR && (pfd[0].revents & POLLIN))
+			key = getch();
 		/* Every key waiting is handled before the next draw. */
 		while (key != ERR && !quit) {
 			idle_touch(t.auth, clock_now_ms());
 			quit = term_key(&t, key);
 			if (term_signal != 0)
 				break;
-			key = screen_getkey(0);
-			if (key == SCREEN_HANGUP) {
-				term_signal = SIGHUP;
-				break;
-			}
+			timeout(0);
+			key = getch();
 		}
-		if (t.screen == TERM_HOME && idle_left(t.auth, clock_now_ms()) == 0)
+		if (rc == 0 && key == ERR && t.probing && t.screen != TERM_PLAY)
+			term_probe(&t);
+		now = clock_now_ms();
+		playscreen_tick(t.play, now);
+		if (t.screen != TERM_LOGIN && t.screen != TERM_LOCK &&
+		    idle_left(t.auth, now) == 0)
 			term_lock(&t, "idle");
 	}
 
+	/* A view still open ends with how it ended. */
+	if (playscreen_active(t.play))
+		playscreen_end(t.play, term_signal == SIGHUP ? "hangup" :
+		    term_signal != 0 ? "signal" : "exit", NULL);
+	playscreen_shutdown(t.play);
 	if (auth_user(t.auth) != NULL) {
 		auth_logout(t.auth, term_signal == SIGHUP ? "hangup" :
 		    term_signal != 0 ? "signal" : "exit", NULL);
@@ -385,13 +753,23 @@ tui_run(const char *config)
 			audit_checkpoint(t.log, NULL);
 	}
 	screen_end();
+	logstate_stop();
+	playscreen_free(t.play);
+	browser_free(t.browser);
+	reason_free(t.reason);
 	login_free(t.login);
 	auth_free(t.auth);
+	if (t.cat != NULL)
+		catalog_close(t.cat);
+	free(t.cat_error);
 	if (t.log != NULL)
 		audit_close(t.log);
 	free(t.log_error);
 	free(t.terminal);
 	config_free(t.cfg);
+	close(term_pipe[0]);
+	close(term_pipe[1]);
+	term_pipe[0] = term_pipe[1] = -1;
 	sodium_memzero(&t, sizeof t);
 	return 0;
 }

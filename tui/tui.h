@@ -1,6 +1,9 @@
 /* tui — the terminal's screens: shared drawing (screen.c), the login and
- * lock screen (login.c), the screen after login (home.c) and the main loop
- * (term.c).  Only tui/ includes curses. */
+ * lock screen (login.c), the screen after login for those who view no
+ * footage (home.c), the footage browser (browser.c), the reason dialog
+ * (reason.c), the player screen (playscreen.c), the help overlay (help.c),
+ * the audit log's state in the title bar (logstate.c), the view records
+ * (views.c) and the main loop (term.c).  Only tui/ includes curses. */
 #ifndef VIGIL_TUI_H
 #define VIGIL_TUI_H
 
@@ -105,5 +108,182 @@ void login_conv(struct login *, struct auth_conv *, const struct screen_state *,
 void home_draw(const struct screen_state *, const struct auth *,
     int64_t since_ms, const char *terminal, unsigned idle_lock,
     const char *status, int status_error);
+
+/* ---- The review screens ------------------------------------------------ */
+
+struct audit_log;
+struct catalog;
+struct config;
+struct player;
+
+/* ---- Views in the audit log (views.c) -------------------------------- */
+
+/* What a view declared: the view-start entry's fields. */
+struct views_decl {
+	const char	*actor;
+	const char	*camera;
+	int64_t		 from_ms;
+	int64_t		 to_ms;
+	const char	*code;
+	const char	*reference;
+	const char	*authority;	/* "" when none */
+	const char	*note;		/* "" when none */
+	const char	*terminal;
+	int64_t		 cap_ms;	/* 0: no cap */
+	int64_t		 playable_ms;	/* footage in the range */
+};
+
+/* Appends view-start; returns its seq only once it is durably committed,
+ * or -1 with *cause set (nothing may then be played). */
+int64_t views_start(struct audit_log *, const struct views_decl *,
+    char **cause);
+/* Appends view-end for the view at seq: details are the player's
+ * view_json (NULL: nothing was shown) with "view": seq and "end": how
+ * added.  Returns 0 or -1 with *cause set. */
+int views_end(struct audit_log *, int64_t seq, const struct views_decl *,
+    const char *view_json, const char *how, char **cause);
+/* The file beside the audit state where the intervals of the open view at
+ * seq are saved while it plays; caller frees. */
+char *views_checkpoint_path(const char *audit_state, int64_t seq);
+/* Closes every view a crash left open (audit_views_open()) as
+ * view-aborted, with the intervals of its checkpoint file when there is
+ * one (the file is then removed), else what its view-start said.  *closed
+ * gets the number closed.  Returns 0 or -1 with *cause set. */
+int views_recover(struct audit_log *, const char *audit_state,
+    const char *terminal, size_t *closed, char **cause);
+
+/* ---- The audit log's state in the title bar (logstate.c) ---------------- */
+
+/* Starts verifying the log at db in a background thread; when it is done
+ * (or at each tenth of the way) one byte is written to wake_fd.  Returns
+ * 0, or -1 when the thread could not start (the state then says so). */
+int logstate_start(const char *db, int wake_fd);
+/* The short state for the title bar ("verifying 42%", "intact",
+ * "BROKEN"), and 1 in *bad when it must be red.  Copies into buf. */
+const char *logstate_text(char *buf, size_t len, int *bad);
+/* Waits for the thread to end (at exit). */
+void logstate_stop(void);
+
+/* ---- The footage browser (browser.c) ---------------------------------- */
+
+struct browser;
+
+enum browser_action {
+	BROWSER_NONE,
+	BROWSER_PLAY,		/* play the range of browser_range() */
+	BROWSER_LOGOUT,		/* q, confirmed */
+	BROWSER_LOCK,		/* L */
+	BROWSER_HELP,		/* ? */
+};
+
+/* Caller frees with browser_free(); the catalog is not owned. */
+struct browser *browser_new(const struct config *, struct catalog *);
+void browser_free(struct browser *);
+/* Reads the cameras and the chosen day again (after a scan). */
+void browser_reload(struct browser *);
+/* Draws the browser under the title bar; status (error 1: red) on the
+ * bottom line, or the key hints. */
+void browser_draw(struct browser *, const struct screen_state *,
+    const char *status, int error);
+/* Handles one key; idle_ms bounds the logout question (-1: no limit). */
+enum browser_action browser_key(struct browser *, int key, int64_t idle_ms);
+/* The range to play: camera and [from, to).  0, or -1 with *cause. */
+int browser_range(struct browser *, const char **camera, int64_t *from,
+    int64_t *to, char **cause);
+/* A problem with the catalog shown in the pane (NULL or "": none). */
+void browser_problem(struct browser *, const char *text);
+/* Moves the cursor to t (after playback: where it stopped). */
+void browser_set_cursor(struct browser *, int64_t t);
+/* Status text the browser wants shown, or NULL; valid until the next
+ * browser call. */
+const char *browser_status(struct browser *, int *error);
+
+/* ---- The reason dialog (reason.c) ---------------------------------------- */
+
+struct reason;
+
+enum reason_result {
+	REASON_NONE,
+	REASON_CANCEL,		/* Esc: nothing is played */
+	REASON_CONFIRM,		/* valid: play */
+};
+
+/* Caller frees with reason_free(), which wipes what was typed. */
+struct reason *reason_new(const struct config *);
+void reason_free(struct reason *);
+/* Opens the dialog for camera [from, to) for user: the last confirmed
+ * reason and reference of the session are offered again, unconfirmed. */
+void reason_open(struct reason *, const char *user, const char *camera,
+    int64_t from, int64_t to);
+void reason_draw(struct reason *, const struct screen_state *);
+enum reason_result reason_key(struct reason *, int key);
+/* After REASON_CONFIRM: the checked fields (valid until the next
+ * reason_open() or reason_forget()). */
+const char *reason_code(const struct reason *);
+const char *reason_reference(const struct reason *);
+const char *reason_authority(const struct reason *);
+const char *reason_note(const struct reason *);
+/* Sets the error shown in the dialog (e.g. the log refused the view). */
+void reason_error(struct reason *, const char *text);
+/* Forgets the session's last reason (logout, lock by someone else). */
+void reason_forget(struct reason *);
+
+/* ---- The player screen (playscreen.c) ----------------------------------- */
+
+struct playscreen;
+
+/* Before curses starts: resolves video_output auto (asking the terminal
+ * whether it draws sixel graphics) and, when the output is the terminal,
+ * makes stdout ready for the player's pictures. */
+void playscreen_prepare(struct playscreen *);
+/* Caller frees with playscreen_free() (after playscreen_shutdown()). */
+struct playscreen *playscreen_new(const struct config *, struct catalog *,
+    struct audit_log *, const char *terminal);
+void playscreen_free(struct playscreen *);
+/* Starts a view: view-start in the log first, then the player loads the
+ * range.  Returns 0 (playing), or -1 with *cause for the person (nothing
+ * was played; when the log refused, nothing was loaded). */
+int playscreen_start(struct playscreen *, const char *user, const char *camera,
+    int64_t from, int64_t to, const char *code, const char *reference,
+    const char *authority, const char *note, char **cause);
+/* 1 while a view is open. */
+int playscreen_active(const struct playscreen *);
+/* Ends the open view: stops the player and writes view-end with how
+ * ("stop", "lock", "logout", "hangup", ...).  *end_ms gets the playhead. */
+void playscreen_end(struct playscreen *, const char *how, int64_t *end_ms);
+void playscreen_draw(struct playscreen *, const struct screen_state *);
+/* Handles one key; returns 1 when the view ended (q). */
+int playscreen_key(struct playscreen *, int key);
+/* The player's fd to poll, or -1. */
+int playscreen_fd(const struct playscreen *);
+/* Handles the player's events; returns 1 when the view ended by itself
+ * (cap, nothing playable, player gone), 2 when only a redraw is due. */
+int playscreen_events(struct playscreen *);
+/* Milliseconds until playscreen_tick() is due (-1: none). */
+int64_t playscreen_wait(const struct playscreen *, int64_t now_ms);
+/* Saves the intervals shown so far and renews the watermark when due. */
+void playscreen_tick(struct playscreen *, int64_t now_ms);
+/* The terminal was resized. */
+void playscreen_resize(struct playscreen *);
+/* The last message for the browser's status line after the view ended
+ * (error 1: red), or NULL. */
+const char *playscreen_message(const struct playscreen *, int *error);
+/* The recording time at the playhead when the last view ended (0:
+ * unknown). */
+int64_t playscreen_end_position(const struct playscreen *);
+/* Asks libmpv to quit and waits (up to 3 s) for it (exit, logout). */
+void playscreen_shutdown(struct playscreen *);
+/* Milliseconds from confirming the reason to the first frame, of the last
+ * view (-1: not shown). */
+int64_t playscreen_first_frame_ms(const struct playscreen *);
+
+/* ---- Help (help.c) ------------------------------------------------------- */
+
+enum help_screen {
+	HELP_BROWSER,
+	HELP_PLAYER,
+};
+/* Draws every key of a screen over it; any key closes it. */
+void help_draw(enum help_screen, const struct screen_state *);
 
 #endif

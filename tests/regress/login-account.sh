@@ -95,7 +95,7 @@ vigil_start
 wait_screen 'Username  _'
 login_as alice demo
 wait_screen 'Logged in as alice'
-keys l
+keys L
 wait_screen 'This terminal is locked\.'
 login_as bob demo
 wait_screen 'no session could be opened'

@@ -1,0 +1,31 @@
+#!/bin/sh
+# The picture in the terminal (video_output = tct): the status lines stay
+# under the picture, and stopping hands the terminal back intact: no
+# picture cells left on the browser.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/term-env.lib"
+
+term_env_setup
+sed -i 's/video_output = null/video_output = tct/' "$TMP/vigil.conf"
+vigil_start
+wait_screen 'Username  _'
+login_as alice demo
+wait_screen '08-00-00.mp4 .*ok'
+keys Enter
+wait_screen 'Why do you need to see this recording'
+keys Tab; type 'INC-9'; keys Enter
+wait_screen '▄▄▄▄▄▄▄▄' 10
+wait_screen 'logged as view #'
+expect_match 'watermark: alice . INCIDENT INC-9' "$(screen)"
+screen | sed -n '24p' | grep -q 'q stop' || { screen; fail "the key line is not at the bottom"; }
+keys q
+wait_screen 'View #[0-9]+ ended and logged' 10
+sleep 0.5
+screen | grep -q '▄' && { screen; fail "picture cells are left on the browser"; }
+expect_match 'Cameras' "$(screen)"
+keys q; wait_screen 'Log out\?'; keys y
+wait_screen 'Logged out\.'
+keys C-c
+[ "$(vigil_exit_status)" = 0 ] || fail "vigil did not exit cleanly"
+stderr_clean
+exit 0

@@ -1,0 +1,130 @@
+/* logstate — the audit log's state in the title bar: a full verification
+ * of the log (entries, chain, checkpoints) in a background thread, its
+ * progress, and the verdict (intact, BROKEN, NOT VERIFIED). */
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "audit/audit.h"
+#include "tui/tui.h"
+#include "util/util.h"
+
+enum logstate_phase {
+	LOGSTATE_NONE,		/* not started: NOT VERIFIED */
+	LOGSTATE_RUNNING,
+	LOGSTATE_INTACT,
+	LOGSTATE_BROKEN,
+	LOGSTATE_FAILED,	/* could not be read: NOT VERIFIED */
+};
+
+static struct {
+	pthread_t		 thread;
+	int			 started;
+	char			*db;
+	int			 wake_fd;
+	_Atomic int		 phase;
+	_Atomic int		 percent;
+	_Atomic int		 last_told;
+} logstate;
+
+static void logstate_progress(int64_t done, int64_t total, void *arg);
+static void *logstate_main(void *arg);
+
+static void
+logstate_progress(int64_t done, int64_t total, void *arg)
+{
+	int pc, told;
+	char b = 'v';
+
+	(void)arg;
+	pc = total > 0 ? (int)(done * 100 / total) : 0;
+	if (pc > 99)
+		pc = 99;
+	atomic_store(&logstate.percent, pc);
+	told = atomic_load(&logstate.last_told);
+	if (pc / 10 != told / 10) {
+		atomic_store(&logstate.last_told, pc);
+		(void)!write(logstate.wake_fd, &b, 1);
+	}
+}
+
+static void *
+logstate_main(void *arg)
+{
+	struct audit_verify_opts opts;
+	struct audit_verify_result r;
+	char *cause = NULL, b = 'v';
+
+	(void)arg;
+	memset(&opts, 0, sizeof opts);
+	opts.progress = logstate_progress;
+	if (audit_verify(logstate.db, &opts, &r, &cause) == -1) {
+		free(cause);
+		atomic_store(&logstate.phase, LOGSTATE_FAILED);
+	} else {
+		atomic_store(&logstate.phase, r.fault == AUDIT_OK ?
+		    LOGSTATE_INTACT : LOGSTATE_BROKEN);
+	}
+	(void)!write(logstate.wake_fd, &b, 1);
+	return NULL;
+}
+
+int
+logstate_start(const char *db, int wake_fd)
+{
+	if (logstate.started)
+		return 0;
+	logstate.db = xstrdup(db);
+	logstate.wake_fd = wake_fd;
+	atomic_store(&logstate.phase, LOGSTATE_RUNNING);
+	if (pthread_create(&logstate.thread, NULL, logstate_main, NULL) != 0) {
+		atomic_store(&logstate.phase, LOGSTATE_FAILED);
+		return -1;
+	}
+	logstate.started = 1;
+	return 0;
+}
+
+const char *
+logstate_text(char *buf, size_t len, int *bad)
+{
+	*bad = 0;
+	switch (atomic_load(&logstate.phase)) {
+	case LOGSTATE_RUNNING:
+		snprintf(buf, len, "verifying %d%%",
+		    atomic_load(&logstate.percent));
+		break;
+	case LOGSTATE_INTACT:
+		snprintf(buf, len, "intact");
+		break;
+	case LOGSTATE_BROKEN:
+		snprintf(buf, len, "BROKEN");
+		*bad = 1;
+		break;
+	default:
+		snprintf(buf, len, "NOT VERIFIED");
+		*bad = 1;
+		break;
+	}
+	return buf;
+}
+
+void
+logstate_stop(void)
+{
+	if (!logstate.started)
+		return;
+	logstate.started = 0;
+	/* A long verification is not waited for at exit: the thread's
+	 * memory goes with the process. */
+	if (atomic_load(&logstate.phase) == LOGSTATE_RUNNING) {
+		pthread_detach(logstate.thread);
+		return;
+	}
+	pthread_join(logstate.thread, NULL);
+	free(logstate.db);
+	logstate.db = NULL;
+}
