@@ -76,8 +76,8 @@ Target (issue 4): the login screen within 100 ms of start: **$verdict**
 (median $lm ms).  The difference column is what vigil itself does before
 the first screen (configuration, the monitor and the privilege drop when
 root, opening the audit log, curses); the rest is the dynamic loader
-mapping and relocating the libraries every vigil process links, which
-vigil's code cannot shorten: loading the media libraries only when
-playing or exporting (dlopen, as player/ now does for libmpv) would.  The host is shared: expect noise of tens of
-ms.
+mapping and relocating the libraries vigil links (libmpv and the FFmpeg
+libraries are loaded only when playing, probing or exporting:
+player/mpvlib.c, export/avlib.c).  The host is shared: expect noise of
+tens of ms.
 EOF

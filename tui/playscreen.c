@@ -184,6 +184,19 @@ playscreen_ensure_player(struct playscreen *ps, int audio, char **cause)
 	if (ps->player != NULL) {
 		playscreen_shutdown(ps);
 	}
+	if (ps->vo == PLAYER_VO_AUTO) {
+		struct player_env env;
+
+		/* Asks the terminal whether it draws sixel graphics: at the
+		 * first view, not at start, as a terminal that never answers
+		 * costs the wait.  Curses lets go of the terminal meanwhile. */
+		def_prog_mode();
+		endwin();
+		player_env_probe(STDIN_FILENO, 1, &env);
+		reset_prog_mode();
+		refresh();
+		ps->vo = player_vo_resolve(PLAYER_VO_AUTO, &env);
+	}
 	memset(&o, 0, sizeof o);
 	o.vo = ps->vo;
 	o.audio = audio;
@@ -793,15 +806,8 @@ playscreen_first_frame_ms(const struct playscreen *ps)
 void
 playscreen_prepare(struct playscreen *ps)
 {
-	struct player_env env;
-
-	if (ps->vo == PLAYER_VO_AUTO) {
-		/* Asks the terminal whether it draws sixel graphics, before
-		 * curses reads from it. */
-		player_env_probe(STDIN_FILENO, 1, &env);
-		ps->vo = player_vo_resolve(PLAYER_VO_AUTO, &env);
-	}
-	if (player_vo_is_terminal(ps->vo))
+	/* "auto" is resolved at the first view; it may pick the terminal. */
+	if (ps->vo == PLAYER_VO_AUTO || player_vo_is_terminal(ps->vo))
 		player_stdout_prepare();
 }
 

@@ -232,9 +232,10 @@ void reason_forget(struct reason *);
 
 struct playscreen;
 
-/* Before curses starts: resolves video_output auto (asking the terminal
- * whether it draws sixel graphics) and, when the output is the terminal,
- * makes stdout ready for the player's pictures. */
+/* Before curses starts: when the output is (or, for "auto", may become)
+ * the terminal, makes stdout ready for the player's pictures.  "auto" is
+ * resolved at the first view, asking the terminal whether it draws sixel
+ * graphics. */
 void playscreen_prepare(struct playscreen *);
 /* Caller frees with playscreen_free() (after playscreen_shutdown()). */
 struct playscreen *playscreen_new(const struct config *, struct catalog *,
