@@ -51,10 +51,29 @@ views_load(const char *text)
 	return obj;
 }
 
+/* Appends an entry about the declared view d with action and details. */
+static int64_t
+views_append(struct audit_log *log, const struct views_decl *d,
+    const char *action, const char *details, char **cause)
+{
+	struct audit_entry e;
+
+	memset(&e, 0, sizeof e);
+	e.actor = d->actor;
+	e.action = action;
+	e.camera = d->camera;
+	e.from_ms = d->from_ms;
+	e.to_ms = d->to_ms;
+	e.reason_code = d->code;
+	e.reference = d->reference;
+	e.details = details;
+	e.terminal = d->terminal;
+	return audit_append(log, &e, cause);
+}
+
 int64_t
 views_start(struct audit_log *log, const struct views_decl *d, char **cause)
 {
-	struct audit_entry e;
 	json_t *obj;
 	char *details;
 	int64_t seq;
@@ -68,17 +87,7 @@ views_start(struct audit_log *log, const struct views_decl *d, char **cause)
 		return cause_set(cause, "the authority or note is not valid "
 		    "UTF-8");
 	details = views_dump(obj);
-	memset(&e, 0, sizeof e);
-	e.actor = d->actor;
-	e.action = "view-start";
-	e.camera = d->camera;
-	e.from_ms = d->from_ms;
-	e.to_ms = d->to_ms;
-	e.reason_code = d->code;
-	e.reference = d->reference;
-	e.details = details;
-	e.terminal = d->terminal;
-	seq = audit_append(log, &e, cause);
+	seq = views_append(log, d, "view-start", details, cause);
 	free(details);
 	return seq;
 }
@@ -87,7 +96,6 @@ int
 views_end(struct audit_log *log, int64_t seq, const struct views_decl *d,
     const char *view_json, const char *how, char **cause)
 {
-	struct audit_entry e;
 	json_t *obj;
 	char *details;
 	int64_t rc;
@@ -101,17 +109,7 @@ views_end(struct audit_log *log, int64_t seq, const struct views_decl *d,
 	    json_object_set_new(obj, "end", json_string(how)) != 0)
 		fatal("out of memory");
 	details = views_dump(obj);
-	memset(&e, 0, sizeof e);
-	e.actor = d->actor;
-	e.action = "view-end";
-	e.camera = d->camera;
-	e.from_ms = d->from_ms;
-	e.to_ms = d->to_ms;
-	e.reason_code = d->code;
-	e.reference = d->reference;
-	e.details = details;
-	e.terminal = d->terminal;
-	rc = audit_append(log, &e, cause);
+	rc = views_append(log, d, "view-end", details, cause);
 	free(details);
 	return rc < 0 ? -1 : 0;
 }
