@@ -66,6 +66,9 @@ struct config {
 	int		 vo;
 	char		**audio_cameras;
 	int		 idle_lock;
+	char		*pam_service;
+	char		*service_user;
+	char		*password_help;
 	char		*signing_key;
 	char		**require_approval;
 	struct config_named *legal;
@@ -141,6 +144,12 @@ static const struct config_key config_keys[] = {
 	  "comma-separated camera names" },
 	{ "session", "idle_lock", T_INT, C(idle_lock), "300", 1, 86400,
 	  "seconds from 1 to 86400" },
+	{ "session", "pam_service", T_GROUP, C(pam_service), "vigil", 0, 0,
+	  "a PAM service name (letters, digits, . _ -)" },
+	{ "session", "service_user", T_GROUP, C(service_user), "vigil", 0, 0,
+	  "a user name (letters, digits, . _ -)" },
+	{ "session", "password_help", T_STR, C(password_help), NULL, 1, 200,
+	  "a text of 1 to 200 characters" },
 	{ "export", "require_approval", T_CODES, C(require_approval),
 	  "POLICE, DSAR", 0, 0, "comma-separated reason codes" },
 	{ "export", "signing_key", T_PATH, C(signing_key), NULL, 0, 0,
@@ -481,7 +490,7 @@ config_set(struct config *c, const struct config_key *k, void *base,
 			return -1;
 		}
 		if (k->type == T_GROUP && !config_group_valid(v)) {
-			*why = xstrdup("not a group name");
+			*why = xstrdup("not a valid name");
 			return -1;
 		}
 		if (k->type == T_PATTERN) {
@@ -1215,6 +1224,9 @@ config_free(struct config *c)
 	for (i = 0; i < CONFIG_NROLES; i++)
 		free(c->groups[i]);
 	config_strv_free(c->audio_cameras);
+	free(c->pam_service);
+	free(c->service_user);
+	free(c->password_help);
 	free(c->signing_key);
 	config_strv_free(c->require_approval);
 	for (i = 0; i < c->nlegal; i++) {
@@ -1363,6 +1375,24 @@ int
 config_idle_lock(const struct config *c)
 {
 	return c->idle_lock;
+}
+
+const char *
+config_pam_service(const struct config *c)
+{
+	return c->pam_service;
+}
+
+const char *
+config_service_user(const struct config *c)
+{
+	return c->service_user;
+}
+
+const char *
+config_password_help(const struct config *c)
+{
+	return c->password_help;
 }
 
 const char *

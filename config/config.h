@@ -96,6 +96,12 @@ int config_audio_camera(const struct config *, const char *camera);
 
 /* [session]: seconds without a key press before the screen locks. */
 int config_idle_lock(const struct config *);
+/* The PAM service (file in /etc/pam.d) used for login, unlock and
+ * approval; the account the terminal drops to when started as root; where
+ * staff change an expired password (NULL: a general hint is shown). */
+const char *config_pam_service(const struct config *);
+const char *config_service_user(const struct config *);
+const char *config_password_help(const struct config *);
 
 /* [export] */
 const char *config_signing_key(const struct config *);

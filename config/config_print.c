@@ -86,6 +86,10 @@ config_print(const struct config *c, FILE *f)
 	print_list(f, "audio_cameras", config_audio_cameras(c));
 
 	fprintf(f, "\n[session]\nidle_lock = %d\n", config_idle_lock(c));
+	fprintf(f, "pam_service = %s\n", config_pam_service(c));
+	fprintf(f, "service_user = %s\n", config_service_user(c));
+	if (config_password_help(c) != NULL)
+		fprintf(f, "password_help = %s\n", config_password_help(c));
 
 	fprintf(f, "\n[export]\n");
 	print_list(f, "require_approval", config_require_approval(c));

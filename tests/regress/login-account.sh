@@ -39,6 +39,30 @@ keys C-c
 [ "$(vigil_exit_status)" = 0 ] || fail "vigil did not exit cleanly"
 tm kill-server
 
+# The PAM service and the hint for changing a password come from the
+# configuration: the same refusal through another service, with the site's
+# own hint instead of the general one.
+login_service vigil-pw "auth required $M/pam_matrix.so passdb=$P
+account required $TMP/pam_vigiltest.so newauthtok
+session required pam_permit.so"
+login_service vigil "auth required pam_deny.so
+account required pam_deny.so
+session required pam_deny.so"
+cp "$TMP/vigil.conf" "$TMP/vigil.conf.orig"
+printf '%s\n' 'pam_service = vigil-pw' \
+    'password_help = Change it at https://id.example.org/ or call 1234.' \
+    >>"$TMP/vigil.conf"
+for s in alice bob; do echo "$s:demo:vigil-pw"; done >>"$P"
+vigil_start
+wait_screen 'Username  _'
+login_as bob demo
+wait_screen 'must be changed before you'
+expect_match 'id\.example\.org/ or call 1234' "$(screen)"
+keys C-c
+[ "$(vigil_exit_status)" = 0 ] || fail "vigil did not exit cleanly"
+tm kill-server
+mv "$TMP/vigil.conf.orig" "$TMP/vigil.conf"
+
 # pam_chatty sends information and errors; it has no setcred, so the
 # login then stops at the credentials, which is shown too.
 login_service vigil "auth optional $M/pam_chatty.so num_lines=2 info error

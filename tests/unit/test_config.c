@@ -109,6 +109,9 @@ test_defaults(void **state)
 	assert_null(config_audio_cameras(c)[0]);
 	assert_int_equal(config_audio_camera(c, "entrance"), 0);
 	assert_int_equal(config_idle_lock(c), 300);
+	assert_string_equal(config_pam_service(c), "vigil");
+	assert_string_equal(config_service_user(c), "vigil");
+	assert_null(config_password_help(c));
 	assert_string_equal(config_signing_key(c), "/var/lib/vigil/keys/vigil-export.key");
 	assert_string_equal(config_require_approval(c)[0], "POLICE");
 	assert_string_equal(config_require_approval(c)[1], "DSAR");
@@ -156,6 +159,9 @@ static const char full_conf[] =
 	"audio_cameras = desk, reading room\n"
 	"[session]\n"
 	"idle_lock = 120\n"
+	"pam_service = vigil-test\n"
+	"service_user = _vigil\n"
+	"password_help = Change it at https://id.example.org/ or call 1234.\n"
 	"[export]\n"
 	"require_approval = POLICE\n"
 	"signing_key = /etc/vigil/sign.key\n"
@@ -221,6 +227,10 @@ test_full(void **state)
 	assert_true(config_audio_camera(c, "reading room"));
 	assert_false(config_audio_camera(c, "entrance"));
 	assert_int_equal(config_idle_lock(c), 120);
+	assert_string_equal(config_pam_service(c), "vigil-test");
+	assert_string_equal(config_service_user(c), "_vigil");
+	assert_string_equal(config_password_help(c),
+	    "Change it at https://id.example.org/ or call 1234.");
 	assert_string_equal(config_signing_key(c), "/etc/vigil/sign.key");
 	assert_int_equal(config_retention_default(c), 3);
 	assert_int_equal(config_retention_days(c, "entrance"), 28);
@@ -387,7 +397,11 @@ test_errors(void **state)
 	expect_invalid("[paths]\nexport_roots = /a,,/b\n",
 	    "bad.conf:2:", "empty item", NULL);
 	expect_invalid("[roles]\nviewer_group = bad group\n",
-	    "bad.conf:2:", "not a group name", NULL);
+	    "bad.conf:2:", "not a valid name", "a Unix group name", NULL);
+	expect_invalid("[session]\nservice_user = root user\n",
+	    "bad.conf:2:", "not a valid name", "a user name", NULL);
+	expect_invalid("[session]\npam_service = ../login\n",
+	    "bad.conf:2:", "not a valid name", "a PAM service name", NULL);
 	expect_invalid("[review]\nworking_hours = 18-07\n",
 	    "bad.conf:2:", "ends before it starts", NULL);
 	expect_invalid("[review]\nworking_hours = 7-18\n",
