@@ -167,6 +167,13 @@ auth_attach_log(struct auth *a, struct audit_log *log, const char *terminal)
 	}
 }
 
+void
+auth_on_replace(struct auth *a, void (*fn)(void *), void *arg)
+{
+	a->on_replace = fn;
+	a->on_replace_arg = arg;
+}
+
 const char *
 auth_user(const struct auth *a)
 {
@@ -503,7 +510,10 @@ auth_login(struct auth *a, const char *user, char *pass,
 		return 1;
 	}
 	if (a->locked) {
-		/* Someone else: the locked session ends first. */
+		/* Someone else: the locked session ends first, and what it
+		 * had open before it. */
+		if (a->on_replace != NULL)
+			a->on_replace(a->on_replace_arg);
 		o = json_object();
 		json_object_set_new(o, "how", json_string("replaced"));
 		json_object_set_new(o, "by", json_string(res->user));

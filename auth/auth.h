@@ -132,6 +132,12 @@ int auth_login(struct auth *, const char *user, char *pass,
  * (the session is closed all the same). */
 int auth_logout(struct auth *, const char *how, char **cause);
 
+/* Sets what auth_login() calls when someone else has authenticated on the
+ * lock screen, before the locked session is closed and recorded as
+ * "logout": the terminal ends what that session had open (a paused view),
+ * so its record comes first.  fn NULL: nothing is called. */
+void auth_on_replace(struct auth *, void (*fn)(void *arg), void *arg);
+
 /* The person logged in (NULL when nobody is) and their roles. */
 const char *auth_user(const struct auth *);
 unsigned auth_roles(const struct auth *);
@@ -307,6 +313,8 @@ struct auth {
 
 	int			 logged_in;
 	int			 locked;
+	void			(*on_replace)(void *);
+	void			*on_replace_arg;
 	char			 user[AUTH_USER_MAX];
 	uid_t			 uid;
 	unsigned		 roles;

@@ -18,6 +18,7 @@
 
 #include <mpv/client.h>
 
+#define VIGIL_PLAYER_INTERNAL
 #include "player/player.h"
 #include "util/util.h"
 
@@ -87,6 +88,7 @@ struct player {
 					   once the log lines are in */
 	int			 load_error_code;
 	int			 shown;		/* first frame up */
+	int			 hidden;	/* output off (player_hide()) */
 	int			 paused;
 	int			 eof;
 	int			 capped;
@@ -643,6 +645,27 @@ player_pause(struct player *p, int pause, char **cause)
 }
 
 int
+player_hide(struct player *p, int hide, char **cause)
+{
+	if (p->shutdown)
+		return cause_set(cause, "the player has shut down");
+	hide = hide != 0;
+	if (hide == p->hidden)
+		return 0;
+	if (player_set_async(p, "vo", hide ? "null" : player_vo_name(p->vo),
+	    cause) != 0)
+		return -1;
+	p->hidden = hide;
+	return 0;
+}
+
+int
+player_hidden(const struct player *p)
+{
+	return p->hidden;
+}
+
+int
 player_seek(struct player *p, int64_t delta_ms, char **cause)
 {
 	int64_t rec, tl;
@@ -933,7 +956,7 @@ player_set_terminal_area(struct player *p, int rows, int cols, char **cause)
 		    player_set_async(p, "vo-sixel-left", "1", cause) != 0)
 			return -1;
 	}
-	if (p->phase != PLAYER_ACTIVE)
+	if (p->phase != PLAYER_ACTIVE || p->hidden)
 		return 0;
 	/* The output reads its options when it starts: restart it. */
 	vo = player_vo_name(p->vo);
@@ -1393,4 +1416,11 @@ player_view_checkpoint(const struct player *p, const char *path,
     char **cause)
 {
 	return intervals_checkpoint(p->iv, player_mono_ms(), path, cause);
+}
+
+/* For player/overlay.c. */
+mpv_handle *
+player_mpv(const struct player *p)
+{
+	return p->mpv;
 }

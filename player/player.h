@@ -124,6 +124,14 @@ int player_load(struct player *p, const struct player_range *range,
  * clamped at an edge of the declared range or a limit (an event says so),
  * or -1 (nothing loaded, cap reached, mpv refused) with *cause set. */
 int player_pause(struct player *p, int pause, char **cause);
+/* Switches the video output off (hide 1: no picture is drawn, a window or
+ * console picture goes away, nothing is decoded for display) or back on
+ * (0), for a locked session; pause first.  Output restarts for a new
+ * terminal area wait until it is shown again.  Returns 0 or -1 (the player
+ * has shut down, mpv refused). */
+int player_hide(struct player *p, int hide, char **cause);
+/* 1 while the output is switched off by player_hide(). */
+int player_hidden(const struct player *p);
 /* Moves the playhead by delta_ms of recording time (e.g. +-5 s, +-1 min);
  * a target in a gap goes to the next footage in the direction of the
  * seek. */
@@ -327,5 +335,32 @@ int64_t edl_to_timeline(const struct edl *e, int64_t rec_ms, int dir,
 /* The item whose failure to open libmpv reported in the log line text
  * ("EDL: Could not open source file '...'."), or -1. */
 int edl_match_open_error(const struct edl *e, const char *text);
+
+/* ==== The export wizard's mask editor (player/overlay.c) ================== */
+
+/* A box over the picture, in fractions of the video frame (0 to 1). */
+struct player_box {
+	double		 x, y, w, h;
+	int		 selected;	/* outlined in yellow, others in white */
+};
+/* Sets mpv's video filter chain: vf first (a value redact_mpv_vf() gives,
+ * "lavfi=[...]": the export's own graph; NULL: none), then an outline of
+ * each box (drawbox, in the frame's pixels, so it shows on every output,
+ * tct's character cells included; n may be 0).  The outlines are drawn
+ * after the redaction and never reach an export.  A paused picture is
+ * filtered again at once. */
+int player_set_filters(struct player *p, const char *vf,
+    const struct player_box *boxes, size_t n, char **cause);
+/* Holds the frame at recording time at_ms (or the footage after it),
+ * paused. */
+int player_show_still(struct player *p, int64_t at_ms, char **cause);
+
+#ifdef VIGIL_PLAYER_INTERNAL
+/* Shared between player.c and overlay.c only. */
+#include <mpv/client.h>
+/* The libmpv handle; valid until player_free().  Requests overlay.c sends
+ * carry reply userdata 0: a failure comes back as PLAYER_EVENT_ERROR. */
+mpv_handle *player_mpv(const struct player *p);
+#endif
 
 #endif

@@ -52,6 +52,7 @@ struct playscreen {
 	int64_t			 wm_minute;	/* minute of the watermark */
 	char			*wm_text;
 
+	int			 held;		/* paused and hidden by a lock */
 	int64_t			 confirm_mono;
 	int64_t			 first_frame_ms;
 	int64_t			 end_pos;	/* playhead when it ended */
@@ -365,7 +366,11 @@ playscreen_end(struct playscreen *ps, const char *how, int64_t *end_ms)
 		if (!st.stopped && !st.shutdown)
 			(void)player_stop(ps->player, NULL);
 		json = player_view_json(ps->player);
+		/* The next view is seen again. */
+		if (player_hidden(ps->player))
+			(void)player_hide(ps->player, 0, NULL);
 	}
+	ps->held = 0;
 	playscreen_decl(ps, &d);
 	if (views_end(ps->log, ps->seq, &d, json, how, &why) == -1) {
 		/* The checkpoint file stays: the next start closes the view
@@ -493,7 +498,7 @@ playscreen_events(struct playscreen *ps)
 			/* While a view plays, only our lines are drawn again
 			 * (clearing would wipe the picture); after it, the
 			 * whole screen. */
-			if (!ps->active)
+			if (!ps->active || ps->held)
 				clearok(curscr, TRUE);
 			break;
 		case PLAYER_EVENT_SHUTDOWN:
@@ -556,6 +561,48 @@ playscreen_tick(struct playscreen *ps, int64_t now_ms)
 		playscreen_say(ps, 1, "The watermark cannot be renewed: %s", why);
 		free(why);
 	}
+}
+
+int
+playscreen_hold(struct playscreen *ps, char **cause)
+{
+	struct player_state st;
+
+	if (!ps->active || ps->player == NULL || ps->held)
+		return 0;
+	player_get_state(ps->player, &st);
+	if (!st.paused && !st.eof &&
+	    player_pause(ps->player, 1, cause) == -1)
+		return -1;
+	if (player_hide(ps->player, 1, cause) == -1)
+		return -1;
+	ps->held = 1;
+	return 0;
+}
+
+void
+playscreen_release(struct playscreen *ps)
+{
+	char *why = NULL;
+
+	if (!ps->active || ps->player == NULL || !ps->held)
+		return;
+	ps->held = 0;
+	if (player_hide(ps->player, 0, &why) == -1) {
+		playscreen_say(ps, 1, "The picture cannot be shown again: %s",
+		    why);
+		free(why);
+		return;
+	}
+	playscreen_resize(ps);
+	playscreen_say(ps, 0, "Paused while the terminal was locked; Space "
+	    "plays on.");
+}
+
+int
+playscreen_held(const struct playscreen *ps)
+{
+	return ps->active && ps->held;
 }
 
 void

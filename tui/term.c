@@ -62,6 +62,7 @@ struct term {
 	char			 recovered[300];
 	char			 scan_error[600];
 	int			 probing;	/* segments wait to be read */
+	enum term_screen	 held_screen;	/* a view held by the lock */
 };
 
 static volatile sig_atomic_t term_signal;	/* one that ends vigil */
@@ -75,6 +76,7 @@ static void term_draw(struct term *);
 static void term_submit(struct term *);
 static void term_enter(struct term *);
 static void term_lock(struct term *, const char *how);
+static void term_on_replace(void *);
 static void term_logout(struct term *, const char *how);
 static void term_checkpoint(struct term *);
 static int term_key(struct term *, int key);
@@ -323,6 +325,15 @@ term_submit(struct term *t)
 	}
 	login_reset(t->login, LOGIN_MODE_LOGIN);
 	term_enter(t);
+	if (rc == 1 && t->held_screen == TERM_PLAY &&
+	    playscreen_held(t->play)) {
+		/* Back into the paused view. */
+		playscreen_release(t->play);
+		t->screen = TERM_PLAY;
+		t->status[0] = '\0';
+		clearok(curscr, TRUE);
+	}
+	t->held_screen = TERM_LOGIN;
 	/* Logging in over a locked session ended that session. */
 	if (replaced)
 		term_checkpoint(t);
@@ -333,15 +344,28 @@ term_submit(struct term *t)
 	}
 }
 
-/* Locks: a view is ended and the screen wiped first, then the lock is
- * recorded. */
+/* Locks: a view under way is paused and its picture switched off, the
+ * screen is wiped of footage and names, then the lock is recorded.  The view
+ * stays open: the same person unlocks back into it (still paused); someone
+ * else logging in ends it first (term_on_replace()). */
 static void
 term_lock(struct term *t, const char *how)
 {
 	char *cause = NULL;
 
-	if (playscreen_active(t->play))
-		playscreen_end(t->play, "lock", NULL);
+	t->held_screen = TERM_LOGIN;
+	if (playscreen_active(t->play)) {
+		if (playscreen_hold(t->play, &cause) == 0) {
+			t->held_screen = t->screen == TERM_HELP ? t->help_of :
+			    t->screen;
+		} else {
+			/* A picture that cannot be hidden must not stay up
+			 * behind the lock: the view ends. */
+			free(cause);
+			cause = NULL;
+			playscreen_end(t->play, "lock", NULL);
+		}
+	}
 	clear();
 	refresh();
 	login_reset(t->login, LOGIN_MODE_LOCK);
@@ -352,6 +376,18 @@ term_lock(struct term *t, const char *how)
 		    "audit log.");
 		free(cause);
 	}
+}
+
+/* Someone else authenticated on the lock screen: the locked person's view
+ * ends (view-end "replaced") before their session is logged out. */
+static void
+term_on_replace(void *arg)
+{
+	struct term *t = arg;
+
+	if (playscreen_active(t->play))
+		playscreen_end(t->play, "replaced", NULL);
+	t->held_screen = TERM_LOGIN;
 }
 
 static void
@@ -599,6 +635,9 @@ tui_run(const char *config)
 	memset(&acfg, 0, sizeof acfg);
 	for (i = 0; i < CONFIG_NROLES; i++)
 		acfg.group[i] = config_group(t.cfg, (enum config_role)i);
+	acfg.service = config_pam_service(t.cfg);
+	acfg.service_user = config_service_user(t.cfg);
+	acfg.password_help = config_password_help(t.cfg);
 	acfg.idle_lock = config_idle_lock(t.cfg) > 0 ?
 	    (unsigned)config_idle_lock(t.cfg) : 0;
 	t.idle_lock = acfg.idle_lock;
@@ -620,6 +659,7 @@ tui_run(const char *config)
 	t.log = audit_open(config_audit_db(t.cfg), config_audit_state(t.cfg), 0,
 	    &t.log_error);
 	auth_attach_log(t.auth, t.log, NULL);
+	auth_on_replace(t.auth, term_on_replace, &t);
 	if (t.log != NULL) {
 		audit_set_checkpoint_every(t.log, config_checkpoint_every(t.cfg));
 		/* Invariant 2: views a crash left open are closed first. */

@@ -252,6 +252,14 @@ int playscreen_active(const struct playscreen *);
 /* Ends the open view: stops the player and writes view-end with how
  * ("stop", "lock", "logout", "hangup", ...).  *end_ms gets the playhead. */
 void playscreen_end(struct playscreen *, const char *how, int64_t *end_ms);
+/* For a lock: pauses the open view and switches the picture off (the view
+ * stays open and logged as one).  Returns 0 (also with no view open), or
+ * -1 with *cause when the player refused (the caller then ends the view). */
+int playscreen_hold(struct playscreen *, char **cause);
+/* After the same person unlocked: the picture comes back, still paused. */
+void playscreen_release(struct playscreen *);
+/* 1 while the open view is held by a lock. */
+int playscreen_held(const struct playscreen *);
 void playscreen_draw(struct playscreen *, const struct screen_state *);
 /* Handles one key; returns 1 when the view ended (q). */
 int playscreen_key(struct playscreen *, int key);
@@ -286,5 +294,145 @@ enum help_screen {
 };
 /* Draws every key of a screen over it; any key closes it. */
 void help_draw(enum help_screen, const struct screen_state *);
+
+/* ==== The export wizard (field.c, maskedit.c, wizard.c) ==================== */
+
+/* ---- One-line text fields (field.c), shared with the reason dialog ---- */
+
+enum field_result {
+	FIELD_IGNORED,		/* not an editing key */
+	FIELD_EDITED,		/* the text changed */
+	FIELD_FULL,		/* a byte was refused: max bytes reached */
+};
+/* Edits buf (len bytes used, NUL-terminated, at most max bytes of text;
+ * buf holds max + 1) with one key: a typed byte (UTF-8 arrives a byte at
+ * a time) is appended, Backspace removes a whole character, ^U wipes it
+ * all (sodium_memzero). */
+enum field_result field_key(char *buf, size_t *len, size_t max, int key);
+/* Draws "text____" in width columns from (y, x): the end of a long text,
+ * underlined when focused; hidden 1 shows a fixed row of dots when not
+ * empty (never the length).  *cx (may be NULL) gets the cursor column. */
+void field_draw(int y, int x, int width, const char *text, size_t len,
+    int focus, int hidden, int *cx);
+
+/* ---- The mask editor's model (maskedit.c): pure logic, no curses ---- */
+
+#define MASKEDIT_UNIT	10000		/* the frame: hundredths of a percent */
+#define MASKEDIT_MIN	100		/* smallest box side: 1% */
+#define MASKEDIT_KEYS	64		/* keyframes a mask may have here */
+#define MASKEDIT_MAX	64		/* masks (MASK_MAX) */
+#define MASKEDIT_OPEN	INT64_MAX	/* to_ms: to the end of the clip */
+
+enum maskedit_mode {
+	MASKEDIT_BLUR,
+	MASKEDIT_PIXELATE,
+	MASKEDIT_SOLID,
+};
+
+struct maskedit_key {
+	int64_t		 t_ms;
+	int32_t		 x;
+	int32_t		 y;
+};
+
+/* A box in MASKEDIT_UNIT of the frame: (x, y) its top-left corner at
+ * from_ms, then at each key (sorted, strictly inside (from_ms, to_ms)),
+ * moving linearly in between and staying at the last key. */
+struct maskedit_mask {
+	enum maskedit_mode	 mode;
+	int32_t			 x, y, w, h;
+	int64_t			 from_ms;
+	int64_t			 to_ms;
+	struct maskedit_key	 keys[MASKEDIT_KEYS];
+	size_t			 nkeys;
+};
+
+/* A box of 20% x 20% in the middle, blur, over [from, to). */
+void maskedit_init(struct maskedit_mask *, int64_t from_ms, int64_t to_ms);
+/* "blur", "pixelate", "solid". */
+const char *maskedit_mode_name(enum maskedit_mode);
+/* 1 when the mask applies at t (from <= t < to). */
+int maskedit_applies(const struct maskedit_mask *, int64_t t_ms);
+/* The box's corner at t (before from: at from; after the last key: there). */
+void maskedit_at(const struct maskedit_mask *, int64_t t_ms, int32_t *x,
+    int32_t *y);
+/* Moves the box as seen at t by (dx, dy): the key at t when there is one;
+ * else the corner at from when the mask has no keys or t is not after
+ * from; else a new key at t.  The box stays inside the frame.  Returns 0,
+ * or -1 when a new key would be one too many. */
+int maskedit_move(struct maskedit_mask *, int64_t t_ms, int32_t dx, int32_t dy);
+/* Changes the size by (dw, dh) within MASKEDIT_MIN .. the frame; every
+ * corner is moved in so the box stays inside. */
+void maskedit_resize(struct maskedit_mask *, int32_t dw, int32_t dh);
+/* Adds a key at t where the box is now.  Returns 0, or -1 with *why (a
+ * static string) when t is not strictly inside the mask's time, a key is
+ * there already, or there are too many. */
+int maskedit_key_add(struct maskedit_mask *, int64_t t_ms, const char **why);
+/* Removes the key at t; returns 0, or -1 when there is none. */
+int maskedit_key_remove(struct maskedit_mask *, int64_t t_ms);
+/* Sets the time range; keys outside it are dropped (their number is
+ * returned in *dropped).  Returns 0, or -1 when to is not after from. */
+int maskedit_set_time(struct maskedit_mask *, int64_t from_ms, int64_t to_ms,
+    size_t *dropped);
+/* The mask as a specification for mask_list_add() (man/masks.inc.txt):
+ * percentages, UTC times.  Returns 0, or -1 when len is too small. */
+int maskedit_format(const struct maskedit_mask *, char *buf, size_t len);
+/* Parses a percentage "12.5" or "12.5%" (at most two decimals) into
+ * hundredths: 1250.  Returns 0, or -1. */
+int maskedit_parse_pct(const char *s, int32_t *out);
+/* Writes v (hundredths) as "12.5". */
+void maskedit_pct(int32_t v, char *buf, size_t len);
+/* Parses a time for a mask: "+S[.fff]", "+M:SS[.fff]", "+H:MM:SS[.fff]"
+ * after base_ms, "HH:MM[:SS]" on base_ms's local day, a date and time
+ * (clock_parse(), local), or "end" (MASKEDIT_OPEN, when open_ok).
+ * Returns 0, or -1. */
+int maskedit_parse_time(const char *s, int64_t base_ms, int open_ok,
+    int64_t *out);
+
+/* ---- The wizard (wizard.c) ---- */
+
+struct wizard;
+struct auth;
+
+enum wizard_result {
+	WIZARD_NONE,
+	WIZARD_CLOSED,		/* back to the browser (wizard_message()) */
+};
+
+/* Caller frees with wizard_free(); nothing passed is owned. */
+struct wizard *wizard_new(const struct config *, struct catalog *,
+    struct audit_log *, struct auth *, const char *terminal);
+/* Ends whatever is under way as wizard_abandon() does, and frees. */
+void wizard_free(struct wizard *);
+/* Opens the wizard for the person logged in, prefilled with camera and
+ * [from, to) (the browser's marked range or cursor). */
+void wizard_open(struct wizard *, const char *camera, int64_t from_ms,
+    int64_t to_ms);
+/* 1 from wizard_open() until it closed. */
+int wizard_active(const struct wizard *);
+void wizard_draw(struct wizard *, const struct screen_state *);
+enum wizard_result wizard_key(struct wizard *, int key);
+/* Up to two descriptors to poll (the player's, the export job's) into
+ * fds; returns how many. */
+int wizard_fds(const struct wizard *, int fds[2]);
+/* Handles the player's and the job's news (never blocks); returns 1 when
+ * a redraw is due. */
+int wizard_events(struct wizard *);
+/* Milliseconds until wizard_tick() is due (-1: none). */
+int64_t wizard_wait(const struct wizard *, int64_t now_ms);
+/* Saves the preview view's intervals and renews its watermark when due. */
+void wizard_tick(struct wizard *, int64_t now_ms);
+/* The terminal was resized. */
+void wizard_resize(struct wizard *);
+/* The session locks: a preview view ends ("lock"); the wizard stays, and
+ * an export under way goes on. */
+void wizard_lock(struct wizard *);
+/* The session ends (how: "logout", "replaced", "exit", ...): the preview
+ * view ends, an export under way is cancelled and ended in the log, and
+ * the wizard closes. */
+void wizard_abandon(struct wizard *, const char *how);
+/* After WIZARD_CLOSED: the line for the browser's status (error 1: red),
+ * or NULL. */
+const char *wizard_message(const struct wizard *, int *error);
 
 #endif

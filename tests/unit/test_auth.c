@@ -731,15 +731,35 @@ test_lock_unlock(void **state)
 	expect_record(f, 0, "unlock|alice|");
 }
 
+/* The terminal's hook for a takeover: counts calls and the records
+ * written before it. */
+struct replace_seen {
+	struct fx	*f;
+	int		 calls;
+	int64_t		 records;
+};
+
+static void
+replace_hook(void *arg)
+{
+	struct replace_seen *r = arg;
+
+	r->calls++;
+	r->records = record_count(r->f);
+	assert_string_equal(auth_user(r->f->a), "alice");
+}
+
 static void
 test_lock_replaced(void **state)
 {
 	struct fx *f = *state;
 	struct auth_result res;
+	struct replace_seen seen = { f, 0, 0 };
 	char *cause = NULL;
 	int64_t n;
 
 	login_ok(f, "alice");
+	auth_on_replace(f->a, replace_hook, &seen);
 	assert_int_equal(idle_lock(f->a, "idle", &cause), 0);
 
 	/* Someone else with a wrong password: alice stays, locked. */
@@ -750,9 +770,14 @@ test_lock_replaced(void **state)
 	/* Someone in no group cannot end alice's session either. */
 	assert_int_equal(auth_login(f->a, "nina", pass("demo"), NULL, &res), -1);
 	assert_true(idle_locked(f->a));
+	/* Neither failure reached the hook: alice's view would stay. */
+	assert_int_equal(seen.calls, 0);
 
 	n = record_count(f);
 	assert_int_equal(auth_login(f->a, "bob", pass("demo"), NULL, &res), 0);
+	/* Called once, after bob was checked, before alice's logout. */
+	assert_int_equal(seen.calls, 1);
+	assert_int_equal(seen.records, n);
 	assert_wiped();
 	assert_false(idle_locked(f->a));
 	assert_string_equal(auth_user(f->a), "bob");
