@@ -128,6 +128,29 @@ struct audit_ckpt_info {
 int audit_checkpoint_latest(struct audit_log *, struct audit_ckpt_info *,
     char **cause);
 
+/* The quick check at start (audit/quick.c): the newest checkpoint's
+ * signature (with the key the checkpoint before it names, or pk_0 as the
+ * log stores it), its log id, and that the log still holds the entries it
+ * covers, ending in the chain value it signed.  Reads a few rows; a full
+ * audit_verify() is what proves the whole log. */
+enum audit_quick_verdict {
+	AUDIT_QUICK_OK,		/* the newest checkpoint holds */
+	AUDIT_QUICK_NONE,	/* no checkpoint yet */
+	AUDIT_QUICK_BAD,	/* detail says what is wrong */
+};
+struct audit_quick {
+	enum audit_quick_verdict verdict;
+	int64_t		 epoch;		/* newest checkpoint, -1: none */
+	int64_t		 n;		/* entries it covers */
+	int64_t		 entries;	/* entries in the log */
+	char		 detail[200];	/* BAD: the fault; else what is not
+					 * covered ("" when everything is) */
+};
+/* Returns 0 with *q filled, or -1 with *cause when the log could not be
+ * read. */
+int audit_quick_check(struct audit_log *, struct audit_quick *q,
+    char **cause);
+
 /* Writes ck as an exported checkpoint file (vigil-audit(5)), mode 0644,
  * never overwriting; reads one back. */
 int audit_checkpoint_export(const struct audit_ckpt_info *, const char *path,
@@ -225,6 +248,246 @@ int audit_entry_get(struct audit_log *, int64_t seq, struct audit_row *row,
 void audit_fault_after(int n, int mode);
 /* Number of fault points reached since the last audit_fault_after(). */
 int audit_fault_points(void);
+
+/* ==== Review (audit/review.c): the data protection officer's view ========
+ *
+ * A review reads the log a page at a time (SQL keyset paging, newest first:
+ * by entry time, then seq; never the whole log in memory).  Rows are
+ * "sessions": a view-start together with the view-end or view-aborted that
+ * names it ("view": seq) is one row, with the intervals watched and the
+ * duration actually viewed; every other entry is a row of its own (an
+ * export-done or export-failed row also says whether an export-approved
+ * entry approved its export).  Each row carries the flags below; the
+ * thresholds come from the caller (tui/ fills them from config_review()
+ * and the reason codes; audit/ does not read the configuration).
+ *
+ * The review uses the log's database connection: one thread at a time, the
+ * thread that owns the log.  audit_verify() opens its own connection and
+ * may run on another thread meanwhile. */
+
+struct audit_review;
+
+/* Flags (bit masks); names as audit_flag_name() gives them and the
+ * command line takes them in brackets. */
+#define AUDIT_FLAG_HOURS	0x01	/* [hours] view begun outside working hours */
+#define AUDIT_FLAG_LONG		0x02	/* [long] view longer than max_view_minutes */
+#define AUDIT_FLAG_PATTERN	0x04	/* [pattern] reference not matching its code's pattern */
+#define AUDIT_FLAG_REUSED	0x08	/* [reused] reference used for more than
+					 * max_cameras_per_reference cameras */
+#define AUDIT_FLAG_MANY		0x10	/* [many] more than max_views_per_day
+					 * views by the user that (local) day */
+#define AUDIT_FLAG_CAP		0x20	/* [cap] played longer than its code's cap */
+#define AUDIT_FLAG_UNAPPROVED	0x40	/* [unapproved] export-done without an
+					 * export-approved for its export */
+#define AUDIT_FLAG_ABORTED	0x80	/* [aborted] view closed as view-aborted */
+#define AUDIT_FLAG_COUNT	8
+#define AUDIT_FLAG_ALL		0xff
+
+/* The name of one flag bit ("hours", ...), or NULL for anything else. */
+const char *audit_flag_name(unsigned flag);
+/* The flag bit of a name, 0 when unknown. */
+unsigned audit_flag_parse(const char *name);
+
+/* One reason code as the review needs it; strings are copied. */
+struct audit_review_code {
+	const char	*code;
+	const char	*reference_regex;	/* NULL: any reference */
+	int		 cap_seconds;		/* 0: no cap */
+	int		 needs_approval;	/* [export] require_approval */
+};
+
+/* Thresholds ([review] in vigil.conf(5)); copied by audit_review_new(). */
+struct audit_review_limits {
+	int		 work_from;	/* minutes after local midnight; */
+	int		 work_to;	/*   equal: no working-hours flag */
+	int		 max_view_minutes;		/* 0: no flag */
+	int		 max_views_per_day;		/* 0: no flag */
+	int		 max_cameras_per_reference;	/* 0: no flag */
+	const struct audit_review_code *codes;
+	size_t		 ncodes;
+};
+
+/* Starts a review of log (opened read-only or not), which the caller
+ * keeps open until after audit_review_free().  Returns NULL with *cause
+ * when a reference pattern does not compile. */
+struct audit_review *audit_review_new(struct audit_log *,
+    const struct audit_review_limits *, char **cause);
+void audit_review_free(struct audit_review *);
+
+/* What rows to show.  Strings are the caller's and must stay valid while
+ * a page or iterator made with the filter is in use.  A zeroed filter
+ * matches everything. */
+struct audit_review_filter {
+	int64_t		 from_ms;	/* entry time (a view: its view-start) */
+	int64_t		 to_ms;		/*   in [from, to); 0: no bound */
+	const char	*actor;		/* exact; NULL or "": any */
+	const char	*camera;	/* exact (or one of an export's cameras) */
+	const char	*action;	/* exact; a view row matches its start's
+					 * and its end's action */
+	const char	*reason_code;	/* exact */
+	const char	*reference;	/* substring */
+	int		 views_only;	/* view rows only */
+	unsigned	 flags;		/* rows with any of these flags; 0: any */
+	int64_t		 footage_from;	/* footage range overlaps [from, to) */
+	int64_t		 footage_to;	/*   (both 0: no bound) */
+	int		 who_saw;	/* views and export-start rows only */
+};
+
+/* A row's place in the order, for paging. */
+struct audit_review_pos {
+	int64_t		 time_ms;
+	int64_t		 seq;
+};
+
+/* One row.  All pointers are owned by the page or iterator that produced
+ * the row and valid until it is freed (a page) or advanced (an iterator). */
+struct audit_review_row {
+	int64_t		 seq;		/* the entry; the view-start of a view */
+	int64_t		 time_ms;
+	const char	*actor;
+	const char	*action;
+	const char	*camera;
+	int64_t		 from_ms;	/* footage range declared */
+	int64_t		 to_ms;
+	const char	*reason_code;
+	const char	*reference;
+	const char	*details;	/* JSON */
+	const char	*terminal;
+	int		 is_view;	/* a view-start, or an end without one */
+	/* The end of a view: seq -1 and action "" while open. */
+	int64_t		 end_seq;
+	int64_t		 end_time_ms;
+	const char	*end_action;	/* "view-end", "view-aborted" or "" */
+	const char	*end_how;	/* details "end" ("stopped", "cap", ...) or "" */
+	const char	*end_details;	/* JSON, "" when none */
+	size_t		 nshown;	/* intervals of footage shown (merged) */
+	const int64_t	(*shown)[2];	/*   [from_ms, to_ms) each */
+	int64_t		 shown_ms;	/* footage shown, -1 when unknown */
+	int64_t		 played_ms;	/* footage time played, -1 when unknown */
+	int64_t		 wall_ms;	/* time actually spent viewing: wall_ms
+					 * of the end, else shown_ms; -1 unknown */
+	/* export-done / export-failed: the export-start and approval. */
+	int64_t		 export_seq;	/* -1 when not an export row */
+	int64_t		 approved_seq;	/* export-approved naming it, or -1 */
+	const char	*approver;	/* its actor, or "" */
+	int		 shown_overlap;	/* who-saw: 1 when the footage shown meets
+					 * the window, 0 not, -1 unknown */
+	unsigned	 flags;		/* AUDIT_FLAG_* */
+};
+
+/* A page of rows, newest first. */
+struct audit_review_page {
+	size_t		 n;
+	struct audit_review_row *rows;
+	int		 more_older;	/* rows exist past the last one */
+	int		 more_newer;	/* rows exist before the first one */
+};
+
+/* Reads at most max rows (1..1000) matching f, newest first.  at NULL:
+ * the newest rows.  Otherwise older rows than *at (backward 0) or the max
+ * rows newer than *at (backward 1; still newest first).  Caller frees
+ * *page with audit_review_page_free(). */
+int audit_review_page(struct audit_review *, const struct audit_review_filter *,
+    const struct audit_review_pos *at, int backward, size_t max,
+    struct audit_review_page **page, char **cause);
+void audit_review_page_free(struct audit_review_page *);
+
+/* Counts matching rows up to limit: *n is the count, or limit when there
+ * are at least that many (then the answer is "at least *n"). */
+int audit_review_count(struct audit_review *, const struct audit_review_filter *,
+    int64_t limit, int64_t *n, char **cause);
+
+/* Every matching row, newest first, one at a time (for reports).  Caller
+ * frees with audit_review_iter_free(). */
+struct audit_review_iter;
+struct audit_review_iter *audit_review_iter_new(struct audit_review *,
+    const struct audit_review_filter *, char **cause);
+/* Returns 1 with *row filled (valid until the next call), 0 at the end,
+ * -1 on error. */
+int audit_review_iter_next(struct audit_review_iter *,
+    struct audit_review_row *row, char **cause);
+void audit_review_iter_free(struct audit_review_iter *);
+
+/* A sentence saying why row carries flag, naming the threshold and its
+ * configuration key; caller frees.  NULL when the row does not carry it. */
+char *audit_review_flag_explain(struct audit_review *,
+    const struct audit_review_row *, unsigned flag);
+
+/* The whole entry at seq for the detail view.  Returns 0, 1 when there is
+ * no such entry, or -1.  Caller frees with audit_review_entry_free(). */
+struct audit_review_entry {
+	struct audit_row row;		/* strings in storage */
+	uint8_t		 chain[32];	/* chain_seq as stored */
+	uint8_t		 mac[32];
+	int64_t		 count;		/* entries in the log */
+	int64_t		 covered_epoch;	/* first checkpoint covering it; -1 */
+	char		*storage;
+};
+int audit_review_entry_get(struct audit_review *, int64_t seq,
+    struct audit_review_entry *, char **cause);
+void audit_review_entry_free(struct audit_review_entry *);
+
+/* Summary of rows (a report's): counts per user, camera and reason code,
+ * exports and flags.  Zero it before the first add; free its insides with
+ * audit_review_summary_free().  Lists are sorted by key. */
+struct audit_review_tally {
+	char		*key;
+	int64_t		 views;
+	int64_t		 viewed_ms;	/* sum of known wall_ms */
+	int64_t		 exports;	/* export-done rows */
+	int64_t		 flagged;	/* rows with any flag */
+};
+struct audit_review_summary {
+	int64_t		 rows;
+	int64_t		 views;
+	int64_t		 views_open;		/* no end yet */
+	int64_t		 exports_started;
+	int64_t		 exports_done;
+	int64_t		 exports_failed;
+	int64_t		 exports_approved;	/* export-approved rows */
+	int64_t		 flags[AUDIT_FLAG_COUNT];	/* by bit position */
+	struct audit_review_tally *by_user, *by_camera, *by_reason;
+	size_t		 n_user, n_camera, n_reason;
+};
+void audit_review_summary_add(struct audit_review_summary *,
+    const struct audit_review_row *);
+void audit_review_summary_free(struct audit_review_summary *);
+
+/* The integrity panel, without the full verification (audit_verify()):
+ * the newest checkpoint and the entries it does not cover, and, when
+ * held_path is not NULL, whether the log holds the checkpoint exported to
+ * that file byte for byte (held 1), holds another one at its epoch
+ * (held -1), none at its epoch (held -2) or is another log (held -3);
+ * held_detail says so for people.  held 0 when no file was given. */
+struct audit_review_integrity {
+	int64_t		 entries;
+	int		 has_checkpoint;
+	struct audit_ckpt_info latest;
+	int64_t		 uncovered;	/* entries after the newest checkpoint */
+	int		 held;
+	struct audit_ckpt_info held_ckpt;
+	char		 held_detail[256];
+};
+int audit_review_integrity(struct audit_log *, const char *held_path,
+    struct audit_review_integrity *, char **cause);
+
+/* The filter as a JSON object (the keys of vigil-audit(5), "AUDIT
+ * RECORDS"); caller frees. */
+char *audit_review_filter_json(const struct audit_review_filter *);
+
+/* Logs audit-review: what is "enter" (the screen was entered) or "filter"
+ * (a filter was applied), with the filter.  Returns the seq or -1. */
+int64_t audit_review_log_review(struct audit_log *, const char *actor,
+    const char *terminal, const char *what, const struct audit_review_filter *,
+    char **cause);
+/* Logs audit-report: a report of rows rows in format written to path,
+ * whose SHA256SUMS has the SHA-256 sums_hex, made with filter f. */
+int64_t audit_review_log_report(struct audit_log *, const char *actor,
+    const char *terminal, const struct audit_review_filter *,
+    const char *format, const char *path, const char *sums_hex, int64_t rows,
+    char **cause);
+
+/* ==== End of Review ====================================================== */
 
 #ifdef VIGIL_AUDIT_INTERNAL
 /* Shared between the files of audit/ only (and its unit tests). */

@@ -35,6 +35,8 @@ enum term_screen {
 	TERM_PLAY,
 	TERM_HELP,		/* over the browser or the player */
 	TERM_LOCK,
+	TERM_EXPORT,		/* the export wizard (wizard.c) */
+	TERM_REVIEW,		/* the audit review (review.c) */
 };
 
 struct term {
@@ -48,6 +50,8 @@ struct term {
 	struct browser		*browser;
 	struct reason		*reason;
 	struct playscreen	*play;
+	struct wizard		*wizard;
+	struct review		*review;
 	enum term_screen	 screen;
 	enum term_screen	 help_of;	/* TERM_HELP: over this one */
 	struct screen_state	 st;
@@ -63,6 +67,8 @@ struct term {
 	char			 scan_error[600];
 	int			 probing;	/* segments wait to be read */
 	enum term_screen	 held_screen;	/* a view held by the lock */
+	struct audit_quick	 quick;		/* the check at start */
+	int			 quick_done;
 };
 
 static volatile sig_atomic_t term_signal;	/* one that ends vigil */
@@ -82,6 +88,7 @@ static void term_checkpoint(struct term *);
 static int term_key(struct term *, int key);
 static void term_play(struct term *);
 static void term_view_over(struct term *);
+static void term_export(struct term *);
 static void term_scan(struct term *);
 static void term_resize(struct term *);
 static int64_t term_next_minute(int64_t now);
@@ -124,9 +131,10 @@ static void
 term_log_info(struct term *t)
 {
 	struct audit_ckpt_info ck;
+	struct audit_verify_result vr;
 	char *cause = NULL, ago[32], verdict[32];
 	int64_t n, mins;
-	int rc, bad;
+	int rc, bad, pc;
 
 	if (t->log == NULL) {
 		snprintf(t->log_state, sizeof t->log_state, "NOT OPEN");
@@ -138,6 +146,22 @@ term_log_info(struct term *t)
 	logstate_text(verdict, sizeof verdict, &bad);
 	snprintf(t->log_state, sizeof t->log_state, "%s", verdict);
 	t->log_bad = bad;
+	/* Until the full verification says more, the quick check's finding
+	 * stands. */
+	if (t->quick_done && t->quick.verdict == AUDIT_QUICK_BAD &&
+	    strncmp(verdict, "verifying", 9) == 0) {
+		snprintf(t->log_state, sizeof t->log_state, "BROKEN");
+		snprintf(t->log_line, sizeof t->log_line, "audit log BROKEN: %s",
+		    t->quick.detail);
+		t->log_bad = 1;
+		return;
+	}
+	if (logstate_result(&vr, &pc) == LOGSTATE_DONE &&
+	    vr.fault != AUDIT_OK) {
+		snprintf(t->log_line, sizeof t->log_line, "audit log BROKEN: %s",
+		    vr.detail);
+		return;
+	}
 	n = audit_count(t->log);
 	rc = audit_checkpoint_latest(t->log, &ck, &cause);
 	if (rc == 0) {
@@ -152,9 +176,15 @@ term_log_info(struct term *t)
 		else
 			snprintf(ago, sizeof ago, "%lld days ago",
 			    (long long)(mins / (24 * 60)));
-		snprintf(t->log_line, sizeof t->log_line, "audit log: %lld "
-		    "entries, checkpoint %lld (%s)", (long long)n,
-		    (long long)ck.epoch, ago);
+		if (t->quick_done && t->quick.verdict == AUDIT_QUICK_OK &&
+		    t->quick.epoch == ck.epoch)
+			snprintf(t->log_line, sizeof t->log_line, "audit log: "
+			    "checkpoint %lld checked, %s", (long long)ck.epoch,
+			    ago);
+		else
+			snprintf(t->log_line, sizeof t->log_line, "audit log: "
+			    "%lld entries, checkpoint %lld (%s)", (long long)n,
+			    (long long)ck.epoch, ago);
 	} else if (rc == 1) {
 		snprintf(t->log_line, sizeof t->log_line, "audit log: %lld "
 		    "entries, no checkpoint yet", (long long)n);
@@ -191,6 +221,12 @@ term_draw(struct term *t)
 		break;
 	case TERM_PLAY:
 		playscreen_draw(t->play, &t->st);
+		break;
+	case TERM_EXPORT:
+		wizard_draw(t->wizard, &t->st);
+		break;
+	case TERM_REVIEW:
+		review_draw(t->review, &t->st);
 		break;
 	case TERM_HELP:
 		help_draw(t->help_of == TERM_PLAY ? HELP_PLAYER : HELP_BROWSER,
@@ -258,8 +294,23 @@ term_probe(struct term *t)
 		browser_reload(t->browser);
 }
 
-/* After a login or an unlock: the browser for viewers, else the home
- * screen. */
+/* The audit review, for auditors (logged as audit-review "enter"). */
+static void
+term_review(struct term *t)
+{
+	if ((auth_roles(t->auth) & ROLE_AUDITOR) == 0) {
+		snprintf(t->status, sizeof t->status, "The audit review needs "
+		    "the auditor role.");
+		t->status_error = 1;
+		return;
+	}
+	t->status[0] = '\0';
+	review_enter(t->review, auth_user(t->auth));
+	t->screen = TERM_REVIEW;
+}
+
+/* After a login or an unlock: the browser for viewers, the audit review
+ * for other auditors, else the home screen. */
 static void
 term_enter(struct term *t)
 {
@@ -275,6 +326,8 @@ term_enter(struct term *t)
 	if ((auth_roles(t->auth) & ROLE_VIEWER) == 0) {
 		t->status[0] = '\0';
 		t->screen = TERM_HOME;
+		if (auth_roles(t->auth) & ROLE_AUDITOR)
+			term_review(t);
 		return;
 	}
 	t->screen = TERM_BROWSER;
@@ -318,13 +371,20 @@ term_submit(struct term *t)
 		/* A new session: nothing of the last one's carries over. */
 		t->since_ms = clock_now_ms();
 		reason_forget(t->reason);
+		review_forget(t->review);
 		browser_free(t->browser);
 		term_scan(t);
 		t->browser = browser_new(t->cfg, t->cat);
 		browser_problem(t->browser, t->scan_error);
 	}
 	login_reset(t->login, LOGIN_MODE_LOGIN);
-	term_enter(t);
+	if (rc == 1 && t->held_screen == TERM_REVIEW) {
+		/* Back into the review where it was (not entered anew). */
+		t->screen = TERM_REVIEW;
+		t->status[0] = '\0';
+	} else {
+		term_enter(t);
+	}
 	if (rc == 1 && t->held_screen == TERM_PLAY &&
 	    playscreen_held(t->play)) {
 		/* Back into the paused view. */
@@ -332,6 +392,11 @@ term_submit(struct term *t)
 		t->screen = TERM_PLAY;
 		t->status[0] = '\0';
 		clearok(curscr, TRUE);
+	}
+	if (rc == 1 && t->held_screen == TERM_EXPORT &&
+	    wizard_active(t->wizard)) {
+		t->screen = TERM_EXPORT;
+		t->status[0] = '\0';
 	}
 	t->held_screen = TERM_LOGIN;
 	/* Logging in over a locked session ended that session. */
@@ -353,7 +418,12 @@ term_lock(struct term *t, const char *how)
 {
 	char *cause = NULL;
 
-	t->held_screen = TERM_LOGIN;
+	t->held_screen = t->screen == TERM_REVIEW ? TERM_REVIEW : TERM_LOGIN;
+	if (wizard_active(t->wizard)) {
+		/* Its picture ends; an export under way goes on. */
+		wizard_lock(t->wizard);
+		t->held_screen = TERM_EXPORT;
+	}
 	if (playscreen_active(t->play)) {
 		if (playscreen_hold(t->play, &cause) == 0) {
 			t->held_screen = t->screen == TERM_HELP ? t->help_of :
@@ -387,6 +457,7 @@ term_on_replace(void *arg)
 
 	if (playscreen_active(t->play))
 		playscreen_end(t->play, "replaced", NULL);
+	wizard_abandon(t->wizard, "replaced");
 	t->held_screen = TERM_LOGIN;
 }
 
@@ -397,7 +468,9 @@ term_logout(struct term *t, const char *how)
 
 	if (playscreen_active(t->play))
 		playscreen_end(t->play, "logout", NULL);
+	wizard_abandon(t->wizard, "logout");
 	reason_forget(t->reason);
+	review_forget(t->review);
 	if (auth_logout(t->auth, how, &cause) == -1) {
 		snprintf(msg, sizeof msg, "Logged out, but the logout could not "
 		    "be written to the audit log: %s.", cause);
@@ -460,6 +533,31 @@ term_play(struct term *t)
 	t->screen = TERM_PLAY;
 }
 
+/* e in the browser: the export wizard, for the exporter role only. */
+static void
+term_export(struct term *t)
+{
+	const char *camera;
+	int64_t from, to;
+	char *cause = NULL, roles[64];
+
+	if ((auth_roles(t->auth) & ROLE_EXPORTER) == 0) {
+		snprintf(t->status, sizeof t->status, "Exports need the exporter "
+		    "role; %s has %s.", auth_user(t->auth),
+		    roles_format(auth_roles(t->auth), roles, sizeof roles));
+		t->status_error = 1;
+		return;
+	}
+	if (browser_range(t->browser, &camera, &from, &to, &cause) == -1) {
+		snprintf(t->status, sizeof t->status, "%s", cause);
+		t->status_error = 1;
+		free(cause);
+		return;
+	}
+	wizard_open(t->wizard, camera, from, to);
+	t->screen = TERM_EXPORT;
+}
+
 /* The view ended: back to the browser, the cursor where it stopped. */
 static void
 term_view_over(struct term *t)
@@ -491,6 +589,9 @@ term_key(struct term *t, int key)
 		t->status[0] = '\0';
 		if (key == 'l' || key == 'L') {
 			term_lock(t, "user");
+		} else if ((key == 'a' || key == 'A') &&
+		    (auth_roles(t->auth) & ROLE_AUDITOR)) {
+			term_review(t);
 		} else if (key == 'q' || key == 'Q') {
 			/* Unanswered, the question gives way to the idle lock. */
 			if (screen_confirm("Log out?", (int)idle))
@@ -532,6 +633,12 @@ term_key(struct term *t, int key)
 			t->help_of = TERM_BROWSER;
 			t->screen = TERM_HELP;
 			break;
+		case BROWSER_EXPORT:
+			term_export(t);
+			break;
+		case BROWSER_REVIEW:
+			term_review(t);
+			break;
 		case BROWSER_NONE:
 			break;
 		}
@@ -559,6 +666,30 @@ term_key(struct term *t, int key)
 		case 2:
 			t->help_of = TERM_PLAY;
 			t->screen = TERM_HELP;
+			break;
+		}
+		return 0;
+	case TERM_EXPORT:
+		if (wizard_key(t->wizard, key) == WIZARD_CLOSED) {
+			const char *msg = wizard_message(t->wizard,
+			    &t->status_error);
+
+			snprintf(t->status, sizeof t->status, "%s",
+			    msg != NULL ? msg : "");
+			t->screen = TERM_BROWSER;
+			clearok(curscr, TRUE);
+		}
+		return 0;
+	case TERM_REVIEW:
+		switch (review_key(t->review, key)) {
+		case REVIEW_BACK:
+			t->screen = auth_roles(t->auth) & ROLE_VIEWER ?
+			    TERM_BROWSER : TERM_HOME;
+			break;
+		case REVIEW_LOCK:
+			term_lock(t, "user");
+			break;
+		case REVIEW_NONE:
 			break;
 		}
 		return 0;
@@ -597,6 +728,8 @@ term_resize(struct term *t)
 	    ws.ws_col > 0)
 		resizeterm(ws.ws_row, ws.ws_col);
 	playscreen_resize(t->play);
+	if (wizard_active(t->wizard))
+		wizard_resize(t->wizard);
 	clearok(curscr, TRUE);
 }
 
@@ -612,12 +745,12 @@ tui_run(const char *config)
 {
 	struct auth_config acfg;
 	struct catalog_opts copts;
-	struct pollfd pfd[3];
+	struct pollfd pfd[5];
 	struct term t;
 	char *cause = NULL, drain[64];
 	int64_t now, wait, left;
 	size_t closed = 0;
-	int key, quit = 0, i, nfd, rc, ev;
+	int key, quit = 0, i, nfd, rc, ev, play_fd, nwfd, wfd[2];
 
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
 		fprintf(stderr, "vigil: the review terminal needs a terminal on "
@@ -662,6 +795,13 @@ tui_run(const char *config)
 	auth_on_replace(t.auth, term_on_replace, &t);
 	if (t.log != NULL) {
 		audit_set_checkpoint_every(t.log, config_checkpoint_every(t.cfg));
+		/* The quick check first, on the log as it was found. */
+		if (audit_quick_check(t.log, &t.quick, &cause) == 0) {
+			t.quick_done = 1;
+		} else {
+			free(cause);
+			cause = NULL;
+		}
 		/* Invariant 2: views a crash left open are closed first. */
 		if (views_recover(t.log, config_audit_state(t.cfg), t.terminal,
 		    &closed, &cause) == -1) {
@@ -688,6 +828,8 @@ tui_run(const char *config)
 	t.login = login_new();
 	t.reason = reason_new(t.cfg);
 	t.play = playscreen_new(t.cfg, t.cat, t.log, t.terminal);
+	t.wizard = wizard_new(t.cfg, t.cat, t.log, t.auth, t.terminal);
+	t.review = review_new(t.cfg, t.log, t.terminal);
 	term_scan(&t);
 	t.browser = browser_new(t.cfg, t.cat);
 	t.screen = TERM_LOGIN;
@@ -719,6 +861,9 @@ tui_run(const char *config)
 		left = playscreen_wait(t.play, now);
 		if (left >= 0 && left < wait)
 			wait = left;
+		left = wizard_wait(t.wizard, now);
+		if (left >= 0 && left < wait)
+			wait = left;
 		/* Segments to read: only while nothing else waits. */
 		if (t.probing && t.screen != TERM_PLAY)
 			wait = 0;
@@ -727,7 +872,11 @@ tui_run(const char *config)
 		pfd[1].fd = term_pipe[0];
 		pfd[2].fd = playscreen_fd(t.play);
 		nfd = pfd[2].fd >= 0 ? 3 : 2;
-		for (i = 0; i < 3; i++) {
+		play_fd = nfd == 3;
+		nwfd = wizard_fds(t.wizard, wfd);
+		for (i = 0; i < nwfd; i++)
+			pfd[nfd++].fd = wfd[i];
+		for (i = 0; i < nfd; i++) {
 			pfd[i].events = POLLIN;
 			pfd[i].revents = 0;
 		}
@@ -751,11 +900,12 @@ tui_run(const char *config)
 		}
 		if (term_signal != 0)
 			break;
-		if (nfd == 3 && (pfd[2].revents & POLLIN)) {
+		if (play_fd && (pfd[2].revents & POLLIN)) {
 			ev = playscreen_events(t.play);
 			if (ev == 1)
 				term_view_over(&t);
 		}
+		(void)wizard_events(t.wizard);
 		if (key == ERR && (pfd[0].revents & POLLIN) == 0 &&
 		    (pfd[0].revents & (POLLHUP | POLLERR | POLLNVAL)) != 0) {
 			term_signal = SIGHUP;
@@ -776,6 +926,7 @@ tui_run(const char *config)
 			term_probe(&t);
 		now = clock_now_ms();
 		playscreen_tick(t.play, now);
+		wizard_tick(t.wizard, now);
 		if (t.screen != TERM_LOGIN && t.screen != TERM_LOCK &&
 		    idle_left(t.auth, now) == 0)
 			term_lock(&t, "idle");
@@ -786,6 +937,8 @@ tui_run(const char *config)
 		playscreen_end(t.play, term_signal == SIGHUP ? "hangup" :
 		    term_signal != 0 ? "signal" : "exit", NULL);
 	playscreen_shutdown(t.play);
+	wizard_abandon(t.wizard, term_signal == SIGHUP ? "hangup" :
+	    term_signal != 0 ? "signal" : "exit");
 	if (auth_user(t.auth) != NULL) {
 		auth_logout(t.auth, term_signal == SIGHUP ? "hangup" :
 		    term_signal != 0 ? "signal" : "exit", NULL);
@@ -795,8 +948,10 @@ tui_run(const char *config)
 	screen_end();
 	logstate_stop();
 	playscreen_free(t.play);
+	wizard_free(t.wizard);
 	browser_free(t.browser);
 	reason_free(t.reason);
+	review_free(t.review);
 	login_free(t.login);
 	auth_free(t.auth);
 	if (t.cat != NULL)

@@ -765,6 +765,75 @@ append_action(struct audit_log *log, const char *action, const char *details)
 	return seq;
 }
 
+/* The quick check at start: fine on an intact log, and each kind of
+ * damage near the newest checkpoint is found without reading the log. */
+static void
+quick_tampered(struct fx *f, const char *sql, const char *want)
+{
+	struct audit_log *log;
+	struct audit_quick q;
+	char cmd[600], *cause = NULL;
+
+	snprintf(cmd, sizeof cmd, "cp '%s' '%s.orig' && sqlite3 '%s' '%s'",
+	    f->db, f->db, f->db, sql);
+	assert_int_equal(system(cmd), 0);
+	if ((log = audit_open(f->db, NULL, AUDIT_OPEN_READONLY, &cause)) == NULL)
+		fail_msg("open: %s", cause);
+	assert_int_equal(audit_quick_check(log, &q, &cause), 0);
+	audit_close(log);
+	if (q.verdict != AUDIT_QUICK_BAD || strstr(q.detail, want) == NULL)
+		fail_msg("after %s: verdict %d, '%s'", sql, q.verdict, q.detail);
+	snprintf(cmd, sizeof cmd, "mv '%s.orig' '%s'", f->db, f->db);
+	assert_int_equal(system(cmd), 0);
+}
+
+static void
+test_quick_check(void **state)
+{
+	struct fx *f = *state;
+	struct audit_log *log;
+	struct audit_quick q;
+	char *cause = NULL;
+
+	log = open_rw(f);
+	assert_int_equal(audit_quick_check(log, &q, &cause), 0);
+	assert_int_equal(q.verdict, AUDIT_QUICK_NONE);
+	assert_int_equal(q.entries, 0);
+	audit_close(log);
+
+	append_n(f, 70);	/* a checkpoint at 64 */
+	log = open_rw(f);
+	assert_int_equal(audit_quick_check(log, &q, &cause), 0);
+	assert_int_equal(q.verdict, AUDIT_QUICK_OK);
+	assert_int_equal(q.epoch, 0);
+	assert_int_equal(q.n, 64);
+	assert_int_equal(q.entries, 70);
+	assert_non_null(strstr(q.detail, "6 entries after checkpoint 0"));
+	assert_true(audit_checkpoint(log, &cause) >= 0);
+	assert_int_equal(audit_quick_check(log, &q, &cause), 0);
+	assert_int_equal(q.verdict, AUDIT_QUICK_OK);
+	assert_int_equal(q.epoch, 1);
+	assert_string_equal(q.detail, "");
+	audit_close(log);
+
+	quick_tampered(f, "UPDATE entry SET chain = zeroblob(32) WHERE seq = 69",
+	    "entry 69 does not end the chain");
+	quick_tampered(f, "DELETE FROM entry WHERE seq >= 66",
+	    "the log holds 66: entries were removed");
+	quick_tampered(f, "UPDATE checkpoint SET sig = zeroblob(64) WHERE "
+	    "epoch = 1", "signature of checkpoint 1 does not verify");
+	quick_tampered(f, "UPDATE checkpoint SET sig = zeroblob(10) WHERE "
+	    "epoch = 1", "checkpoint is malformed");
+	quick_tampered(f, "DELETE FROM checkpoint WHERE epoch = 0",
+	    "checkpoint 0, before the newest, is missing");
+	/* The newest checkpoint re-signed by someone without the key chain:
+	 * a body from the log's other checkpoint does not verify either. */
+	quick_tampered(f, "UPDATE checkpoint SET body = (SELECT body FROM "
+	    "checkpoint WHERE epoch = 0) WHERE epoch = 1",
+	    "does not verify");
+	assert_intact(f, 70);
+}
+
 static void
 test_views_open(void **state)
 {
@@ -819,6 +888,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_export_against, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_query_filters, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_views_open, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_quick_check, setup, teardown),
 	};
 
 	if (sodium_init() < 0)
