@@ -52,7 +52,10 @@ struct playscreen {
 	int64_t			 wm_minute;	/* minute of the watermark */
 	char			*wm_text;
 
-	int			 held;		/* paused and hidden by a lock */
+	int			 held;		/* paused and hidden (a lock, the
+						   help over a terminal
+						   picture) */
+	int			 held_paused;	/* paused before it was held */
 	int64_t			 confirm_mono;
 	int64_t			 first_frame_ms;
 	int64_t			 end_pos;	/* playhead when it ended */
@@ -571,8 +574,8 @@ playscreen_hold(struct playscreen *ps, char **cause)
 	if (!ps->active || ps->player == NULL || ps->held)
 		return 0;
 	player_get_state(ps->player, &st);
-	if (!st.paused && !st.eof &&
-	    player_pause(ps->player, 1, cause) == -1)
+	ps->held_paused = st.paused || st.eof;
+	if (!ps->held_paused && player_pause(ps->player, 1, cause) == -1)
 		return -1;
 	if (player_hide(ps->player, 1, cause) == -1)
 		return -1;
@@ -581,7 +584,7 @@ playscreen_hold(struct playscreen *ps, char **cause)
 }
 
 void
-playscreen_release(struct playscreen *ps)
+playscreen_release(struct playscreen *ps, int resume)
 {
 	char *why = NULL;
 
@@ -595,8 +598,21 @@ playscreen_release(struct playscreen *ps)
 		return;
 	}
 	playscreen_resize(ps);
-	playscreen_say(ps, 0, "Paused while the terminal was locked; Space "
-	    "plays on.");
+	if (!resume)
+		playscreen_say(ps, 0, "Paused while the terminal was locked; "
+		    "Space plays on.");
+	else if (!ps->held_paused &&
+	    player_pause(ps->player, 0, &why) == -1) {
+		playscreen_say(ps, 1, "%s", why);
+		free(why);
+	}
+}
+
+int
+playscreen_on_terminal(const struct playscreen *ps)
+{
+	return ps->active && ps->player != NULL &&
+	    player_vo_is_terminal(player_vo(ps->player));
 }
 
 int

@@ -388,7 +388,7 @@ term_submit(struct term *t)
 	if (rc == 1 && t->held_screen == TERM_PLAY &&
 	    playscreen_held(t->play)) {
 		/* Back into the paused view. */
-		playscreen_release(t->play);
+		playscreen_release(t->play, 0);
 		t->screen = TERM_PLAY;
 		t->status[0] = '\0';
 		clearok(curscr, TRUE);
@@ -666,6 +666,17 @@ term_key(struct term *t, int key)
 		case 2:
 			t->help_of = TERM_PLAY;
 			t->screen = TERM_HELP;
+			/* A picture in the terminal would draw over the help:
+			 * paused and off while it is up. */
+			if (playscreen_on_terminal(t->play)) {
+				char *why = NULL;
+
+				if (playscreen_hold(t->play, &why) == -1) {
+					free(why);
+					t->screen = TERM_PLAY;
+				}
+			}
+			clearok(curscr, TRUE);
 			break;
 		}
 		return 0;
@@ -696,6 +707,8 @@ term_key(struct term *t, int key)
 	case TERM_HELP:
 		t->screen = t->help_of == TERM_PLAY &&
 		    !playscreen_active(t->play) ? TERM_BROWSER : t->help_of;
+		if (t->screen == TERM_PLAY)
+			playscreen_release(t->play, 1);
 		clearok(curscr, TRUE);
 		return 0;
 	default:

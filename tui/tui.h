@@ -112,6 +112,7 @@ void home_draw(const struct screen_state *, const struct auth *,
 /* ---- The review screens ------------------------------------------------ */
 
 struct audit_log;
+struct audit_verify_result;
 struct catalog;
 struct config;
 struct player;
@@ -163,6 +164,19 @@ int logstate_start(const char *db, int wake_fd);
 const char *logstate_text(char *buf, size_t len, int *bad);
 /* Waits for the thread to end (at exit). */
 void logstate_stop(void);
+/* The verification's state for the review's integrity panel: while it
+ * runs, *percent; once done, its result in *r. */
+enum logstate_verdict {
+	LOGSTATE_UNVERIFIED,	/* not started, or the log could not be read */
+	LOGSTATE_RUNNING_NOW,
+	LOGSTATE_DONE,		/* *r holds the result */
+};
+enum logstate_verdict logstate_result(struct audit_verify_result *r,
+    int *percent);
+/* Verifies the whole log again (the review screen was entered); 0, or -1
+ * when a verification is still running (it goes on) or none was ever
+ * started. */
+int logstate_again(void);
 
 /* ---- The footage browser (browser.c) ---------------------------------- */
 
@@ -174,6 +188,8 @@ enum browser_action {
 	BROWSER_LOGOUT,		/* q, confirmed */
 	BROWSER_LOCK,		/* L */
 	BROWSER_HELP,		/* ? */
+	BROWSER_REVIEW,		/* a: the audit review (auditor role) */
+	BROWSER_EXPORT,		/* e: the export wizard for browser_range() */
 };
 
 /* Caller frees with browser_free(); the catalog is not owned. */
@@ -256,8 +272,11 @@ void playscreen_end(struct playscreen *, const char *how, int64_t *end_ms);
  * stays open and logged as one).  Returns 0 (also with no view open), or
  * -1 with *cause when the player refused (the caller then ends the view). */
 int playscreen_hold(struct playscreen *, char **cause);
-/* After the same person unlocked: the picture comes back, still paused. */
-void playscreen_release(struct playscreen *);
+/* The picture comes back: after an unlock (resume 0) still paused, with a
+ * note saying so; after the help (resume 1) playing again if it was. */
+void playscreen_release(struct playscreen *, int resume);
+/* 1 while a view draws its picture into the terminal (tct, sixel). */
+int playscreen_on_terminal(const struct playscreen *);
 /* 1 while the open view is held by a lock. */
 int playscreen_held(const struct playscreen *);
 void playscreen_draw(struct playscreen *, const struct screen_state *);
@@ -434,5 +453,110 @@ void wizard_abandon(struct wizard *, const char *how);
 /* After WIZARD_CLOSED: the line for the browser's status (error 1: red),
  * or NULL. */
 const char *wizard_message(const struct wizard *, int *error);
+
+/* ==== The audit review screen (review.c, reviewform.c) ===================== */
+
+struct review;
+
+enum review_action {
+	REVIEW_NONE,
+	REVIEW_BACK,		/* q: to the browser or the home screen */
+	REVIEW_LOCK,		/* L */
+};
+
+/* Caller frees with review_free(); the configuration and the log (NULL:
+ * not open, the screen says so) are not owned and outlive it. */
+struct review *review_new(const struct config *, struct audit_log *,
+    const char *terminal);
+void review_free(struct review *);
+/* The screen is entered by user: logged as audit-review "enter", and the
+ * log verified again in the background.  Another user than last time
+ * starts from an empty filter. */
+void review_enter(struct review *, const char *user);
+/* Forgets the filter, the forms and what was shown (logout, someone else
+ * logs in over a lock). */
+void review_forget(struct review *);
+void review_draw(struct review *, const struct screen_state *);
+enum review_action review_key(struct review *, int key);
+
+#ifdef VIGIL_TUI_INTERNAL
+/* Shared between review.c and reviewform.c (and their unit test). */
+
+/* The forms of the review: text fields, choices and toggles. */
+#define REVIEWFORM_FIELDS	12
+#define REVIEWFORM_TEXT_MAX	512
+
+enum reviewform_kind {
+	REVIEWFORM_TEXT,
+	REVIEWFORM_CHOICE,	/* one of choices, Space or Left/Right */
+	REVIEWFORM_TOGGLE,	/* on or off, Space */
+	REVIEWFORM_SECRET,	/* text drawn as dots (a passphrase) */
+};
+
+struct reviewform_field {
+	enum reviewform_kind	 kind;
+	const char		*label;
+	const char		*hint;
+	const char *const	*choices;	/* NULL-terminated */
+	int			 choice;	/* or the toggle's state */
+	char			 text[REVIEWFORM_TEXT_MAX + 1];
+	size_t			 len;
+};
+
+struct reviewform {
+	char			 title[128];
+	char			 intro[800];	/* a line under the title */
+	char			 ok[24];	/* the button: "Apply" */
+	struct reviewform_field	 f[REVIEWFORM_FIELDS];
+	int			 n;
+	int			 focus;
+	char			 error[700];
+};
+
+enum reviewform_result {
+	REVIEWFORM_NONE,
+	REVIEWFORM_APPLY,	/* Enter: the caller checks the fields */
+	REVIEWFORM_CANCEL,	/* Esc */
+};
+
+/* Empties the form (wiping what was typed) and names it. */
+void reviewform_init(struct reviewform *, const char *title, const char *ok);
+/* Adds a field (label, hint and choices are not copied: static text);
+ * returns its index. */
+int reviewform_add(struct reviewform *, enum reviewform_kind,
+    const char *label, const char *hint, const char *const *choices);
+void reviewform_set(struct reviewform *, int i, const char *text);
+const char *reviewform_text(const struct reviewform *, int i);
+/* The error shown in the form (NULL clears it). */
+void reviewform_error(struct reviewform *, const char *text);
+enum reviewform_result reviewform_key(struct reviewform *, int key);
+/* Draws the form as a box over the screen, hints on the bottom line. */
+void reviewform_draw(struct reviewform *, const char *hints);
+void reviewform_wipe(struct reviewform *);
+
+/* The table's columns for a terminal cols wide. */
+enum {
+	REVIEW_COL_TIME, REVIEW_COL_USER, REVIEW_COL_ACTION, REVIEW_COL_CAMERA,
+	REVIEW_COL_FOOTAGE, REVIEW_COL_WATCHED, REVIEW_COL_REASON,
+	REVIEW_COL_REF, REVIEW_COL_FLAG, REVIEW_NCOLS
+};
+struct review_cols {
+	int	x[REVIEW_NCOLS];
+	int	w[REVIEW_NCOLS];	/* 0: not shown */
+	int	seconds;		/* the time column has seconds */
+};
+void review_layout(int cols, struct review_cols *);
+/* "40s", "15m00s", "1h05m", "2d03h"; "-" when ms < 0.  Returns buf. */
+char *review_duration(int64_t ms, char *buf, size_t len);
+/* Replaces each multi-byte character of s by one '?', in place (a
+ * terminal that is not UTF-8). */
+void review_ascii(char *s);
+/* JSON indented two spaces a level, or a copy of the text when it is not
+ * JSON; caller frees. */
+char *review_json_pretty(const char *json);
+/* Bytes of s that fit in width columns, broken after a space when one
+ * fits (always at least one byte of a non-empty s); *used the columns. */
+size_t review_wrap_next(const char *s, int width, int *used);
+#endif
 
 #endif

@@ -1,6 +1,7 @@
 #!/bin/sh
 # The picture in the terminal (video_output = tct): the status lines stay
-# under the picture, and stopping hands the terminal back intact: no
+# under the picture, also when the terminal is resized; the help hides the
+# picture while it is up; stopping hands the terminal back intact: no
 # picture cells left on the browser.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/term-env.lib"
@@ -18,6 +19,27 @@ wait_screen '▄▄▄▄▄▄▄▄' 10
 wait_screen 'logged as view #'
 expect_match 'watermark: alice . INCIDENT INC-9' "$(screen)"
 screen | sed -n '24p' | grep -q 'q stop' || { screen; fail "the key line is not at the bottom"; }
+
+# Resized while playing: the picture takes the new size, the status lines
+# and the key line stay below it.
+tm resize-window -t vigil -x 100 -y 30
+sleep 2
+screen | sed -n '30p' | grep -q 'q stop' || { screen; fail "after growing, the key line is not at the bottom"; }
+expect_match 'logged as view #' "$(screen)"
+tm resize-window -t vigil -x 80 -y 24
+sleep 2
+screen | sed -n '24p' | grep -q 'q stop' || { screen; fail "after shrinking, the key line is not at the bottom"; }
+expect_match 'logged as view #' "$(screen)"
+
+# The help over the picture: the picture is paused and off while it is up,
+# and comes back (playing) when it closes.
+keys '?'
+wait_screen 'any key closes this help'
+sleep 1
+screen | grep -q '▄' && { screen; fail "the picture draws over the help"; }
+keys x
+wait_screen '▄▄▄▄▄▄▄▄' 10
+wait_screen '▶ 1x' 5
 keys q
 wait_screen 'View #[0-9]+ ended and logged' 10
 sleep 0.5
