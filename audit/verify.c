@@ -41,6 +41,7 @@ struct verify {
 	int64_t		 fail_pos;
 	int		 fail_phase;
 	atomic_llong	*stop_pos;	/* tells the worker where to stop */
+	struct verify_ring *ring;	/* NULL: the worker needs no rows */
 };
 
 /* Phases of the checks at one position, in the order they are made. */
@@ -67,6 +68,48 @@ struct verify_worker {
 	int		 phase;
 	char		 detail[256];
 	char		*error;
+	struct verify_ring *ring;	/* with k0: the entries' MAC inputs */
+};
+
+/* One pass over the entries: the main thread, which reads every row
+ * anyway, hands each row's seq, chain and mac to the worker through this
+ * ring (published a batch at a time under the mutex), so that the MACs
+ * need no second walk of the table. */
+#define VERIFY_RING_SLOTS	8192
+#define VERIFY_RING_BATCH	128
+
+struct verify_slot {
+	int64_t		 seq;
+	uint8_t		 chain[HASH_LEN];
+	uint8_t		 mac[HASH_LEN];
+	int		 ok;		/* both columns are 32 bytes */
+};
+
+struct verify_ring {
+	struct verify_slot *slot;
+	pthread_mutex_t	 mu;
+	pthread_cond_t	 more;		/* head moved, or closed */
+	pthread_cond_t	 space;		/* tail moved, or quit */
+	int64_t		 head;		/* published (under mu) */
+	int64_t		 tail;		/* consumed (under mu) */
+	int		 closed;	/* the main thread pushes no more */
+	int		 quit;		/* the worker takes no more */
+	/* The main thread's own. */
+	int64_t		 local;		/* written, not yet published */
+	int64_t		 tail_seen;
+	int		 off;		/* the worker quit: stop pushing */
+};
+
+/* The worker's walk along the checkpoint signatures. */
+struct verify_sigs {
+	sqlite3_stmt	*s;
+	int64_t		 j;
+	int64_t		 prev_n;
+	int64_t		 n;		/* of the loaded one */
+	int		 loaded;
+	int		 done;
+	uint8_t		 body[AUDIT_CKPT_LEN];
+	uint8_t		 sig[AUDIT_SIG_LEN];
 };
 
 static const uint8_t verify_leaf_tag = 0x00, verify_chain_tag = 0x02,
@@ -96,6 +139,8 @@ audit_fault_name(enum audit_fault f)
 
 static int verify_fail(struct verify *, enum audit_fault, int64_t,
     const char *, ...) __attribute__((format(printf, 4, 5)));
+static void ring_push(struct verify_ring *, sqlite3_stmt *);
+static void ring_close(struct verify_ring *);
 static void verify_worker_fail(struct verify_worker *, enum audit_fault,
     int64_t, int64_t, int, const char *, ...)
     __attribute__((format(printf, 6, 7)));
@@ -168,7 +213,7 @@ verify_ckpt(struct verify *v, const struct merkle *m, const uint8_t *chain)
 	    be64_get(v->ck_body + 24) != j || v->ck_n <= v->prev_n)
 		return verify_fail(v, AUDIT_CKPT_SIG, v->prev_n, "checkpoint %lld "
 		    "is malformed", (long long)j);
-	/* The signature is the worker's (verify_worker_sigs()). */
+	/* The signature is the worker's (sigs_check()). */
 	v->at_phase = PH_CKPT_ROOT;
 	merkle_root(m, root);
 	if (memcmp(root, v->ck_body + 40, HASH_LEN) != 0 ||
@@ -303,6 +348,8 @@ verify_stream(struct verify *v, const struct audit_verify_opts *o,
 	}
 	while ((rc = sqlite3_step(v->entries)) == SQLITE_ROW) {
 		seq = sqlite3_column_int64(v->entries, 0);
+		if (v->ring != NULL)
+			ring_push(v->ring, v->entries);
 		body = sqlite3_column_blob(v->entries, 1);
 		len = (size_t)sqlite3_column_bytes(v->entries, 1);
 		v->at_pos = e;
@@ -411,108 +458,218 @@ verify_worker_fail(struct verify_worker *w, enum audit_fault f, int64_t seq,
 	va_end(ap);
 }
 
-/* Checks every MAC with the ratcheted key; stops at the first failure. */
+/* Publishes what the main thread wrote; called with mu held. */
 static void
-verify_worker_macs(struct verify_worker *w)
+ring_publish(struct verify_ring *q)
 {
-	sqlite3_stmt *s;
-	uint8_t mac[HASH_LEN], seqbe[8];
-	int64_t seq, at = 0;
-	int rc;
-
-	if (sqlite3_prepare_v2(w->db, "SELECT seq, chain, mac FROM entry WHERE "
-	    "seq <= ? ORDER BY seq", -1, &s, NULL) != SQLITE_OK) {
-		w->error = xasprintf("reading entries: %s", sqlite3_errmsg(w->db));
-		return;
-	}
-	sqlite3_bind_int64(s, 1, w->max_seq);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		seq = sqlite3_column_int64(s, 0);
-		if ((seq & 0xfff) == 0 && seq > atomic_load(w->stop_pos))
-			break;	/* the main thread failed before here */
-		while (at < seq) {
-			state_ratchet_key(w->k);
-			at++;
-		}
-		be64_put(seqbe, seq);
-		if (sqlite3_column_bytes(s, 1) == HASH_LEN)
-			hash_parts(mac, w->k, 3, &verify_mac_tag, (size_t)1, seqbe,
-			    (size_t)8, sqlite3_column_blob(s, 1), (size_t)HASH_LEN);
-		if (sqlite3_column_bytes(s, 1) != HASH_LEN ||
-		    sqlite3_column_bytes(s, 2) != HASH_LEN ||
-		    memcmp(mac, sqlite3_column_blob(s, 2), HASH_LEN) != 0) {
-			verify_worker_fail(w, AUDIT_MAC, seq, seq, PH_MAC, "entry "
-			    "%lld: the MAC does not match the key for seq %lld",
-			    (long long)seq, (long long)seq);
-			break;
-		}
-	}
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE && w->fault == AUDIT_OK)
-		w->error = xasprintf("reading entries: %s", sqlite3_errmsg(w->db));
-	sqlite3_finalize(s);
+	q->head = q->local;
+	q->tail_seen = q->tail;
+	if (q->quit)
+		q->off = 1;
+	pthread_cond_signal(&q->more);
 }
 
-/* Checks the checkpoint signatures along the chain of keys from pk_0; a
- * missing or malformed checkpoint ends it (the main thread reports it). */
+/* The main thread: hands one row (seq, chain, mac columns) to the worker,
+ * waiting while the ring is full. */
 static void
-verify_worker_sigs(struct verify_worker *w)
+ring_push(struct verify_ring *q, sqlite3_stmt *row)
 {
-	sqlite3_stmt *s;
+	struct verify_slot *sl;
+
+	if (q->off)
+		return;
+	if (q->local - q->tail_seen >= VERIFY_RING_SLOTS) {
+		pthread_mutex_lock(&q->mu);
+		ring_publish(q);
+		while (q->local - q->tail >= VERIFY_RING_SLOTS && !q->quit)
+			pthread_cond_wait(&q->space, &q->mu);
+		q->tail_seen = q->tail;
+		q->off = q->quit;
+		pthread_mutex_unlock(&q->mu);
+		if (q->off)
+			return;
+	}
+	sl = &q->slot[q->local % VERIFY_RING_SLOTS];
+	sl->seq = sqlite3_column_int64(row, 0);
+	sl->ok = sqlite3_column_bytes(row, 2) == HASH_LEN &&
+	    sqlite3_column_bytes(row, 3) == HASH_LEN;
+	if (sl->ok) {
+		memcpy(sl->chain, sqlite3_column_blob(row, 2), HASH_LEN);
+		memcpy(sl->mac, sqlite3_column_blob(row, 3), HASH_LEN);
+	}
+	q->local++;
+	if (q->local % VERIFY_RING_BATCH == 0) {
+		pthread_mutex_lock(&q->mu);
+		ring_publish(q);
+		pthread_mutex_unlock(&q->mu);
+	}
+}
+
+/* The main thread is done: the rest is published and the worker told. */
+static void
+ring_close(struct verify_ring *q)
+{
+	pthread_mutex_lock(&q->mu);
+	ring_publish(q);
+	q->closed = 1;
+	pthread_cond_signal(&q->more);
+	pthread_mutex_unlock(&q->mu);
+}
+
+/* The worker: waits for rows; returns how many are ready from *from on
+ * (0: closed and all taken). */
+static int64_t
+ring_take(struct verify_ring *q, int64_t *from)
+{
+	int64_t n;
+
+	pthread_mutex_lock(&q->mu);
+	while (q->head == q->tail && !q->closed)
+		pthread_cond_wait(&q->more, &q->mu);
+	*from = q->tail;
+	n = q->head - q->tail;
+	pthread_mutex_unlock(&q->mu);
+	return n;
+}
+
+/* The worker took rows up to tail, or (quit) takes no more. */
+static void
+ring_done(struct verify_ring *q, int64_t tail, int quit)
+{
+	pthread_mutex_lock(&q->mu);
+	q->tail = quit ? q->head : tail;
+	if (quit)
+		q->quit = 1;
+	pthread_cond_signal(&q->space);
+	pthread_mutex_unlock(&q->mu);
+}
+
+/* Loads the next checkpoint to check; 0 with st->n set, 1 when none is
+ * left to check (missing, malformed or beyond where the main thread
+ * failed: the main thread reports those). */
+static int
+sigs_peek(struct verify_worker *w, struct verify_sigs *st)
+{
 	const uint8_t *body;
-	int64_t j = 0, prev_n = 0, n;
+	int64_t n;
 
-	if (sqlite3_prepare_v2(w->db, "SELECT epoch, body, sig FROM checkpoint "
-	    "WHERE epoch <= ? ORDER BY epoch", -1, &s, NULL) != SQLITE_OK) {
-		w->error = xasprintf("reading checkpoints: %s",
-		    sqlite3_errmsg(w->db));
-		return;
-	}
-	sqlite3_bind_int64(s, 1, w->max_epoch);
-	while (sqlite3_step(s) == SQLITE_ROW) {
-		body = sqlite3_column_blob(s, 1);
-		if (sqlite3_column_int64(s, 0) != j ||
-		    sqlite3_column_bytes(s, 1) != AUDIT_CKPT_LEN ||
-		    sqlite3_column_bytes(s, 2) != AUDIT_SIG_LEN ||
-		    (n = be64_get(body + 32)) <= prev_n)
-			break;
-		if (n - 1 > atomic_load(w->stop_pos))
-			break;
-		if (crypto_sign_verify_detached(sqlite3_column_blob(s, 2), body,
-		    AUDIT_CKPT_LEN, w->pk) != 0) {
-			verify_worker_fail(w, AUDIT_CKPT_SIG, prev_n, n - 1,
-			    PH_CKPT_SIG, "the signature of checkpoint %lld does "
-			    "not verify with key pk_%lld", (long long)j,
-			    (long long)j);
-			break;
-		}
-		memcpy(w->pk, body + 112, AUDIT_PK_LEN);
-		prev_n = n;
-		j++;
-	}
-	sqlite3_finalize(s);
+	if (st->loaded)
+		return 0;
+	if (st->done || sqlite3_step(st->s) != SQLITE_ROW)
+		goto done;
+	body = sqlite3_column_blob(st->s, 1);
+	if (sqlite3_column_int64(st->s, 0) != st->j ||
+	    sqlite3_column_bytes(st->s, 1) != AUDIT_CKPT_LEN ||
+	    sqlite3_column_bytes(st->s, 2) != AUDIT_SIG_LEN ||
+	    (n = be64_get(body + 32)) <= st->prev_n ||
+	    n - 1 > atomic_load(w->stop_pos))
+		goto done;
+	memcpy(st->body, body, AUDIT_CKPT_LEN);
+	memcpy(st->sig, sqlite3_column_blob(st->s, 2), AUDIT_SIG_LEN);
+	st->n = n;
+	st->loaded = 1;
+	return 0;
+done:
+	st->done = 1;
+	return 1;
 }
 
+/* Checks the loaded checkpoint's signature with the key the one before
+ * it named (pk_0 first); 1 on a failure (recorded). */
+static int
+sigs_check(struct verify_worker *w, struct verify_sigs *st)
+{
+	st->loaded = 0;
+	if (crypto_sign_verify_detached(st->sig, st->body, AUDIT_CKPT_LEN,
+	    w->pk) != 0) {
+		verify_worker_fail(w, AUDIT_CKPT_SIG, st->prev_n, st->n - 1,
+		    PH_CKPT_SIG, "the signature of checkpoint %lld does not "
+		    "verify with key pk_%lld", (long long)st->j,
+		    (long long)st->j);
+		st->done = 1;
+		return 1;
+	}
+	memcpy(w->pk, st->body + 112, AUDIT_PK_LEN);
+	st->prev_n = st->n;
+	st->j++;
+	return 0;
+}
+
+/* Checks the MAC of one row with the key ratcheted to its seq; 1 on a
+ * failure (recorded). */
+static int
+verify_worker_mac(struct verify_worker *w, const struct verify_slot *sl,
+    int64_t *at)
+{
+	uint8_t mac[HASH_LEN], seqbe[8];
+
+	while (*at < sl->seq) {
+		state_ratchet_key(w->k);
+		(*at)++;
+	}
+	if (sl->ok) {
+		be64_put(seqbe, sl->seq);
+		hash_parts(mac, w->k, 3, &verify_mac_tag, (size_t)1, seqbe,
+		    (size_t)8, sl->chain, (size_t)HASH_LEN);
+	}
+	if (!sl->ok || memcmp(mac, sl->mac, HASH_LEN) != 0) {
+		verify_worker_fail(w, AUDIT_MAC, sl->seq, sl->seq, PH_MAC,
+		    "entry %lld: the MAC does not match the key for seq %lld",
+		    (long long)sl->seq, (long long)sl->seq);
+		return 1;
+	}
+	return 0;
+}
+
+/* The worker: checkpoint signatures along the chain of keys from pk_0,
+ * and (with k0) every MAC from the rows the main thread hands over, in
+ * the order of positions, so that the first failure it meets is its
+ * earliest (a MAC at a position comes before a signature there). */
 static void *
 verify_worker_main(void *arg)
 {
-	struct verify_worker *w = arg, sig;
+	struct verify_worker *w = arg;
+	struct verify_sigs st;
+	const struct verify_slot *sl;
+	int64_t at = 0, from, n, i, last = -1;
 
-	verify_worker_sigs(w);
-	if (!w->have_k || w->error != NULL)
+	memset(&st, 0, sizeof st);
+	if (sqlite3_prepare_v2(w->db, "SELECT epoch, body, sig FROM checkpoint "
+	    "WHERE epoch <= ? ORDER BY epoch", -1, &st.s, NULL) != SQLITE_OK) {
+		w->error = xasprintf("reading checkpoints: %s",
+		    sqlite3_errmsg(w->db));
+		if (w->ring != NULL)
+			ring_done(w->ring, 0, 1);
 		return NULL;
-	sig = *w;
-	w->fault = AUDIT_OK;
-	verify_worker_macs(w);
-	/* Keep whichever failure comes first in the order of checks. */
-	if (sig.fault != AUDIT_OK && (w->fault == AUDIT_OK || sig.pos < w->pos ||
-	    (sig.pos == w->pos && sig.phase < w->phase))) {
-		w->fault = sig.fault;
-		w->seq = sig.seq;
-		w->pos = sig.pos;
-		w->phase = sig.phase;
-		memcpy(w->detail, sig.detail, sizeof w->detail);
 	}
-	sodium_memzero(&sig, sizeof sig);
+	sqlite3_bind_int64(st.s, 1, w->max_epoch);
+	if (w->ring == NULL) {
+		while (sigs_peek(w, &st) == 0 && sigs_check(w, &st) == 0)
+			;
+		sqlite3_finalize(st.s);
+		return NULL;
+	}
+	while ((n = ring_take(w->ring, &from)) > 0) {
+		for (i = from; i < from + n; i++) {
+			sl = &w->ring->slot[i % VERIFY_RING_SLOTS];
+			while (sigs_peek(w, &st) == 0 && st.n - 1 < sl->seq) {
+				if (sigs_check(w, &st) != 0)
+					goto out;
+			}
+			if (verify_worker_mac(w, sl, &at) != 0)
+				goto out;
+			last = sl->seq;
+		}
+		ring_done(w->ring, from + n, 0);
+	}
+	/* The signatures of the checkpoints the rows reached. */
+	while (sigs_peek(w, &st) == 0 && st.n - 1 <= last) {
+		if (sigs_check(w, &st) != 0)
+			break;
+	}
+out:
+	ring_done(w->ring, 0, 1);
+	sqlite3_finalize(st.s);
 	return NULL;
 }
 
@@ -553,6 +710,7 @@ audit_verify(const char *db, const struct audit_verify_opts *o,
 {
 	struct verify v;
 	struct verify_worker w;
+	struct verify_ring ring;
 	struct stat sb;
 	int64_t total = 0, max_seq = -1, max_epoch = -1;
 	atomic_llong stop_pos;
@@ -654,6 +812,16 @@ audit_verify(const char *db, const struct audit_verify_opts *o,
 	if (o->k0 != NULL) {
 		memcpy(w.k, o->k0, AUDIT_KEY_LEN);
 		w.have_k = 1;
+		memset(&ring, 0, sizeof ring);
+		if ((ring.slot = calloc(VERIFY_RING_SLOTS,
+		    sizeof *ring.slot)) == NULL) {
+			cause_set(cause, "out of memory");
+			goto out;
+		}
+		pthread_mutex_init(&ring.mu, NULL);
+		pthread_cond_init(&ring.more, NULL);
+		pthread_cond_init(&ring.space, NULL);
+		v.ring = w.ring = &ring;
 	}
 	if (verify_open_db(db, &w.db) != 0) {
 		cause_set(cause, "cannot open %s: %s", db, w.db != NULL ?
@@ -668,6 +836,8 @@ audit_verify(const char *db, const struct audit_verify_opts *o,
 	v.fail_pos = INT64_MAX;
 	v.fail_phase = PH_END + 1;
 	rc = verify_stream(&v, o, total, cause);
+	if (v.ring != NULL)
+		ring_close(v.ring);
 	pthread_join(tid, NULL);
 	started = 0;
 	if (rc == 0 && w.error != NULL) {
@@ -683,7 +853,16 @@ audit_verify(const char *db, const struct audit_verify_opts *o,
 out:
 	if (started) {
 		atomic_store(&stop_pos, -1);
+		if (v.ring != NULL)
+			ring_close(v.ring);
 		pthread_join(tid, NULL);
+	}
+	if (v.ring != NULL) {
+		pthread_mutex_destroy(&ring.mu);
+		pthread_cond_destroy(&ring.more);
+		pthread_cond_destroy(&ring.space);
+		sodium_memzero(ring.slot, VERIFY_RING_SLOTS * sizeof *ring.slot);
+		free(ring.slot);
 	}
 	sodium_memzero(w.k, sizeof w.k);
 	free(w.error);

@@ -7,7 +7,7 @@
 [ "$(id -u)" = 0 ] || skip "needs root to mount a small tmpfs"
 M=$TMP/mnt
 mkdir "$M"
-mount -t tmpfs -o size=1m tmpfs "$M" 2>/dev/null || skip "cannot mount tmpfs here"
+mount -t tmpfs -o size=4m tmpfs "$M" 2>/dev/null || skip "cannot mount tmpfs here"
 regress_cleanup() { umount "$M" 2>/dev/null || umount -l "$M" 2>/dev/null; }
 
 D=$M/audit.db S=$M/audit.state K=$TMP/keys.txt

@@ -428,15 +428,21 @@ test_db_problems(void **state)
 	snprintf(cmd, sizeof cmd, "sqlite3 '%s' 'PRAGMA wal_checkpoint(TRUNCATE)' "
 	    ">/dev/null", f->db);
 	assert_int_equal(system(cmd), 0);
-	fd = open(f->db, O_WRONLY);
+	fd = open(f->db, O_RDWR);
 	assert_true(fd >= 0);
 	{
-		char junk[4096];
-		off_t mid = lseek(fd, 0, SEEK_END) / 2 / 4096 * 4096;
+		char junk[4096], *all;
+		off_t size = lseek(fd, 0, SEEK_END), at;
 
-		/* In the middle, whatever the page size: entries live there. */
+		/* Where entry 150 lies, whatever the page size (an index page
+		 * hit instead would leave the entries intact). */
+		all = xmalloc((size_t)size);
+		assert_int_equal(pread(fd, all, (size_t)size, 0), (ssize_t)size);
+		at = (char *)memmem(all, (size_t)size, "note 150\"", 9) - all;
+		assert_true(at > 0 && at < size);
+		free(all);
 		memset(junk, 0xa5, sizeof junk);
-		assert_int_equal(pwrite(fd, junk, sizeof junk, mid),
+		assert_int_equal(pwrite(fd, junk, sizeof junk, at / 4096 * 4096),
 		    (ssize_t)sizeof junk);
 	}
 	close(fd);
