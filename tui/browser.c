@@ -437,13 +437,13 @@ browser_key(struct browser *b, int key, int64_t idle_ms)
 		}
 		return BROWSER_PLAY;
 	case 'e':
-		browser_say(b, 0, "Exports are made with the export screen, "
-		    "which this build does not have yet.");
-		break;
+		if (b->ncams == 0) {
+			browser_say(b, 1, "There is no footage to export.");
+			break;
+		}
+		return BROWSER_EXPORT;
 	case 'a':
-		browser_say(b, 0, "The audit review screen is not in this "
-		    "build yet; use 'vigil audit show'.");
-		break;
+		return BROWSER_REVIEW;
 	case '?':
 		return BROWSER_HELP;
 	case 'L':

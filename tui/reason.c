@@ -176,31 +176,11 @@ reason_type(struct reason *r, int key)
 
 	if (f == FIELD_CODE)
 		return;
-	if (key == KEY_BACKSPACE || key == 127 || key == 8) {
-		/* A whole character. */
-		while (r->len[f] > 0 &&
-		    ((unsigned char)r->text[f][r->len[f] - 1] & 0xc0) == 0x80)
-			r->text[f][--r->len[f]] = '\0';
-		if (r->len[f] > 0)
-			r->text[f][--r->len[f]] = '\0';
-		return;
-	}
-	if (key == 21) {	/* ^U */
-		sodium_memzero(r->text[f], sizeof r->text[f]);
-		r->len[f] = 0;
-		return;
-	}
-	if (key < 0x20 || key == 0x7f || key > 0xff)
-		return;
-	if (r->len[f] >= max) {
+	if (field_key(r->text[f], &r->len[f], max, key) == FIELD_FULL)
 		snprintf(r->error, sizeof r->error, "The %s is at most %zu "
 		    "bytes; the rest was not taken.", f == FIELD_REFERENCE ?
 		    "reference" : f == FIELD_AUTHORITY ? "authority" : "note",
 		    max);
-		return;
-	}
-	r->text[f][r->len[f]++] = (char)key;
-	r->text[f][r->len[f]] = '\0';
 }
 
 enum reason_result
