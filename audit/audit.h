@@ -309,7 +309,8 @@ struct audit_review_limits {
 
 /* Starts a review of log (opened read-only or not), which the caller
  * keeps open until after audit_review_free().  Returns NULL with *cause
- * when a reference pattern does not compile. */
+ * when a reference pattern does not compile.  It raises the page cache of
+ * the log's connection to 16 MB (for the lifetime of the log). */
 struct audit_review *audit_review_new(struct audit_log *,
     const struct audit_review_limits *, char **cause);
 void audit_review_free(struct audit_review *);
@@ -354,7 +355,9 @@ struct audit_review_row {
 	const char	*details;	/* JSON */
 	const char	*terminal;
 	int		 is_view;	/* a view-start, or an end without one */
-	/* The end of a view: seq -1 and action "" while open. */
+	/* The end of a view: seq -1 and action "" while open.  For an
+	 * export-start row: its export-done or export-failed (end_details
+	 * and end_action; -1 and "" while running). */
 	int64_t		 end_seq;
 	int64_t		 end_time_ms;
 	const char	*end_action;	/* "view-end", "view-aborted" or "" */

@@ -1,6 +1,9 @@
-/* cmd_audit — vigil audit: init, verify, note, show, checkpoint. */
+/* cmd_audit — vigil audit: init, verify, note, show, checkpoint, report,
+ * who-saw. */
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
+#include <termios.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +14,7 @@
 
 #include "audit/audit.h"
 #include "config/config.h"
+#include "export/export.h"
 #include "tui/cmd.h"
 #include "util/util.h"
 
@@ -28,9 +32,18 @@ static const char audit_usage[] =
 "                          [--against CHECKPOINT_FILE]\n"
 "       vigil audit note [--attest] [--db PATH] [--state PATH] TEXT\n"
 "       vigil audit show [--db PATH] [--from T] [--to T] [--actor U]\n"
-"                        [--action A] [--camera C] [--limit N]\n"
+"                        [--action A] [--camera C] [--reason R]\n"
+"                        [--reference S] [--limit N]\n"
 "                        [--format table|csv|json]\n"
 "       vigil audit checkpoint [--db PATH] [--state PATH] [--export FILE]\n"
+"       vigil audit report [--db PATH] [--state PATH] [--from T] [--to T]\n"
+"                          [--user U] [--camera C] [--action A] [--reason R]\n"
+"                          [--reference S] [--views] [--flag NAME]...\n"
+"                          [--against CHECKPOINT_FILE] [--key-file FILE]\n"
+"                          [--key SECKEY] [--passphrase-file FILE]\n"
+"                          --format csv|json|txt --out DIR\n"
+"       vigil audit who-saw [--db PATH] [--state PATH] --camera C --from T\n"
+"                           --to T [--format txt|csv|json]\n"
 "\n"
 "--db and --state default to [paths] audit_db and audit_state of vigil.conf.\n"
 "Times are YYYY-MM-DD[THH:MM[:SS]] (local time unless followed by Z or an\n"
@@ -38,7 +51,8 @@ static const char audit_usage[] =
 
 enum { OPT_DB = 256, OPT_STATE, OPT_PRINT_KEYS, OPT_KEY_FILE, OPT_PK,
     OPT_AGAINST, OPT_ATTEST, OPT_FROM, OPT_TO, OPT_ACTOR, OPT_ACTION,
-    OPT_CAMERA, OPT_FORMAT, OPT_EXPORT, OPT_LIMIT, OPT_HELP };
+    OPT_CAMERA, OPT_FORMAT, OPT_EXPORT, OPT_LIMIT, OPT_HELP, OPT_REASON,
+    OPT_REFERENCE, OPT_VIEWS, OPT_FLAG, OPT_OUT, OPT_KEY, OPT_PASSFILE };
 
 static const struct option audit_options[] = {
 	{ "db", required_argument, NULL, OPT_DB },
@@ -51,6 +65,14 @@ static const struct option audit_options[] = {
 	{ "from", required_argument, NULL, OPT_FROM },
 	{ "to", required_argument, NULL, OPT_TO },
 	{ "actor", required_argument, NULL, OPT_ACTOR },
+	{ "user", required_argument, NULL, OPT_ACTOR },
+	{ "reason", required_argument, NULL, OPT_REASON },
+	{ "reference", required_argument, NULL, OPT_REFERENCE },
+	{ "views", no_argument, NULL, OPT_VIEWS },
+	{ "flag", required_argument, NULL, OPT_FLAG },
+	{ "out", required_argument, NULL, OPT_OUT },
+	{ "key", required_argument, NULL, OPT_KEY },
+	{ "passphrase-file", required_argument, NULL, OPT_PASSFILE },
 	{ "action", required_argument, NULL, OPT_ACTION },
 	{ "camera", required_argument, NULL, OPT_CAMERA },
 	{ "format", required_argument, NULL, OPT_FORMAT },
@@ -470,12 +492,427 @@ audit_checkpoint_cmd(struct audit_args *a, const char *export)
 	return 0;
 }
 
-/* Parses a time option for show. */
+/* The review thresholds of the configuration; *codes is the caller's to
+ * free (the strings stay the configuration's). */
+static int
+audit_limits(const char *config, struct audit_review_limits *lim,
+    struct audit_review_code **codes, char **cause)
+{
+	const struct config_review *cr;
+	const struct config_reason *r;
+	struct config *cfg;
+	size_t i, n;
+
+	memset(lim, 0, sizeof *lim);
+	*codes = NULL;
+	if ((cfg = cmd_config_get(config, cause)) == NULL)
+		return -1;
+	cr = config_review(cfg);
+	lim->work_from = cr->work_from;
+	lim->work_to = cr->work_to;
+	lim->max_view_minutes = cr->max_view_minutes;
+	lim->max_views_per_day = cr->max_views_per_day;
+	lim->max_cameras_per_reference = cr->max_cameras_per_reference;
+	n = config_reason_count(cfg);
+	*codes = xcalloc(n + 1, sizeof **codes);
+	for (i = 0; i < n; i++) {
+		r = config_reason_at(cfg, i);
+		(*codes)[i].code = r->code;
+		(*codes)[i].reference_regex = r->reference_regex;
+		(*codes)[i].cap_seconds = r->cap_seconds;
+		(*codes)[i].needs_approval = r->needs_approval;
+	}
+	lim->codes = *codes;
+	lim->ncodes = n;
+	return 0;
+}
+
+/* Reads a passphrase from the terminal without echo into buf. */
+static int
+audit_prompt(const char *prompt, char *buf, size_t len)
+{
+	struct termios old, quiet;
+	FILE *tty;
+	int ok;
+
+	if ((tty = fopen("/dev/tty", "r+")) == NULL)
+		return -1;
+	if (tcgetattr(fileno(tty), &old) == -1) {
+		fclose(tty);
+		return -1;
+	}
+	quiet = old;
+	quiet.c_lflag &= ~(tcflag_t)(ECHO | ECHONL);
+	fputs(prompt, tty);
+	fflush(tty);
+	tcsetattr(fileno(tty), TCSAFLUSH, &quiet);
+	ok = fgets(buf, (int)len, tty) != NULL;
+	tcsetattr(fileno(tty), TCSAFLUSH, &old);
+	fputc('\n', tty);
+	fclose(tty);
+	if (!ok)
+		return -1;
+	buf[strcspn(buf, "\r\n")] = '\0';
+	return 0;
+}
+
+/* Loads the signing key: --key, else [export] signing_key, else
+ * key_dir/vigil-export.key; the passphrase from --passphrase-file, else
+ * asked on the terminal. */
+static struct sign_key *
+audit_signing_key(const char *config, const char *given, const char *passfile,
+    char **cause)
+{
+	struct config *cfg;
+	struct sign_key *key;
+	char *path, *text = NULL, pass[SIGN_PASSPHRASE_MAX + 2];
+	size_t n;
+	int enc;
+
+	if (given != NULL) {
+		path = xstrdup(given);
+	} else {
+		if ((cfg = cmd_config_get(config, cause)) == NULL)
+			return NULL;
+		path = config_signing_key(cfg) != NULL ?
+		    xstrdup(config_signing_key(cfg)) :
+		    xasprintf("%s/vigil-export.key", config_key_dir(cfg));
+	}
+	if ((enc = sign_key_encrypted(path, cause)) < 0) {
+		free(path);
+		return NULL;
+	}
+	pass[0] = '\0';
+	if (enc && passfile != NULL) {
+		if (file_read_all(passfile, SIGN_PASSPHRASE_MAX + 2, &text, &n,
+		    cause) != 0) {
+			free(path);
+			return NULL;
+		}
+		n = strcspn(text, "\r\n");
+		if (n == 0 || n > SIGN_PASSPHRASE_MAX) {
+			sodium_memzero(text, strlen(text));
+			free(text);
+			cause_set(cause, "%s: the first line must hold the "
+			    "passphrase", passfile);
+			free(path);
+			return NULL;
+		}
+		memcpy(pass, text, n);
+		pass[n] = '\0';
+		sodium_memzero(text, strlen(text));
+		free(text);
+	} else if (enc && audit_prompt("Passphrase of the signing key: ", pass,
+	    sizeof pass) != 0) {
+		cause_set(cause, "the signing key %s needs a passphrase: give "
+		    "--passphrase-file FILE (not on a terminal)", path);
+		free(path);
+		return NULL;
+	}
+	key = sign_key_load(path, enc ? pass : NULL, cause);
+	sodium_memzero(pass, sizeof pass);
+	free(path);
+	return key;
+}
+
+static void
+audit_report_progress(const char *stage, int64_t done, int64_t total, void *arg)
+{
+	(void)arg;
+	if (!isatty(STDERR_FILENO))
+		return;
+	if (total > 0)
+		fprintf(stderr, "\r\033[K%s: %lld of %lld", stage, (long long)done,
+		    (long long)total);
+	else
+		fprintf(stderr, "\r\033[K%s: %lld", stage, (long long)done);
+}
+
+/* Opens the log for a review command (written to: the review is logged)
+ * and starts a review over it. */
+static int
+audit_review_open(struct audit_args *a, const char *what,
+    struct audit_log **log, struct audit_review **rv,
+    struct audit_review_code **codes)
+{
+	struct audit_review_limits lim;
+	char *cause = NULL;
+	int rc;
+
+	if ((rc = audit_paths(a, what, 1)) != 0)
+		return rc;
+	if (audit_limits(a->config, &lim, codes, &cause) != 0)
+		return audit_error(what, cause);
+	if ((*log = audit_open(a->db, a->state, 0, &cause)) == NULL) {
+		free(*codes);
+		return audit_error(what, cause);
+	}
+	audit_checkpoint_every_from_config(*log, a->config);
+	if ((*rv = audit_review_new(*log, &lim, &cause)) == NULL) {
+		audit_close(*log);
+		free(*codes);
+		return audit_error(what, cause);
+	}
+	return 0;
+}
+
+static int
+audit_report_cmd(struct audit_args *a, const struct audit_review_filter *f,
+    const char *format, const char *out, const char *keypath,
+    const char *passfile, const char *against, const char *key_file)
+{
+	struct audit_log *log;
+	struct audit_review *rv;
+	struct audit_review_code *codes;
+	struct report_opts o;
+	struct report_result res;
+	struct audit_keys k;
+	struct sign_key *key;
+	char *cause = NULL, *actor, *term, *abs;
+	int has_k0 = 0, rc;
+
+	if (out == NULL) {
+		fprintf(stderr, "vigil audit report: give --out DIR (a new "
+		    "directory)\n");
+		return 2;
+	}
+	if (strcmp(format, "csv") != 0 && strcmp(format, "json") != 0 &&
+	    strcmp(format, "txt") != 0) {
+		fprintf(stderr, "vigil audit report: --format is csv, json or "
+		    "txt\n");
+		return 2;
+	}
+	if (access(out, F_OK) == 0) {
+		fprintf(stderr, "vigil audit report: %s already exists; give a "
+		    "new directory\n", out);
+		return 2;
+	}
+	memset(&k, 0, sizeof k);
+	if (key_file != NULL && audit_keys_read(key_file, &k, &has_k0,
+	    &cause) != 0)
+		return audit_error("report", cause);
+	if ((key = audit_signing_key(a->config, keypath, passfile,
+	    &cause)) == NULL) {
+		sodium_memzero(&k, sizeof k);
+		return audit_error("report", cause);
+	}
+	if ((rc = audit_review_open(a, "report", &log, &rv, &codes)) != 0) {
+		sign_key_free(key);
+		sodium_memzero(&k, sizeof k);
+		return rc;
+	}
+	actor = user_name_self();
+	term = terminal_name_self();
+	/* The filter applied is logged before anything is read. */
+	if (audit_review_log_review(log, actor, term, "report", f, &cause) < 0) {
+		rc = audit_error("report", cause);
+		goto out;
+	}
+	memset(&o, 0, sizeof o);
+	o.log = log;
+	o.review = rv;
+	o.db = a->db;
+	o.filter = f;
+	o.format = format;
+	o.out = out;
+	o.key = key;
+	o.against = against;
+	o.k0 = has_k0 ? k.k0 : NULL;
+	o.made_by = actor;
+	o.progress = audit_report_progress;
+	rc = report_write(&o, &res, &cause);
+	if (isatty(STDERR_FILENO))
+		fprintf(stderr, "\r\033[K");
+	if (rc != 0) {
+		rc = audit_error("report", cause);
+		goto out;
+	}
+	abs = realpath(out, NULL);
+	if (audit_review_log_report(log, actor, term, f, format, abs != NULL ?
+	    abs : out, res.sums_hex, res.rows, &cause) < 0) {
+		fprintf(stderr, "vigil audit report: the report was written to "
+		    "%s but could not be logged: %s\n", out, cause);
+		free(cause);
+		free(abs);
+		rc = 2;
+		goto out;
+	}
+	free(abs);
+	printf("report written to %s: %lld rows\n  verification: %s\n"
+	    "  SHA256SUMS sha256 %s\n  check it with: minisign -Vm SHA256SUMS "
+	    "-p vigil-*.pub && sha256sum -c SHA256SUMS\n", out,
+	    (long long)res.rows, res.verdict, res.sums_hex);
+	rc = res.intact ? 0 : 1;
+out:
+	sodium_memzero(&k, sizeof k);
+	sign_key_free(key);
+	audit_review_free(rv);
+	audit_close(log);
+	free(codes);
+	free(actor);
+	free(term);
+	return rc;
+}
+
+/* One who-saw row in format. */
+static void
+audit_who_saw_row(FILE *f, const char *format, const struct audit_review_row *r,
+    int *first)
+{
+	char t[40], ff[40], ft[40], vs[32], seq[24];
+	const char *what = r->is_view ? (r->end_seq >= 0 ? r->end_action :
+	    "view (open)") : r->action;
+	const char *overlap = r->shown_overlap > 0 ? "yes" :
+	    r->shown_overlap == 0 ? "no" : "unknown";
+	char *s[4];
+	json_t *o;
+	char *js;
+	int i;
+
+	clock_format_local(r->time_ms, t, sizeof t);
+	audit_footage_time(r->from_ms, ff, sizeof ff);
+	audit_footage_time(r->to_ms, ft, sizeof ft);
+	if (r->wall_ms >= 0)
+		snprintf(vs, sizeof vs, "%lld", (long long)(r->wall_ms / 1000));
+	else
+		vs[0] = '\0';
+	if (strcmp(format, "csv") == 0) {
+		snprintf(seq, sizeof seq, "%lld", (long long)r->seq);
+		audit_csv_field(f, seq, 0);
+		audit_csv_field(f, t, 0);
+		audit_csv_field(f, r->actor, 0);
+		audit_csv_field(f, what, 0);
+		audit_csv_field(f, r->camera, 0);
+		audit_csv_field(f, ff, 0);
+		audit_csv_field(f, ft, 0);
+		audit_csv_field(f, r->reason_code, 0);
+		audit_csv_field(f, r->reference, 0);
+		audit_csv_field(f, vs, 0);
+		audit_csv_field(f, r->is_view ? overlap : "", 1);
+		return;
+	}
+	if (strcmp(format, "json") == 0) {
+		o = json_pack("{s:I,s:s,s:s,s:s,s:s,s:I,s:I,s:s,s:s,s:o,s:o}",
+		    "seq", (json_int_t)r->seq, "time", t, "user", r->actor,
+		    "what", what, "camera", r->camera, "footage_from_ms",
+		    (json_int_t)r->from_ms, "footage_to_ms", (json_int_t)r->to_ms,
+		    "reason_code", r->reason_code, "reference", r->reference,
+		    "viewed_ms", r->wall_ms >= 0 ? json_integer(r->wall_ms) :
+		    json_null(), "shown_in_window", !r->is_view ||
+		    r->shown_overlap < 0 ? json_null() :
+		    json_boolean(r->shown_overlap > 0));
+		js = o != NULL ? json_dumps(o, JSON_COMPACT | JSON_ENSURE_ASCII) :
+		    NULL;
+		fprintf(f, "%s%s", *first ? "[\n" : ",\n", js != NULL ? js : "{}");
+		free(js);
+		json_decref(o);
+		*first = 0;
+		return;
+	}
+	s[0] = utf8_sanitize(r->actor, strlen(r->actor));
+	s[1] = utf8_sanitize(r->camera, strlen(r->camera));
+	s[2] = utf8_sanitize(r->reason_code, strlen(r->reason_code));
+	s[3] = utf8_sanitize(r->reference, strlen(r->reference));
+	if (*first)
+		printf("%6s  %-25s  %-10s  %-13s  %-10s  %-9s  %-14s  %s\n", "seq",
+		    "time", "user", "what", "camera", "reason", "reference",
+		    "footage declared; viewed s; shown in window");
+	*first = 0;
+	fprintf(f, "%6lld  %-25s  %-10s  %-13s  %-10s  %-9s  %-14s  %s - %s",
+	    (long long)r->seq, t, s[0], what, s[1], s[2], s[3], ff, ft);
+	if (r->is_view)
+		fprintf(f, "; %s; %s", vs[0] != '\0' ? vs : "?", overlap);
+	fputc('\n', f);
+	for (i = 0; i < 4; i++)
+		free(s[i]);
+}
+
+static int
+audit_who_saw_cmd(struct audit_args *a, const struct audit_filter *flt,
+    const char *format)
+{
+	struct audit_log *log;
+	struct audit_review *rv;
+	struct audit_review_code *codes;
+	struct audit_review_filter f;
+	struct audit_review_iter *it;
+	struct audit_review_row r;
+	char *cause = NULL, *actor, *term;
+	int first = 1, rc, n = 0;
+
+	if (strcmp(format, "table") == 0)
+		format = "txt";
+	if (strcmp(format, "txt") != 0 && strcmp(format, "csv") != 0 &&
+	    strcmp(format, "json") != 0) {
+		fprintf(stderr, "vigil audit who-saw: --format is txt, csv or "
+		    "json\n");
+		return 2;
+	}
+	if (flt->camera == NULL || flt->camera[0] == '\0' || flt->from_ms == 0 ||
+	    flt->to_ms == 0) {
+		fprintf(stderr, "vigil audit who-saw: give --camera C, --from T "
+		    "and --to T (when the person was in front of the camera)\n");
+		return 2;
+	}
+	if (flt->to_ms <= flt->from_ms) {
+		fprintf(stderr, "vigil audit who-saw: --to must be after --from\n");
+		return 2;
+	}
+	memset(&f, 0, sizeof f);
+	f.camera = flt->camera;
+	f.footage_from = flt->from_ms;
+	f.footage_to = flt->to_ms;
+	f.who_saw = 1;
+	if ((rc = audit_review_open(a, "who-saw", &log, &rv, &codes)) != 0)
+		return rc;
+	actor = user_name_self();
+	term = terminal_name_self();
+	if (audit_review_log_review(log, actor, term, "who-saw", &f, &cause) < 0) {
+		rc = audit_error("who-saw", cause);
+		goto out;
+	}
+	if ((it = audit_review_iter_new(rv, &f, &cause)) == NULL) {
+		rc = audit_error("who-saw", cause);
+		goto out;
+	}
+	if (strcmp(format, "csv") == 0)
+		fputs("seq,time,user,what,camera,footage_from,footage_to,"
+		    "reason_code,reference,viewed_seconds,shown_in_window\r\n",
+		    stdout);
+	while ((rc = audit_review_iter_next(it, &r, &cause)) == 1) {
+		audit_who_saw_row(stdout, format, &r, &first);
+		n++;
+	}
+	audit_review_iter_free(it);
+	if (strcmp(format, "json") == 0)
+		fputs(first ? "[]\n" : "\n]\n", stdout);
+	else if (strcmp(format, "txt") == 0 && n == 0)
+		printf("no view or export of %s covers that time\n", f.camera);
+	if (rc < 0) {
+		rc = audit_error("who-saw", cause);
+		goto out;
+	}
+	rc = 0;
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, "vigil audit who-saw: cannot write: %s\n",
+		    strerror(errno));
+		rc = 2;
+	}
+out:
+	audit_review_free(rv);
+	audit_close(log);
+	free(codes);
+	free(actor);
+	free(term);
+	return rc;
+}
+
+/* Parses a time option. */
 static int
 audit_time_opt(const char *name, const char *s, int64_t *ms)
 {
 	if (clock_parse(s, 1, ms) != 0) {
-		fprintf(stderr, "vigil audit show: --%s '%s' is not a time "
+		fprintf(stderr, "vigil audit: --%s '%s' is not a time "
 		    "(YYYY-MM-DD[THH:MM[:SS]][Z|+HH:MM])\n", name, s);
 		return -1;
 	}
@@ -488,8 +925,11 @@ cmd_audit(int argc, char **argv, const char *config)
 	struct audit_args a = { config, NULL, NULL };
 	struct audit_filter flt;
 	const char *sub, *print_keys = NULL, *key_file = NULL, *pk = NULL;
-	const char *against = NULL, *format = "table", *export = NULL;
-	char *end;
+	const char *against = NULL, *format = NULL, *export = NULL;
+	const char *out = NULL, *keypath = NULL, *passfile = NULL, *p;
+	struct audit_review_filter rf;
+	unsigned fl;
+	char *end, *names, *tok, *save;
 	int attest = 0, c;
 
 	if (argc < 2 || strcmp(argv[1], "--help") == 0 ||
@@ -499,6 +939,7 @@ cmd_audit(int argc, char **argv, const char *config)
 	}
 	sub = argv[1];
 	memset(&flt, 0, sizeof flt);
+	memset(&rf, 0, sizeof rf);
 	flt.after_seq = -1;
 	argc--;
 	argv++;
@@ -518,6 +959,28 @@ cmd_audit(int argc, char **argv, const char *config)
 		case OPT_CAMERA:	flt.camera = optarg; break;
 		case OPT_FORMAT:	format = optarg; break;
 		case OPT_EXPORT:	export = optarg; break;
+		case OPT_REASON:	flt.reason_code = optarg; break;
+		case OPT_REFERENCE:	flt.reference = optarg; break;
+		case OPT_VIEWS:		rf.views_only = 1; break;
+		case OPT_OUT:		out = optarg; break;
+		case OPT_KEY:		keypath = optarg; break;
+		case OPT_PASSFILE:	passfile = optarg; break;
+		case OPT_FLAG:
+			names = xstrdup(optarg);
+			for (tok = strtok_r(names, ", ", &save); tok != NULL;
+			    tok = strtok_r(NULL, ", ", &save)) {
+				if ((fl = audit_flag_parse(tok)) == 0) {
+					fprintf(stderr, "vigil audit %s: unknown "
+					    "flag '%s' (hours, long, pattern, "
+					    "reused, many, cap, unapproved, "
+					    "aborted)\n", sub, tok);
+					free(names);
+					return 2;
+				}
+				rf.flags |= fl;
+			}
+			free(names);
+			break;
 		case OPT_FROM:
 			if (audit_time_opt("from", optarg, &flt.from_ms) != 0)
 				return 2;
@@ -564,7 +1027,33 @@ cmd_audit(int argc, char **argv, const char *config)
 	if (strcmp(sub, "verify") == 0)
 		return audit_verify_cmd(&a, key_file, pk, against);
 	if (strcmp(sub, "show") == 0)
-		return audit_show(&a, &flt, format);
+		return audit_show(&a, &flt, format != NULL ? format : "table");
+	if (strcmp(sub, "report") == 0) {
+		rf.from_ms = flt.from_ms;
+		rf.to_ms = flt.to_ms;
+		rf.actor = flt.actor;
+		rf.camera = flt.camera;
+		rf.action = flt.action;
+		rf.reason_code = flt.reason_code;
+		rf.reference = flt.reference;
+		if (format == NULL) {
+			fprintf(stderr, "vigil audit report: give --format csv, "
+			    "json or txt\n");
+			return 2;
+		}
+		for (p = rf.action; p != NULL && *p != '\0'; p++) {
+			if ((*p < 'a' || *p > 'z') && *p != '-') {
+				fprintf(stderr, "vigil audit report: --action "
+				    "takes an action name such as view-start\n");
+				return 2;
+			}
+		}
+		return audit_report_cmd(&a, &rf, format, out, keypath, passfile,
+		    against, key_file);
+	}
+	if (strcmp(sub, "who-saw") == 0)
+		return audit_who_saw_cmd(&a, &flt, format != NULL ? format :
+		    "txt");
 	if (strcmp(sub, "checkpoint") == 0)
 		return audit_checkpoint_cmd(&a, export);
 	fprintf(stderr, "vigil audit: unknown command '%s'\n%s", sub, audit_usage);

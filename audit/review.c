@@ -1,0 +1,1662 @@
+/* review — the data protection officer's view of the log: rows grouped into
+ * view sessions, flags against the [review] thresholds, keyset paging in
+ * SQL (newest first by entry time, then seq), who-saw, the detail of one
+ * entry, the integrity panel, and the audit-review / audit-report records.
+ * Rows come from the derived columns (fast); the detail view decodes the
+ * body, and verification says whether the two agree. */
+#include <inttypes.h>
+#include <regex.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <jansson.h>
+
+#define VIGIL_AUDIT_INTERNAL
+#include "audit/audit.h"
+#include "util/util.h"
+
+/* The expressions of the indexes audit_open() adds (vigil-audit(5),
+ * "INDEXES"); the queries repeat them word for word so that SQLite uses
+ * the partial indexes. */
+#define REVIEW_VIEW_REF	"(CASE WHEN json_valid(details) THEN " \
+			"json_extract(details, '$.view') END)"
+#define REVIEW_VIEW_WHERE "action IN ('view-end', 'view-aborted')"
+#define REVIEW_EXPORT_REF "(CASE WHEN json_valid(details) THEN " \
+			"json_extract(details, '$.export') END)"
+#define REVIEW_EXPORT_WHERE "action IN ('export-done', 'export-failed', " \
+			"'export-approved')"
+
+#define REVIEW_COLS	"seq, time_ms, actor, action, camera, from_ms, to_ms, " \
+			"reason_code, reference, details, terminal"
+#define REVIEW_CACHE	4096
+#define REVIEW_MAX_CODES 32	/* codes named in a query, at most */
+#define REVIEW_CAP_SLACK_MS 1000	/* a frame or two past the cap */
+
+struct review_code {
+	char		*code;
+	char		*regex_src;
+	regex_t		 re;
+	int		 has_re;
+	int		 cap_seconds;
+	int		 needs_approval;
+};
+
+/* A small string -> count map, emptied when full. */
+struct review_cache {
+	char		*key[REVIEW_CACHE];
+	int64_t		 val[REVIEW_CACHE];
+	size_t		 n;
+};
+
+struct audit_review {
+	struct audit_log *log;
+	struct audit_review_limits lim;
+	struct review_code *codes;
+	size_t		 ncodes;
+	sqlite3_stmt	*st_end;	/* view end of a view-start */
+	sqlite3_stmt	*st_xend;	/* export-done/failed of an export-start */
+	sqlite3_stmt	*st_approved;	/* export-approved of an export-start */
+	sqlite3_stmt	*st_xstart;	/* an export-start by seq */
+	sqlite3_stmt	*st_reused;	/* distinct cameras of a reference */
+	sqlite3_stmt	*st_many;	/* views of a user in a day */
+	struct review_cache reused, many;
+	int		 has_time_ref;	/* index entry_time_ref exists */
+	int		 has_reference;	/* index entry_reference exists */
+};
+
+/* Owned copy of one row's strings and intervals. */
+struct review_rowmem {
+	char		*strings;
+	int64_t		(*shown)[2];
+};
+
+/* One stream of primary rows (one SQL statement). */
+struct review_stream {
+	sqlite3_stmt	*st;
+	int		 has;		/* a row is waiting in st */
+	int		 done;
+};
+
+struct audit_review_iter {
+	struct audit_review *rv;
+	struct audit_review_filter f;
+	struct review_stream s[6];
+	size_t		 ns;
+	int		 backward;	/* ascending order */
+	int		 cfilter;	/* rows are filtered in C too */
+	struct review_rowmem mem;
+};
+
+struct review_page {
+	struct audit_review_page pub;
+	struct review_rowmem *mem;
+};
+
+static const char *const review_flag_names[AUDIT_FLAG_COUNT] = {
+	"hours", "long", "pattern", "reused", "many", "cap", "unapproved",
+	"aborted"
+};
+
+const char *
+audit_flag_name(unsigned flag)
+{
+	int i;
+
+	for (i = 0; i < AUDIT_FLAG_COUNT; i++) {
+		if (flag == (1u << i))
+			return review_flag_names[i];
+	}
+	return NULL;
+}
+
+unsigned
+audit_flag_parse(const char *name)
+{
+	int i;
+
+	for (i = 0; i < AUDIT_FLAG_COUNT; i++) {
+		if (name != NULL && strcmp(name, review_flag_names[i]) == 0)
+			return 1u << i;
+	}
+	return 0;
+}
+
+/* FNV-1a of a string, for the caches. */
+static size_t
+review_hash(const char *s)
+{
+	uint64_t h = 1469598103934665603ULL;
+
+	for (; *s != '\0'; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return (size_t)h;
+}
+
+static void
+review_cache_clear(struct review_cache *c)
+{
+	size_t i;
+
+	for (i = 0; i < REVIEW_CACHE; i++) {
+		free(c->key[i]);
+		c->key[i] = NULL;
+	}
+	c->n = 0;
+}
+
+/* Looks key up; 1 with *val when found. */
+static int
+review_cache_get(struct review_cache *c, const char *key, int64_t *val)
+{
+	size_t i = review_hash(key) % REVIEW_CACHE;
+
+	while (c->key[i] != NULL) {
+		if (strcmp(c->key[i], key) == 0) {
+			*val = c->val[i];
+			return 1;
+		}
+		i = (i + 1) % REVIEW_CACHE;
+	}
+	return 0;
+}
+
+static void
+review_cache_put(struct review_cache *c, const char *key, int64_t val)
+{
+	size_t i;
+
+	if (c->n >= REVIEW_CACHE / 2)
+		review_cache_clear(c);
+	i = review_hash(key) % REVIEW_CACHE;
+	while (c->key[i] != NULL)
+		i = (i + 1) % REVIEW_CACHE;
+	c->key[i] = xstrdup(key);
+	c->val[i] = val;
+	c->n++;
+}
+
+static int
+review_prepare(struct audit_review *rv, sqlite3_stmt **st, const char *sql,
+    char **cause)
+{
+	if (sqlite3_prepare_v2(log_db(rv->log), sql, -1, st, NULL) != SQLITE_OK)
+		return cause_set(cause, "%s: cannot query: %s",
+		    log_path(rv->log), sqlite3_errmsg(log_db(rv->log)));
+	return 0;
+}
+
+struct audit_review *
+audit_review_new(struct audit_log *log, const struct audit_review_limits *lim,
+    char **cause)
+{
+	struct audit_review *rv;
+	struct review_code *c;
+	char *full, buf[160];
+	size_t i;
+	int rc;
+
+	rv = xcalloc(1, sizeof *rv);
+	rv->log = log;
+	rv->lim = *lim;
+	rv->lim.codes = NULL;
+	rv->lim.ncodes = 0;
+	rv->codes = xcalloc(lim->ncodes + 1, sizeof *rv->codes);
+	for (i = 0; i < lim->ncodes; i++) {
+		c = &rv->codes[rv->ncodes++];
+		c->code = xstrdup(lim->codes[i].code != NULL ?
+		    lim->codes[i].code : "");
+		c->cap_seconds = lim->codes[i].cap_seconds;
+		c->needs_approval = lim->codes[i].needs_approval;
+		if (lim->codes[i].reference_regex == NULL ||
+		    lim->codes[i].reference_regex[0] == '\0')
+			continue;
+		c->regex_src = xstrdup(lim->codes[i].reference_regex);
+		full = xasprintf("^(%s)$", c->regex_src);
+		rc = regcomp(&c->re, full, REG_EXTENDED | REG_NOSUB);
+		free(full);
+		if (rc != 0) {
+			regerror(rc, &c->re, buf, sizeof buf);
+			cause_set(cause, "reason %s: reference pattern '%s' does "
+			    "not compile: %s", c->code, c->regex_src, buf);
+			audit_review_free(rv);
+			return NULL;
+		}
+		c->has_re = 1;
+	}
+	/* A bigger page cache for the log's connection: the review reads
+	 * scattered rows (ends of views, approvals) again and again. */
+	(void)sqlite3_exec(log_db(log), "PRAGMA cache_size = -16384", NULL, NULL,
+	    NULL);
+	{
+		sqlite3_stmt *st;
+
+		/* Named in INDEXED BY when present (a log opened read-only
+		 * may not have them yet). */
+		if (review_prepare(rv, &st, "SELECT name FROM sqlite_master "
+		    "WHERE type = 'index' AND name IN ('entry_time_ref', "
+		    "'entry_reference')", cause) != 0) {
+			audit_review_free(rv);
+			return NULL;
+		}
+		while (sqlite3_step(st) == SQLITE_ROW) {
+			if (strcmp((const char *)sqlite3_column_text(st, 0),
+			    "entry_time_ref") == 0)
+				rv->has_time_ref = 1;
+			else
+				rv->has_reference = 1;
+		}
+		sqlite3_finalize(st);
+	}
+	if (review_prepare(rv, &rv->st_end, "SELECT seq, time_ms, action, "
+	    "details FROM entry WHERE " REVIEW_VIEW_WHERE " AND "
+	    REVIEW_VIEW_REF " = ?1 AND seq > ?1 ORDER BY seq LIMIT 1", cause) ||
+	    review_prepare(rv, &rv->st_xend, "SELECT seq, time_ms, action, "
+	    "details FROM entry WHERE " REVIEW_EXPORT_WHERE " AND "
+	    REVIEW_EXPORT_REF " = ?1 AND action <> 'export-approved' AND "
+	    "seq > ?1 ORDER BY seq LIMIT 1", cause) ||
+	    review_prepare(rv, &rv->st_approved, "SELECT seq, actor FROM entry "
+	    "WHERE " REVIEW_EXPORT_WHERE " AND " REVIEW_EXPORT_REF " = ?1 AND "
+	    "action = 'export-approved' ORDER BY seq LIMIT 1", cause) ||
+	    review_prepare(rv, &rv->st_xstart, "SELECT seq FROM entry WHERE "
+	    "seq = ?1 AND action = 'export-start'", cause) ||
+	    review_prepare(rv, &rv->st_reused, "SELECT count(DISTINCT camera) "
+	    "FROM entry WHERE action IN ('view-start', 'export-start') AND "
+	    "reference = ?1", cause) ||
+	    review_prepare(rv, &rv->st_many, "SELECT actor, count(*) FROM entry "
+	    "WHERE action = 'view-start' AND time_ms >= ?1 AND time_ms < ?2 "
+	    "GROUP BY actor", cause)) {
+		audit_review_free(rv);
+		return NULL;
+	}
+	return rv;
+}
+
+void
+audit_review_free(struct audit_review *rv)
+{
+	size_t i;
+
+	if (rv == NULL)
+		return;
+	for (i = 0; i < rv->ncodes; i++) {
+		free(rv->codes[i].code);
+		free(rv->codes[i].regex_src);
+		if (rv->codes[i].has_re)
+			regfree(&rv->codes[i].re);
+	}
+	free(rv->codes);
+	sqlite3_finalize(rv->st_end);
+	sqlite3_finalize(rv->st_xend);
+	sqlite3_finalize(rv->st_approved);
+	sqlite3_finalize(rv->st_xstart);
+	sqlite3_finalize(rv->st_reused);
+	sqlite3_finalize(rv->st_many);
+	review_cache_clear(&rv->reused);
+	review_cache_clear(&rv->many);
+	free(rv);
+}
+
+static const struct review_code *
+review_code_find(const struct audit_review *rv, const char *code)
+{
+	size_t i;
+
+	for (i = 0; i < rv->ncodes; i++) {
+		if (strcmp(rv->codes[i].code, code) == 0)
+			return &rv->codes[i];
+	}
+	return NULL;
+}
+
+/* ---- Building the SQL ---------------------------------------------------- */
+
+struct review_bind {
+	int		 text;
+	int64_t		 i;
+	const char	*s;
+};
+
+struct review_sql {
+	char		 sql[2048];
+	struct review_bind b[16 + 2 * REVIEW_MAX_CODES];
+	int		 nb;
+};
+
+static void
+review_cond(struct review_sql *q, const char *cond)
+{
+	strncat(q->sql, " AND ", sizeof q->sql - strlen(q->sql) - 1);
+	strncat(q->sql, cond, sizeof q->sql - strlen(q->sql) - 1);
+}
+
+static void
+review_bind_i(struct review_sql *q, int64_t v)
+{
+	q->b[q->nb].text = 0;
+	q->b[q->nb++].i = v;
+}
+
+static void
+review_bind_s(struct review_sql *q, const char *s)
+{
+	q->b[q->nb].text = 1;
+	q->b[q->nb++].s = s;
+}
+
+static int
+review_set(const char *s)
+{
+	return s != NULL && s[0] != '\0';
+}
+
+/* 1 when the filter needs a look at rows in C (flags, a view's end). */
+static int
+review_needs_c(const struct audit_review_filter *f)
+{
+	return f->flags != 0 || (review_set(f->action) &&
+	    (strcmp(f->action, "view-end") == 0 ||
+	    strcmp(f->action, "view-aborted") == 0));
+}
+
+/* The actions a flags mask can be found on, as an SQL condition. */
+static const char *
+review_flag_actions(unsigned flags)
+{
+	unsigned view = AUDIT_FLAG_HOURS | AUDIT_FLAG_LONG | AUDIT_FLAG_MANY |
+	    AUDIT_FLAG_CAP | AUDIT_FLAG_ABORTED;
+	unsigned both = AUDIT_FLAG_PATTERN | AUDIT_FLAG_REUSED;
+
+	if ((flags & ~view) == 0)
+		return "action = 'view-start'";
+	if ((flags & ~(view | both)) == 0)
+		return "action IN ('view-start', 'export-start')";
+	if (flags == AUDIT_FLAG_UNAPPROVED)
+		return "action = 'export-done'";
+	if ((flags & ~(view | AUDIT_FLAG_UNAPPROVED)) == 0)
+		return "action IN ('view-start', 'export-done')";
+	return "action IN ('view-start', 'export-start', 'export-done')";
+}
+
+/* Only the reason codes that have a cap (or a pattern): rows of other
+ * codes cannot carry the flag.  Views whose code is no longer configured
+ * keep the cap their view-start recorded, so for the cap they are kept. */
+static void
+review_codes(const struct audit_review *rv, unsigned flag, struct review_sql *q)
+{
+	char cond[1024];
+	size_t i;
+
+	if (rv->ncodes > REVIEW_MAX_CODES)
+		return;		/* no narrowing: the C check still applies */
+	snprintf(cond, sizeof cond, "(reason_code IN (char(1)");
+	for (i = 0; i < rv->ncodes; i++) {
+		if (flag == AUDIT_FLAG_CAP ? rv->codes[i].cap_seconds > 0 :
+		    rv->codes[i].has_re) {
+			strncat(cond, ", ?", sizeof cond - strlen(cond) - 1);
+			review_bind_s(q, rv->codes[i].code);
+		}
+	}
+	strncat(cond, ")", sizeof cond - strlen(cond) - 1);
+	if (flag == AUDIT_FLAG_CAP) {
+		strncat(cond, " OR reason_code NOT IN (char(1)",
+		    sizeof cond - strlen(cond) - 1);
+		for (i = 0; i < rv->ncodes; i++) {
+			strncat(cond, ", ?", sizeof cond - strlen(cond) - 1);
+			review_bind_s(q, rv->codes[i].code);
+		}
+		strncat(cond, ")", sizeof cond - strlen(cond) - 1);
+	}
+	strncat(cond, ")", sizeof cond - strlen(cond) - 1);
+	review_cond(q, cond);
+}
+
+/* Builds stream k (0: the main one; 1: exports of several cameras that
+ * include the camera filtered on) of filter f from position at. */
+static void
+review_build(const struct audit_review *rv, const struct audit_review_filter *f,
+    int k, const char *sact, const struct audit_review_pos *at, int backward,
+    int64_t limit, struct review_sql *q)
+{
+	const char *a = review_set(f->action) ? f->action : NULL;
+	int endaction = a != NULL && (strcmp(a, "view-end") == 0 ||
+	    strcmp(a, "view-aborted") == 0);
+	int weak;
+
+	memset(q, 0, sizeof *q);
+	/* A part of the reference is searched in the covering index
+	 * entry_time_ref, in time order, unless a user, camera or reason code
+	 * has an index that finds fewer rows. */
+	snprintf(q->sql, sizeof q->sql, "SELECT " REVIEW_COLS " FROM entry%s "
+	    "WHERE 1", rv->has_time_ref && review_set(f->reference) &&
+	    !review_set(f->actor) && !review_set(f->camera) &&
+	    !review_set(f->reason_code) ? " INDEXED BY entry_time_ref" : "");
+	if (f->from_ms != 0) {
+		review_cond(q, "time_ms >= ?");
+		review_bind_i(q, f->from_ms);
+	}
+	if (f->to_ms != 0) {
+		review_cond(q, "time_ms < ?");
+		review_bind_i(q, f->to_ms);
+	}
+	if (review_set(f->actor)) {
+		review_cond(q, "actor = ?");
+		review_bind_s(q, f->actor);
+	}
+	if (review_set(f->camera)) {
+		if (k == 0) {
+			review_cond(q, "camera = ?");
+		} else {
+			/* Exports of several cameras (index entry_multicam). */
+			review_cond(q, "instr(camera, ',') > 0 AND instr(',' || "
+			    "camera || ',', ',' || ? || ',') > 0");
+		}
+		review_bind_s(q, f->camera);
+	}
+	if (review_set(f->reason_code)) {
+		review_cond(q, "reason_code = ?");
+		review_bind_s(q, f->reason_code);
+	}
+	if (review_set(f->reference)) {
+		review_cond(q, "instr(reference, ?) > 0");
+		review_bind_s(q, f->reference);
+	}
+	if (f->footage_from != 0 || f->footage_to != 0) {
+		review_cond(q, "from_ms < ? AND to_ms > ?");
+		review_bind_i(q, f->footage_to != 0 ? f->footage_to : INT64_MAX);
+		review_bind_i(q, f->footage_from);
+	}
+	/* Which actions.  With a user, camera or reason code the action is
+	 * checked row by row (+action): their indexes find fewer rows. */
+	weak = review_set(f->actor) || review_set(f->camera) ||
+	    review_set(f->reason_code) || k == 1;
+	if (a != NULL && strcmp(a, "view-aborted") == 0) {
+		review_cond(q, "seq IN (SELECT " REVIEW_VIEW_REF " FROM entry "
+		    "WHERE " REVIEW_VIEW_WHERE " AND action = 'view-aborted')");
+		review_cond(q, "action = 'view-start'");
+	} else if (endaction || (a != NULL && strcmp(a, "view-start") == 0)) {
+		review_cond(q, weak ? "+action = 'view-start'" :
+		    "action = 'view-start'");
+	} else if (a != NULL) {
+		review_cond(q, weak ? "+action = ?" : "action = ?");
+		review_bind_s(q, a);
+	}
+	if (f->views_only)
+		review_cond(q, weak ? "+action = 'view-start'" :
+		    "action = 'view-start'");
+	if (f->who_saw)	/* entry_footage, or entry_multicam for stream 1 */
+		review_cond(q, k == 1 ? "+action = 'export-start'" :
+		    "action IN ('view-start', 'export-start')");
+	if (sact != NULL) {
+		review_cond(q, weak ? "+action = ?" : "action = ?");
+		review_bind_s(q, sact);
+	} else if (f->flags != 0) {
+		review_cond(q, review_flag_actions(f->flags));
+	}
+	if (f->flags == AUDIT_FLAG_CAP || f->flags == AUDIT_FLAG_PATTERN)
+		review_codes(rv, f->flags, q);
+	if (f->flags == AUDIT_FLAG_ABORTED)
+		review_cond(q, "seq IN (SELECT " REVIEW_VIEW_REF " FROM entry "
+		    "WHERE " REVIEW_VIEW_WHERE " AND action = 'view-aborted')");
+	if (f->flags == AUDIT_FLAG_REUSED) {
+		/* One walk of the covering index entry_reference. */
+		review_cond(q, rv->has_reference ? "reference IN (SELECT "
+		    "reference FROM entry INDEXED BY entry_reference WHERE "
+		    "action IN ('view-start', 'export-start') AND reference <> '' "
+		    "GROUP BY reference HAVING count(DISTINCT camera) > ?)" :
+		    "reference IN (SELECT reference FROM entry WHERE "
+		    "action IN ('view-start', 'export-start') AND reference <> '' "
+		    "GROUP BY reference HAVING count(DISTINCT camera) > ?)");
+		review_bind_i(q, rv->lim.max_cameras_per_reference > 0 ?
+		    rv->lim.max_cameras_per_reference : INT64_MAX);
+	}
+	/* The ends of views are shown with their view-start. */
+	if (a == NULL && !f->views_only && !f->who_saw && f->flags == 0)
+		review_cond(q, "NOT (" REVIEW_VIEW_WHERE " AND EXISTS (SELECT 1 "
+		    "FROM entry s WHERE s.seq = (CASE WHEN json_valid("
+		    "entry.details) THEN json_extract(entry.details, '$.view') "
+		    "END) AND s.action = 'view-start' AND s.seq < entry.seq))");
+	if (at != NULL) {
+		if (backward) {
+			review_cond(q, "time_ms >= ? AND (time_ms > ? OR seq > ?)");
+		} else {
+			review_cond(q, "time_ms <= ? AND (time_ms < ? OR seq < ?)");
+		}
+		review_bind_i(q, at->time_ms);
+		review_bind_i(q, at->time_ms);
+		review_bind_i(q, at->seq);
+	}
+	strncat(q->sql, backward ? " ORDER BY time_ms, seq" :
+	    " ORDER BY time_ms DESC, seq DESC", sizeof q->sql - strlen(q->sql) - 1);
+	if (limit > 0) {
+		strncat(q->sql, " LIMIT ?", sizeof q->sql - strlen(q->sql) - 1);
+		review_bind_i(q, limit);
+	}
+}
+
+static int
+review_stmt(struct audit_review *rv, const struct review_sql *q,
+    const char *sql, sqlite3_stmt **st, char **cause)
+{
+	int i;
+
+	if (review_prepare(rv, st, sql != NULL ? sql : q->sql, cause) != 0)
+		return -1;
+	for (i = 0; i < q->nb; i++) {
+		if (q->b[i].text)
+			sqlite3_bind_text(*st, i + 1, q->b[i].s, -1,
+			    SQLITE_STATIC);
+		else
+			sqlite3_bind_int64(*st, i + 1, q->b[i].i);
+	}
+	return 0;
+}
+
+/* ---- Rows ---------------------------------------------------------------- */
+
+static const char *
+review_col(sqlite3_stmt *st, int i)
+{
+	const char *s = (const char *)sqlite3_column_text(st, i);
+
+	return s != NULL ? s : "";
+}
+
+/* Local time of ms as a struct tm. */
+static void
+review_localtime(int64_t ms, struct tm *tm)
+{
+	time_t t = (time_t)(ms >= 0 ? ms / 1000 : -((-ms + 999) / 1000));
+
+	localtime_r(&t, tm);
+}
+
+/* The local day [start, end) that ms falls in, in ms. */
+static void
+review_day(int64_t ms, int64_t *start, int64_t *end)
+{
+	struct tm tm;
+	time_t t;
+
+	review_localtime(ms, &tm);
+	tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
+	tm.tm_isdst = -1;
+	t = mktime(&tm);
+	*start = (int64_t)t * 1000;
+	tm.tm_mday++;
+	tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
+	tm.tm_isdst = -1;
+	t = mktime(&tm);
+	*end = (int64_t)t * 1000;
+}
+
+static int
+review_outside_hours(const struct audit_review *rv, int64_t ms)
+{
+	struct tm tm;
+	int m, from = rv->lim.work_from, to = rv->lim.work_to;
+
+	if (from == to)
+		return 0;
+	review_localtime(ms, &tm);
+	m = tm.tm_hour * 60 + tm.tm_min;
+	if (from < to)
+		return m < from || m >= to;
+	return m < from && m >= to;	/* hours across midnight */
+}
+
+/* Distinct cameras a reference was given for (views and exports). */
+static int64_t
+review_reused(struct audit_review *rv, const char *ref)
+{
+	int64_t n = 0;
+
+	if (review_cache_get(&rv->reused, ref, &n))
+		return n;
+	sqlite3_reset(rv->st_reused);
+	sqlite3_bind_text(rv->st_reused, 1, ref, -1, SQLITE_STATIC);
+	if (sqlite3_step(rv->st_reused) == SQLITE_ROW)
+		n = sqlite3_column_int64(rv->st_reused, 0);
+	sqlite3_reset(rv->st_reused);
+	review_cache_put(&rv->reused, ref, n);
+	return n;
+}
+
+/* Views by actor on the local day of ms.  A day's counts are read for
+ * every user at once (one walk of that day's view-starts). */
+static int64_t
+review_many(struct audit_review *rv, const char *actor, int64_t ms)
+{
+	int64_t n = 0, start, end;
+	char *key, day[32];
+	int complete = 1;
+
+	review_day(ms, &start, &end);
+	key = xasprintf("%" PRId64 " %s", start, actor);
+	if (review_cache_get(&rv->many, key, &n)) {
+		free(key);
+		return n;
+	}
+	snprintf(day, sizeof day, "%" PRId64, start);
+	if (review_cache_get(&rv->many, day, &n)) {
+		free(key);
+		return 0;	/* the day is loaded: no view by actor */
+	}
+	if (rv->many.n + 256 >= REVIEW_CACHE / 2)
+		review_cache_clear(&rv->many);
+	sqlite3_reset(rv->st_many);
+	sqlite3_bind_int64(rv->st_many, 1, start);
+	sqlite3_bind_int64(rv->st_many, 2, end);
+	n = 0;
+	while (sqlite3_step(rv->st_many) == SQLITE_ROW) {
+		char *k = xasprintf("%" PRId64 " %s", start,
+		    review_col(rv->st_many, 0));
+
+		if (rv->many.n + 2 < REVIEW_CACHE / 2)
+			review_cache_put(&rv->many, k, sqlite3_column_int64(
+			    rv->st_many, 1));
+		else
+			complete = 0;
+		if (strcmp(review_col(rv->st_many, 0), actor) == 0)
+			n = sqlite3_column_int64(rv->st_many, 1);
+		free(k);
+	}
+	sqlite3_reset(rv->st_many);
+	/* Only a day whose every user is cached says "none" for others. */
+	if (complete)
+		review_cache_put(&rv->many, day, 0);
+	free(key);
+	return n;
+}
+
+/* The cap of a view in ms: its code's, else the one its view-start
+ * recorded; 0 when none. */
+static int64_t
+review_cap_ms(const struct audit_review *rv, const struct audit_review_row *r)
+{
+	const struct review_code *c = review_code_find(rv, r->reason_code);
+	json_t *d;
+	int64_t cap = 0;
+
+	if (c != NULL)
+		return (int64_t)c->cap_seconds * 1000;
+	if ((d = json_loads(r->details, 0, NULL)) != NULL) {
+		if (json_is_integer(json_object_get(d, "cap_ms")))
+			cap = json_integer_value(json_object_get(d, "cap_ms"));
+		json_decref(d);
+	}
+	return cap;
+}
+
+static int
+review_pattern_bad(const struct audit_review *rv, const struct audit_review_row *r)
+{
+	const struct review_code *c = review_code_find(rv, r->reason_code);
+
+	return c != NULL && c->has_re && regexec(&c->re, r->reference, 0, NULL,
+	    0) != 0;
+}
+
+#define REVIEW_LINKED	(AUDIT_FLAG_LONG | AUDIT_FLAG_CAP | \
+			AUDIT_FLAG_UNAPPROVED | AUDIT_FLAG_ABORTED)
+
+/* The flags a row's own columns decide (those in mask only). */
+static unsigned
+review_flags_own(struct audit_review *rv, const struct audit_review_row *r,
+    unsigned mask)
+{
+	unsigned fl = 0;
+	int start = strcmp(r->action, "view-start") == 0;
+	int xstart = strcmp(r->action, "export-start") == 0;
+
+	if ((mask & AUDIT_FLAG_HOURS) && start &&
+	    review_outside_hours(rv, r->time_ms))
+		fl |= AUDIT_FLAG_HOURS;
+	if ((mask & AUDIT_FLAG_PATTERN) && (r->is_view || xstart) &&
+	    review_pattern_bad(rv, r))
+		fl |= AUDIT_FLAG_PATTERN;
+	if ((mask & AUDIT_FLAG_REUSED) && (r->is_view || xstart) &&
+	    r->reference[0] != '\0' && rv->lim.max_cameras_per_reference > 0 &&
+	    review_reused(rv, r->reference) > rv->lim.max_cameras_per_reference)
+		fl |= AUDIT_FLAG_REUSED;
+	if ((mask & AUDIT_FLAG_MANY) && start && rv->lim.max_views_per_day > 0 &&
+	    review_many(rv, r->actor, r->time_ms) > rv->lim.max_views_per_day)
+		fl |= AUDIT_FLAG_MANY;
+	return fl;
+}
+
+/* Computes the flags of a filled-in row. */
+static unsigned
+review_flags(struct audit_review *rv, const struct audit_review_row *r)
+{
+	unsigned fl = review_flags_own(rv, r, AUDIT_FLAG_ALL);
+	int64_t cap;
+
+	if (r->is_view && rv->lim.max_view_minutes > 0 && r->wall_ms >
+	    (int64_t)rv->lim.max_view_minutes * 60000)
+		fl |= AUDIT_FLAG_LONG;
+	if (r->is_view && r->played_ms >= 0 && (cap = review_cap_ms(rv, r)) > 0 &&
+	    r->played_ms > cap + REVIEW_CAP_SLACK_MS)
+		fl |= AUDIT_FLAG_CAP;
+	if (strcmp(r->action, "export-done") == 0 && r->approved_seq < 0)
+		fl |= AUDIT_FLAG_UNAPPROVED;
+	if (r->is_view && (strcmp(r->end_action, "view-aborted") == 0 ||
+	    strcmp(r->action, "view-aborted") == 0))
+		fl |= AUDIT_FLAG_ABORTED;
+	return fl;
+}
+
+/* 0 when the row in st cannot pass a flags filter, judged by its own
+ * columns without looking up its end or export (the costly part). */
+static int
+review_precheck(struct audit_review *rv, sqlite3_stmt *st,
+    const struct audit_review_filter *f)
+{
+	struct audit_review_row r;
+
+	if (f->flags == 0 || (f->flags & REVIEW_LINKED) != 0)
+		return 1;
+	memset(&r, 0, sizeof r);
+	r.time_ms = sqlite3_column_int64(st, 1);
+	r.actor = review_col(st, 2);
+	r.action = review_col(st, 3);
+	r.reason_code = review_col(st, 7);
+	r.reference = review_col(st, 8);
+	r.is_view = strcmp(r.action, "view-start") == 0 ||
+	    strcmp(r.action, "view-end") == 0 ||
+	    strcmp(r.action, "view-aborted") == 0;
+	return (review_flags_own(rv, &r, f->flags) & f->flags) != 0;
+}
+
+/* A growing buffer of NUL-terminated strings, addressed by offset. */
+struct review_buf {
+	char		*p;
+	size_t		 len, cap;
+};
+
+static size_t
+review_put(struct review_buf *b, const char *s)
+{
+	size_t n = strlen(s) + 1, at = b->len;
+
+	if (b->len + n > b->cap) {
+		b->cap = (b->len + n) * 2 + 256;
+		b->p = xrealloc(b->p, b->cap);
+	}
+	memcpy(b->p + b->len, s, n);
+	b->len += n;
+	return at;
+}
+
+/* An integer member of a JSON object, or def. */
+static int64_t
+review_jint(json_t *o, const char *key, int64_t def)
+{
+	json_t *v = json_object_get(o, key);
+
+	return json_is_integer(v) ? json_integer_value(v) : def;
+}
+
+/* Reads the entry named by lookup st (bound to seq): seq, time, action,
+ * details; 1 when found. */
+static int
+review_lookup(sqlite3_stmt *st, int64_t seq, int64_t *rseq, int64_t *rtime,
+    struct review_buf *b, size_t *action, size_t *details)
+{
+	int found = 0;
+
+	sqlite3_reset(st);
+	sqlite3_bind_int64(st, 1, seq);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		*rseq = sqlite3_column_int64(st, 0);
+		*rtime = sqlite3_column_int64(st, 1);
+		*action = review_put(b, review_col(st, 2));
+		*details = review_put(b, review_col(st, 3));
+		found = 1;
+	}
+	sqlite3_reset(st);
+	return found;
+}
+
+/* Fills row from the primary entry in st (and what belongs with it);
+ * its memory goes to mem (freed first). */
+static void
+review_fill(struct audit_review *rv, sqlite3_stmt *st,
+    const struct audit_review_filter *f, struct audit_review_row *r,
+    struct review_rowmem *mem)
+{
+	struct review_buf b = { NULL, 0, 0 };
+	size_t o[11], oend_action = 0, oend_details = 0, oend_how = 0,
+	    oapprover = 0;
+	json_t *d, *shown, *pair;
+	int64_t ref;
+	size_t i, n;
+	int i2, view_end_row;
+
+	free(mem->strings);
+	free(mem->shown);
+	mem->strings = NULL;
+	mem->shown = NULL;
+	memset(r, 0, sizeof *r);
+	r->seq = sqlite3_column_int64(st, 0);
+	r->time_ms = sqlite3_column_int64(st, 1);
+	r->from_ms = sqlite3_column_int64(st, 5);
+	r->to_ms = sqlite3_column_int64(st, 6);
+	for (i2 = 2; i2 <= 10; i2++)
+		o[i2] = review_put(&b, review_col(st, i2));
+	oend_action = oend_details = oend_how = oapprover = review_put(&b, "");
+	r->end_seq = r->export_seq = r->approved_seq = -1;
+	r->shown_ms = r->played_ms = r->wall_ms = -1;
+	r->shown_overlap = -1;
+	view_end_row = strcmp(b.p + o[3], "view-end") == 0 ||
+	    strcmp(b.p + o[3], "view-aborted") == 0;
+	r->is_view = strcmp(b.p + o[3], "view-start") == 0 || view_end_row;
+
+	d = NULL;
+	if (strcmp(b.p + o[3], "view-start") == 0) {
+		if (review_lookup(rv->st_end, r->seq, &r->end_seq,
+		    &r->end_time_ms, &b, &oend_action, &oend_details))
+			d = json_loads(b.p + oend_details, 0, NULL);
+	} else if (view_end_row) {
+		/* An end whose view-start is not in the log. */
+		r->end_seq = r->seq;
+		r->end_time_ms = r->time_ms;
+		oend_action = o[3];
+		oend_details = o[9];
+		d = json_loads(b.p + o[9], 0, NULL);
+	} else if (strncmp(b.p + o[3], "export-", 7) == 0) {
+		ref = -1;
+		if (strcmp(b.p + o[3], "export-start") == 0) {
+			ref = r->seq;
+			review_lookup(rv->st_xend, r->seq, &r->end_seq,
+			    &r->end_time_ms, &b, &oend_action, &oend_details);
+		} else if (strcmp(b.p + o[3], "export-approved") != 0) {
+			d = json_loads(b.p + o[9], 0, NULL);
+			ref = d != NULL ? review_jint(d, "export", -1) : -1;
+			json_decref(d);
+			d = NULL;
+		}
+		if (ref >= 0) {
+			r->export_seq = ref;
+			sqlite3_reset(rv->st_approved);
+			sqlite3_bind_int64(rv->st_approved, 1, ref);
+			if (sqlite3_step(rv->st_approved) == SQLITE_ROW) {
+				r->approved_seq = sqlite3_column_int64(
+				    rv->st_approved, 0);
+				oapprover = review_put(&b, review_col(
+				    rv->st_approved, 1));
+			}
+			sqlite3_reset(rv->st_approved);
+		}
+	}
+	if (d != NULL && json_is_object(d)) {
+		json_t *how = json_object_get(d, "end");
+
+		if (json_is_string(how))
+			oend_how = review_put(&b, json_string_value(how));
+		r->shown_ms = review_jint(d, "shown_ms", -1);
+		r->played_ms = review_jint(d, "played_ms", -1);
+		r->wall_ms = review_jint(d, "wall_ms", r->shown_ms);
+		shown = json_object_get(d, "shown");
+		if (json_is_array(shown)) {
+			n = json_array_size(shown);
+			mem->shown = xcalloc(n + 1, sizeof *mem->shown);
+			for (i = 0; i < n; i++) {
+				pair = json_array_get(shown, i);
+				if (!json_is_array(pair) ||
+				    json_array_size(pair) != 2 ||
+				    !json_is_integer(json_array_get(pair, 0)) ||
+				    !json_is_integer(json_array_get(pair, 1)))
+					continue;
+				mem->shown[r->nshown][0] = json_integer_value(
+				    json_array_get(pair, 0));
+				mem->shown[r->nshown][1] = json_integer_value(
+				    json_array_get(pair, 1));
+				r->nshown++;
+			}
+			if (r->shown_ms < 0) {
+				r->shown_ms = 0;
+				for (i = 0; i < r->nshown; i++)
+					r->shown_ms += mem->shown[i][1] -
+					    mem->shown[i][0];
+			}
+		}
+		if (r->wall_ms < 0)
+			r->wall_ms = r->shown_ms;
+		if (f->footage_from != 0 || f->footage_to != 0) {
+			if (!json_is_array(shown)) {
+				r->shown_overlap = -1;
+			} else {
+				int64_t wt = f->footage_to != 0 ?
+				    f->footage_to : INT64_MAX;
+
+				r->shown_overlap = 0;
+				for (i = 0; i < r->nshown; i++) {
+					if (mem->shown[i][0] < wt &&
+					    mem->shown[i][1] > f->footage_from)
+						r->shown_overlap = 1;
+				}
+			}
+		}
+	}
+	json_decref(d);
+	mem->strings = b.p;
+	r->actor = b.p + o[2];
+	r->action = b.p + o[3];
+	r->camera = b.p + o[4];
+	r->reason_code = b.p + o[7];
+	r->reference = b.p + o[8];
+	r->details = b.p + o[9];
+	r->terminal = b.p + o[10];
+	r->end_action = b.p + oend_action;
+	r->end_details = b.p + oend_details;
+	r->end_how = b.p + oend_how;
+	r->approver = b.p + oapprover;
+	r->shown = (const int64_t (*)[2])mem->shown;
+	r->flags = review_flags(rv, r);
+}
+
+/* 1 when a filled-in row passes what SQL could not check. */
+static int
+review_keep(const struct audit_review_filter *f, const struct audit_review_row *r)
+{
+	if (f->flags != 0 && (r->flags & f->flags) == 0)
+		return 0;
+	if (review_set(f->action) && (strcmp(f->action, "view-end") == 0 ||
+	    strcmp(f->action, "view-aborted") == 0) &&
+	    strcmp(r->end_action, f->action) != 0)
+		return 0;
+	return 1;
+}
+
+/* ---- Iterators and pages ------------------------------------------------- */
+
+/* The action of each stream of f: NULL (one stream, no action of its
+ * own) unless a flags filter alone picks the actions. */
+static size_t
+review_stream_actions(const struct audit_review_filter *f, const char *acts[3])
+{
+	unsigned start = AUDIT_FLAG_ALL & ~AUDIT_FLAG_UNAPPROVED;
+	unsigned xstart = AUDIT_FLAG_PATTERN | AUDIT_FLAG_REUSED;
+	size_t n = 0;
+
+	acts[0] = NULL;
+	if (f->flags == 0 || review_set(f->action) || f->views_only ||
+	    f->who_saw)
+		return 1;
+	if (f->flags & start)
+		acts[n++] = "view-start";
+	if (f->flags & xstart)
+		acts[n++] = "export-start";
+	if (f->flags & AUDIT_FLAG_UNAPPROVED)
+		acts[n++] = "export-done";
+	return n;
+}
+
+static struct audit_review_iter *
+review_iter_open(struct audit_review *rv, const struct audit_review_filter *f,
+    const struct audit_review_pos *at, int backward, int64_t limit,
+    char **cause)
+{
+	struct audit_review_iter *it;
+	struct review_sql q;
+	const char *acts[3];
+	size_t a, nacts;
+	int k, ncams;
+
+	it = xcalloc(1, sizeof *it);
+	it->rv = rv;
+	it->f = *f;
+	it->backward = backward;
+	it->cfilter = review_needs_c(f);
+	/* Streams merged by order: the actions a flags filter can be found
+	 * on (one each, so that each walks entry_action in order instead of
+	 * SQLite sorting them all), times the exports of several cameras. */
+	nacts = review_stream_actions(f, acts);
+	ncams = review_set(f->camera) && !f->views_only ? 2 : 1;
+	for (a = 0; a < nacts; a++) {
+		for (k = 0; k < ncams; k++) {
+			if (k == 1 && acts[a] != NULL &&
+			    strncmp(acts[a], "export-", 7) != 0)
+				continue;	/* only exports name several */
+			review_build(rv, &it->f, k, acts[a], at, backward,
+			    it->cfilter ? 0 : limit, &q);
+			if (review_stmt(rv, &q, NULL, &it->s[it->ns].st,
+			    cause) != 0) {
+				audit_review_iter_free(it);
+				return NULL;
+			}
+			it->ns++;
+		}
+	}
+	return it;
+}
+
+struct audit_review_iter *
+audit_review_iter_new(struct audit_review *rv, const struct audit_review_filter *f,
+    char **cause)
+{
+	return review_iter_open(rv, f, NULL, 0, 0, cause);
+}
+
+/* Steps stream s unless a row waits in it; 1 when a row waits. */
+static int
+review_stream_peek(struct audit_review_iter *it, struct review_stream *s,
+    char **cause)
+{
+	int rc;
+
+	if (s->has)
+		return 1;
+	if (s->done)
+		return 0;
+	rc = sqlite3_step(s->st);
+	if (rc == SQLITE_ROW)
+		return s->has = 1;
+	s->done = 1;
+	if (rc != SQLITE_DONE)
+		return cause_set(cause, "%s: reading entries: %s",
+		    log_path(it->rv->log), sqlite3_errmsg(log_db(it->rv->log)));
+	return 0;
+}
+
+int
+audit_review_iter_next(struct audit_review_iter *it, struct audit_review_row *row,
+    char **cause)
+{
+	struct review_stream *pick;
+	int64_t t0, t1, s0, s1;
+	size_t k;
+	int rc, later;
+
+	for (;;) {
+		pick = NULL;
+		for (k = 0; k < it->ns; k++) {
+			if ((rc = review_stream_peek(it, &it->s[k], cause)) < 0)
+				return -1;
+			if (rc == 0)
+				continue;
+			if (pick == NULL) {
+				pick = &it->s[k];
+				continue;
+			}
+			t0 = sqlite3_column_int64(pick->st, 1);
+			s0 = sqlite3_column_int64(pick->st, 0);
+			t1 = sqlite3_column_int64(it->s[k].st, 1);
+			s1 = sqlite3_column_int64(it->s[k].st, 0);
+			later = t1 > t0 || (t1 == t0 && s1 > s0);
+			if (s1 == s0) {
+				it->s[k].has = 0;	/* the same row twice */
+				continue;
+			}
+			if (later != it->backward)
+				pick = &it->s[k];
+		}
+		if (pick == NULL)
+			return 0;
+		if (!review_precheck(it->rv, pick->st, &it->f)) {
+			pick->has = 0;
+			continue;
+		}
+		review_fill(it->rv, pick->st, &it->f, row, &it->mem);
+		pick->has = 0;
+		if (review_keep(&it->f, row))
+			return 1;
+	}
+}
+
+void
+audit_review_iter_free(struct audit_review_iter *it)
+{
+	size_t k;
+
+	if (it == NULL)
+		return;
+	for (k = 0; k < it->ns; k++)
+		sqlite3_finalize(it->s[k].st);
+	free(it->mem.strings);
+	free(it->mem.shown);
+	free(it);
+}
+
+/* 1 when a row matching f lies beyond at in the direction backward. */
+static int
+review_any(struct audit_review *rv, const struct audit_review_filter *f,
+    const struct audit_review_pos *at, int backward, char **cause)
+{
+	struct audit_review_iter *it;
+	struct audit_review_row r;
+	int rc;
+
+	if ((it = review_iter_open(rv, f, at, backward, 1, cause)) == NULL)
+		return -1;
+	rc = audit_review_iter_next(it, &r, cause);
+	audit_review_iter_free(it);
+	return rc;
+}
+
+int
+audit_review_page(struct audit_review *rv, const struct audit_review_filter *f,
+    const struct audit_review_pos *at, int backward, size_t max,
+    struct audit_review_page **page, char **cause)
+{
+	struct audit_review_iter *it;
+	struct review_page *p;
+	struct audit_review_row r, tmp;
+	struct review_rowmem m;
+	struct audit_review_pos edge;
+	size_t i;
+	int rc;
+
+	*page = NULL;
+	if (max == 0 || max > 1000)
+		return cause_set(cause, "a page holds 1 to 1000 rows, not %zu", max);
+	if (at == NULL)
+		backward = 0;
+	if ((it = review_iter_open(rv, f, at, backward, (int64_t)max + 1,
+	    cause)) == NULL)
+		return -1;
+	p = xcalloc(1, sizeof *p);
+	p->pub.rows = xcalloc(max, sizeof *p->pub.rows);
+	p->mem = xcalloc(max, sizeof *p->mem);
+	while ((rc = audit_review_iter_next(it, &r, cause)) == 1) {
+		if (p->pub.n == max) {
+			if (backward)
+				p->pub.more_newer = 1;
+			else
+				p->pub.more_older = 1;
+			break;
+		}
+		/* The row's memory moves to the page. */
+		p->pub.rows[p->pub.n] = r;
+		p->mem[p->pub.n] = it->mem;
+		it->mem.strings = NULL;
+		it->mem.shown = NULL;
+		p->pub.n++;
+	}
+	audit_review_iter_free(it);
+	if (rc < 0) {
+		audit_review_page_free(&p->pub);
+		return -1;
+	}
+	if (backward) {
+		for (i = 0; i < p->pub.n / 2; i++) {
+			tmp = p->pub.rows[i];
+			p->pub.rows[i] = p->pub.rows[p->pub.n - 1 - i];
+			p->pub.rows[p->pub.n - 1 - i] = tmp;
+			m = p->mem[i];
+			p->mem[i] = p->mem[p->pub.n - 1 - i];
+			p->mem[p->pub.n - 1 - i] = m;
+		}
+	}
+	/* The other direction: is there anything past the near edge? */
+	if (at != NULL) {
+		edge = *at;
+		if (p->pub.n > 0) {
+			i = backward ? p->pub.n - 1 : 0;
+			edge.time_ms = p->pub.rows[i].time_ms;
+			edge.seq = p->pub.rows[i].seq;
+		}
+		if ((rc = review_any(rv, f, &edge, !backward, cause)) < 0) {
+			audit_review_page_free(&p->pub);
+			return -1;
+		}
+		if (backward)
+			p->pub.more_older = rc;
+		else
+			p->pub.more_newer = rc;
+	}
+	*page = &p->pub;
+	return 0;
+}
+
+void
+audit_review_page_free(struct audit_review_page *pub)
+{
+	struct review_page *p = (struct review_page *)pub;
+	size_t i;
+
+	if (p == NULL)
+		return;
+	for (i = 0; i < p->pub.n; i++) {
+		free(p->mem[i].strings);
+		free(p->mem[i].shown);
+	}
+	free(p->mem);
+	free(p->pub.rows);
+	free(p);
+}
+
+int
+audit_review_count(struct audit_review *rv, const struct audit_review_filter *f,
+    int64_t limit, int64_t *n, char **cause)
+{
+	struct audit_review_iter *it;
+	struct audit_review_row r;
+	struct review_sql q;
+	sqlite3_stmt *st;
+	char *inner;
+	int rc;
+
+	*n = 0;
+	if (limit <= 0)
+		limit = INT64_MAX;
+	if (review_needs_c(f) || (review_set(f->camera) && !f->views_only)) {
+		if ((it = review_iter_open(rv, f, NULL, 0, 0, cause)) == NULL)
+			return -1;
+		while (*n < limit && (rc = audit_review_iter_next(it, &r,
+		    cause)) == 1)
+			(*n)++;
+		audit_review_iter_free(it);
+		return *n < limit && rc < 0 ? -1 : 0;
+	}
+	review_build(rv, f, 0, NULL, NULL, 0, limit, &q);
+	inner = xasprintf("SELECT count(*) FROM (%s)", q.sql);
+	rc = review_stmt(rv, &q, inner, &st, cause);
+	free(inner);
+	if (rc != 0)
+		return -1;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*n = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW)
+		return cause_set(cause, "%s: counting entries: %s",
+		    log_path(rv->log), sqlite3_errmsg(log_db(rv->log)));
+	return 0;
+}
+
+/* ---- Explanations -------------------------------------------------------- */
+
+static void
+review_hhmm(int m, char *buf, size_t len)
+{
+	snprintf(buf, len, "%02d:%02d", m / 60, m % 60);
+}
+
+char *
+audit_review_flag_explain(struct audit_review *rv,
+    const struct audit_review_row *r, unsigned flag)
+{
+	const struct review_code *c;
+	char a[16], b[16], when[40];
+	struct tm tm;
+
+	if ((r->flags & flag) == 0)
+		return NULL;
+	switch (flag) {
+	case AUDIT_FLAG_HOURS:
+		review_hhmm(rv->lim.work_from, a, sizeof a);
+		review_hhmm(rv->lim.work_to, b, sizeof b);
+		review_localtime(r->time_ms, &tm);
+		strftime(when, sizeof when, "%H:%M", &tm);
+		return xasprintf("The view began at %s local time, outside the "
+		    "working hours %s-%s ([review] working_hours).", when, a, b);
+	case AUDIT_FLAG_LONG:
+		return xasprintf("The view lasted %" PRId64 " min %02" PRId64
+		    " s, longer than %d minutes ([review] max_view_minutes).",
+		    r->wall_ms / 60000, r->wall_ms / 1000 % 60,
+		    rv->lim.max_view_minutes);
+	case AUDIT_FLAG_PATTERN:
+		c = review_code_find(rv, r->reason_code);
+		return xasprintf("The reference '%s' does not match the pattern "
+		    "%s of reason %s ([reason %s] reference_regex); it was "
+		    "accepted under an older configuration.", r->reference,
+		    c != NULL && c->regex_src != NULL ? c->regex_src : "?",
+		    r->reason_code, r->reason_code);
+	case AUDIT_FLAG_REUSED:
+		return xasprintf("The reference '%s' was given for %" PRId64
+		    " different cameras, more than %d ([review] "
+		    "max_cameras_per_reference).", r->reference,
+		    review_reused(rv, r->reference),
+		    rv->lim.max_cameras_per_reference);
+	case AUDIT_FLAG_MANY:
+		review_localtime(r->time_ms, &tm);
+		strftime(when, sizeof when, "%Y-%m-%d", &tm);
+		return xasprintf("%s began %" PRId64 " views on %s, more than %d "
+		    "([review] max_views_per_day).", r->actor,
+		    review_many(rv, r->actor, r->time_ms), when,
+		    rv->lim.max_views_per_day);
+	case AUDIT_FLAG_CAP:
+		return xasprintf("%" PRId64 " s of footage were played under "
+		    "reason %s, whose cap is %" PRId64 " s ([reason %s] "
+		    "cap_seconds).", r->played_ms / 1000, r->reason_code,
+		    review_cap_ms(rv, r) / 1000, r->reason_code);
+	case AUDIT_FLAG_UNAPPROVED:
+		c = review_code_find(rv, r->reason_code);
+		return xasprintf("No export-approved entry names export %" PRId64
+		    "; the configuration %s a second person's approval for "
+		    "reason %s ([export] require_approval).", r->export_seq,
+		    c != NULL && c->needs_approval ? "requires" :
+		    "does not require", r->reason_code);
+	case AUDIT_FLAG_ABORTED:
+		return xasprintf("The view was not closed by vigil at its end "
+		    "but recorded as view-aborted (entry %" PRId64 ") when vigil "
+		    "next started, after a crash or power loss.", r->end_seq);
+	}
+	return NULL;
+}
+
+/* ---- Detail, summary, integrity ----------------------------------------- */
+
+int
+audit_review_entry_get(struct audit_review *rv, int64_t seq,
+    struct audit_review_entry *e, char **cause)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	memset(e, 0, sizeof *e);
+	e->covered_epoch = -1;
+	if ((rc = audit_entry_get(rv->log, seq, &e->row, &e->storage, cause)) != 0)
+		return rc;
+	e->count = audit_count(rv->log);
+	if (review_prepare(rv, &st, "SELECT chain, mac FROM entry WHERE seq = ?",
+	    cause) != 0)
+		goto fail;
+	sqlite3_bind_int64(st, 1, seq);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		if (sqlite3_column_bytes(st, 0) == 32)
+			memcpy(e->chain, sqlite3_column_blob(st, 0), 32);
+		if (sqlite3_column_bytes(st, 1) == 32)
+			memcpy(e->mac, sqlite3_column_blob(st, 1), 32);
+	}
+	sqlite3_finalize(st);
+	if (review_prepare(rv, &st, "SELECT epoch FROM checkpoint WHERE n > ? "
+	    "ORDER BY epoch LIMIT 1", cause) != 0)
+		goto fail;
+	sqlite3_bind_int64(st, 1, seq);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		e->covered_epoch = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return 0;
+fail:
+	audit_review_entry_free(e);
+	return -1;
+}
+
+void
+audit_review_entry_free(struct audit_review_entry *e)
+{
+	free(e->storage);
+	e->storage = NULL;
+}
+
+/* Adds one to the tally of key in a sorted list; returns it. */
+static struct audit_review_tally *
+review_tally(struct audit_review_tally **v, size_t *n, const char *key)
+{
+	size_t lo = 0, hi = *n, mid;
+	int c;
+
+	while (lo < hi) {
+		mid = (lo + hi) / 2;
+		c = strcmp((*v)[mid].key, key);
+		if (c == 0)
+			return &(*v)[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	*v = xrealloc(*v, (*n + 1) * sizeof **v);
+	memmove(&(*v)[lo + 1], &(*v)[lo], (*n - lo) * sizeof **v);
+	memset(&(*v)[lo], 0, sizeof **v);
+	(*v)[lo].key = xstrdup(key);
+	(*n)++;
+	return &(*v)[lo];
+}
+
+void
+audit_review_summary_add(struct audit_review_summary *s,
+    const struct audit_review_row *r)
+{
+	struct audit_review_tally *t[3];
+	int i, view = r->is_view, done = strcmp(r->action, "export-done") == 0;
+
+	s->rows++;
+	for (i = 0; i < AUDIT_FLAG_COUNT; i++) {
+		if (r->flags & (1u << i))
+			s->flags[i]++;
+	}
+	if (strcmp(r->action, "export-start") == 0)
+		s->exports_started++;
+	else if (done)
+		s->exports_done++;
+	else if (strcmp(r->action, "export-failed") == 0)
+		s->exports_failed++;
+	else if (strcmp(r->action, "export-approved") == 0)
+		s->exports_approved++;
+	if (!view && !done)
+		return;
+	if (view) {
+		s->views++;
+		if (r->end_seq < 0)
+			s->views_open++;
+	}
+	t[0] = review_tally(&s->by_user, &s->n_user, r->actor);
+	t[1] = review_tally(&s->by_camera, &s->n_camera, r->camera);
+	t[2] = review_tally(&s->by_reason, &s->n_reason, r->reason_code);
+	for (i = 0; i < 3; i++) {
+		if (view) {
+			t[i]->views++;
+			if (r->wall_ms > 0)
+				t[i]->viewed_ms += r->wall_ms;
+		} else {
+			t[i]->exports++;
+		}
+		if (r->flags != 0)
+			t[i]->flagged++;
+	}
+}
+
+static void
+review_tally_free(struct audit_review_tally *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(v[i].key);
+	free(v);
+}
+
+void
+audit_review_summary_free(struct audit_review_summary *s)
+{
+	review_tally_free(s->by_user, s->n_user);
+	review_tally_free(s->by_camera, s->n_camera);
+	review_tally_free(s->by_reason, s->n_reason);
+	memset(s, 0, sizeof *s);
+}
+
+int
+audit_review_integrity(struct audit_log *log, const char *held_path,
+    struct audit_review_integrity *in, char **cause)
+{
+	sqlite3_stmt *st;
+	uint8_t log_id[AUDIT_LOGID_LEN], pk0[AUDIT_PK_LEN];
+	int rc;
+
+	memset(in, 0, sizeof *in);
+	if ((in->entries = audit_count(log)) < 0)
+		return cause_set(cause, "%s: cannot count the entries",
+		    log_path(log));
+	if ((rc = audit_checkpoint_latest(log, &in->latest, cause)) < 0)
+		return -1;
+	in->has_checkpoint = rc == 0;
+	in->uncovered = in->entries - (in->has_checkpoint ? in->latest.n : 0);
+	if (held_path == NULL)
+		return 0;
+	if (audit_checkpoint_import(held_path, &in->held_ckpt, cause) != 0)
+		return -1;
+	audit_ids(log, log_id, pk0);
+	if (memcmp(log_id, in->held_ckpt.log_id, AUDIT_LOGID_LEN) != 0) {
+		in->held = -3;
+		snprintf(in->held_detail, sizeof in->held_detail, "%s is a "
+		    "checkpoint of another log", held_path);
+		return 0;
+	}
+	if (sqlite3_prepare_v2(log_db(log), "SELECT body, sig FROM checkpoint "
+	    "WHERE epoch = ?", -1, &st, NULL) != SQLITE_OK)
+		return cause_set(cause, "%s: %s", log_path(log),
+		    sqlite3_errmsg(log_db(log)));
+	sqlite3_bind_int64(st, 1, in->held_ckpt.epoch);
+	rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		in->held = -2;
+		snprintf(in->held_detail, sizeof in->held_detail, "the log has "
+		    "no checkpoint %" PRId64 " (held in %s, covering %" PRId64
+		    " entries): it was cut short", in->held_ckpt.epoch,
+		    held_path, in->held_ckpt.n);
+	} else if (sqlite3_column_bytes(st, 0) != AUDIT_CKPT_LEN ||
+	    sqlite3_column_bytes(st, 1) != AUDIT_SIG_LEN ||
+	    memcmp(sqlite3_column_blob(st, 0), in->held_ckpt.body,
+	    AUDIT_CKPT_LEN) != 0 || memcmp(sqlite3_column_blob(st, 1),
+	    in->held_ckpt.sig, AUDIT_SIG_LEN) != 0) {
+		in->held = -1;
+		snprintf(in->held_detail, sizeof in->held_detail, "checkpoint %"
+		    PRId64 " in the log differs from the one held in %s",
+		    in->held_ckpt.epoch, held_path);
+	} else {
+		in->held = 1;
+		snprintf(in->held_detail, sizeof in->held_detail, "checkpoint %"
+		    PRId64 " (%" PRId64 " entries) matches the one held in %s",
+		    in->held_ckpt.epoch, in->held_ckpt.n, held_path);
+	}
+	sqlite3_finalize(st);
+	return 0;
+}
+
+/* ---- Records of reviews -------------------------------------------------- */
+
+char *
+audit_review_filter_json(const struct audit_review_filter *f)
+{
+	json_t *o = json_object(), *fl;
+	json_free_t jfree;
+	char *s, *js;
+	int i;
+
+	if (o == NULL)
+		fatal("out of memory");
+	if (f->from_ms != 0)
+		json_object_set_new(o, "from", json_integer(f->from_ms));
+	if (f->to_ms != 0)
+		json_object_set_new(o, "to", json_integer(f->to_ms));
+	if (review_set(f->actor))
+		json_object_set_new(o, "user", json_string(f->actor));
+	if (review_set(f->camera))
+		json_object_set_new(o, "camera", json_string(f->camera));
+	if (review_set(f->action))
+		json_object_set_new(o, "action", json_string(f->action));
+	if (review_set(f->reason_code))
+		json_object_set_new(o, "reason", json_string(f->reason_code));
+	if (review_set(f->reference))
+		json_object_set_new(o, "reference", json_string(f->reference));
+	if (f->views_only)
+		json_object_set_new(o, "views_only", json_true());
+	if (f->flags != 0) {
+		fl = json_array();
+		for (i = 0; i < AUDIT_FLAG_COUNT; i++) {
+			if (f->flags & (1u << i))
+				json_array_append_new(fl, json_string(
+				    review_flag_names[i]));
+		}
+		json_object_set_new(o, "flags", fl);
+	}
+	if (f->footage_from != 0 || f->footage_to != 0) {
+		json_object_set_new(o, "footage_from",
+		    json_integer(f->footage_from));
+		json_object_set_new(o, "footage_to", json_integer(f->footage_to));
+	}
+	if (f->who_saw)
+		json_object_set_new(o, "who_saw", json_true());
+	js = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
+	json_decref(o);
+	if (js == NULL)
+		fatal("out of memory");
+	s = xstrdup(js);
+	json_get_alloc_funcs(NULL, &jfree);
+	jfree(js);
+	return s;
+}
+
+/* Appends a record of the review with details d (consumed). */
+static int64_t
+review_record(struct audit_log *log, const char *actor, const char *terminal,
+    const char *action, const struct audit_review_filter *f, json_t *d,
+    char **cause)
+{
+	struct audit_entry e;
+	json_free_t jfree;
+	char *s;
+	int64_t seq;
+
+	s = json_dumps(d, JSON_COMPACT | JSON_SORT_KEYS);
+	json_decref(d);
+	if (s == NULL)
+		fatal("out of memory");
+	memset(&e, 0, sizeof e);
+	e.actor = actor;
+	e.action = action;
+	e.camera = f != NULL && review_set(f->camera) ? f->camera : "";
+	e.reason_code = f != NULL && review_set(f->reason_code) ?
+	    f->reason_code : "";
+	e.reference = f != NULL && review_set(f->reference) ? f->reference : "";
+	if (f != NULL && (f->footage_from != 0 || f->footage_to != 0)) {
+		e.from_ms = f->footage_from;
+		e.to_ms = f->footage_to;
+	}
+	e.details = s;
+	e.terminal = terminal;
+	seq = audit_append(log, &e, cause);
+	json_get_alloc_funcs(NULL, &jfree);
+	jfree(s);
+	return seq;
+}
+
+/* The filter as a JSON value (for the details of a record). */
+static json_t *
+review_filter_value(const struct audit_review_filter *f)
+{
+	char *s = audit_review_filter_json(f);
+	json_t *v = json_loads(s, 0, NULL);
+
+	free(s);
+	if (v == NULL)
+		fatal("out of memory");
+	return v;
+}
+
+int64_t
+audit_review_log_review(struct audit_log *log, const char *actor,
+    const char *terminal, const char *what, const struct audit_review_filter *f,
+    char **cause)
+{
+	json_t *d;
+
+	d = json_pack("{s:s,s:o}", "what", what != NULL ? what : "filter",
+	    "filter", review_filter_value(f));
+	if (d == NULL)
+		return cause_set(cause, "cannot record the review: the text is "
+		    "not valid UTF-8");
+	return review_record(log, actor, terminal, "audit-review", f, d, cause);
+}
+
+int64_t
+audit_review_log_report(struct audit_log *log, const char *actor,
+    const char *terminal, const struct audit_review_filter *f,
+    const char *format, const char *path, const char *sums_hex, int64_t rows,
+    char **cause)
+{
+	json_t *d;
+
+	d = json_pack("{s:o,s:s,s:s,s:s,s:I}", "filter", review_filter_value(f),
+	    "format", format, "path", path, "sha256sums", sums_hex, "rows",
+	    (json_int_t)rows);
+	if (d == NULL)
+		return cause_set(cause, "cannot record the report: the path is "
+		    "not valid UTF-8");
+	return review_record(log, actor, terminal, "audit-report", f, d, cause);
+}

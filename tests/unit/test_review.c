@@ -1,0 +1,770 @@
+/* test_review — the review queries on a generated log with known content:
+ * every filter and flag returns exactly the expected rows, view sessions
+ * are grouped right when several users' views interleave, paging both
+ * ways, who-saw, the detail of an entry, the integrity panel, the records
+ * of reviews, and the indexes added when an older log is opened. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <cmocka.h>
+#include <sqlite3.h>
+
+#include "audit/audit.h"
+#include "util/util.h"
+
+#define MIN	60000LL
+#define HOUR	3600000LL
+/* 2026-11-02T00:00:00Z; the tests run with TZ=UTC. */
+#define DAY	1793577600000LL
+#define T(h, m)	(DAY + (h) * HOUR + (m) * MIN)
+#define F0	(DAY - 24 * HOUR)	/* footage of the day before */
+
+struct fx {
+	char		 dir[64];
+	char		 db[128];
+	char		 state[128];
+	struct audit_log *log;
+	struct audit_review *rv;
+};
+
+static const struct audit_review_code codes[] = {
+	{ "INCIDENT", "INC-[0-9]+", 0, 0 },
+	{ "POLICE", NULL, 0, 1 },
+	{ "SYSCHECK", NULL, 120, 0 },
+};
+
+static const struct audit_review_limits limits = {
+	7 * 60, 18 * 60, 20, 3, 2, codes, 3
+};
+
+static void
+add(struct audit_log *log, int64_t want, int64_t t, const char *actor,
+    const char *action, const char *camera, int64_t from, int64_t to,
+    const char *code, const char *ref, const char *details)
+{
+	struct audit_entry e;
+	char *cause = NULL;
+	int64_t seq;
+
+	memset(&e, 0, sizeof e);
+	e.time_ms = t;
+	e.actor = actor;
+	e.action = action;
+	e.camera = camera;
+	e.from_ms = from;
+	e.to_ms = to;
+	e.reason_code = code;
+	e.reference = ref;
+	e.details = details;
+	e.terminal = "tty1";
+	seq = audit_append(log, &e, &cause);
+	if (seq != want)
+		fail_msg("append %s: got seq %lld: %s", action, (long long)seq,
+		    cause != NULL ? cause : "");
+}
+
+/* The log every test reads (see the expectations in each test). */
+static void
+generate(struct audit_log *log)
+{
+	char d[256];
+
+	add(log, 0, T(8, 0), "alice", "login", "", 0, 0, "", "", NULL);
+	/* Two users' views interleaved: 1 ends after 2. */
+	add(log, 1, T(8, 1), "alice", "view-start", "gate", F0, F0 + 10 * MIN,
+	    "INCIDENT", "INC-1", "{\"cap_ms\":0}");
+	add(log, 2, T(8, 2), "bob", "view-start", "lobby", F0, F0 + 10 * MIN,
+	    "POLICE", "P/1", NULL);
+	snprintf(d, sizeof d, "{\"shown\":[[%lld,%lld]],\"shown_ms\":180000,"
+	    "\"played_ms\":180000,\"wall_ms\":180000,\"view\":2,\"end\":"
+	    "\"stopped\"}", F0, F0 + 3 * MIN);
+	add(log, 3, T(8, 5), "bob", "view-end", "lobby", F0, F0 + 10 * MIN,
+	    "POLICE", "P/1", d);
+	snprintf(d, sizeof d, "{\"shown\":[[%lld,%lld],[%lld,%lld]],"
+	    "\"shown_ms\":90000,\"played_ms\":90000,\"wall_ms\":1800000,"
+	    "\"view\":1,\"end\":\"stopped\"}", F0, F0 + MIN, F0 + 8 * MIN,
+	    F0 + 8 * MIN + 30000);
+	add(log, 4, T(8, 31), "alice", "view-end", "gate", F0, F0 + 10 * MIN,
+	    "INCIDENT", "INC-1", d);
+	/* Outside working hours, aborted, over the SYSCHECK cap. */
+	add(log, 5, T(20, 0), "carol", "view-start", "yard", F0, F0 + 10 * MIN,
+	    "SYSCHECK", "", "{\"cap_ms\":120000}");
+	add(log, 6, T(20, 10), "carol", "view-aborted", "yard", F0,
+	    F0 + 10 * MIN, "SYSCHECK", "", "{\"shown\":[[0,200000]],"
+	    "\"played_ms\":200000,\"wall_ms\":200000,\"view\":5,"
+	    "\"recovered\":\"checkpoint\"}");
+	/* A reference against the pattern; never ended. */
+	add(log, 7, T(9, 0), "alice", "view-start", "gate", F0 + HOUR,
+	    F0 + 2 * HOUR, "INCIDENT", "bad-ref", NULL);
+	/* INC-7 on three cameras. */
+	add(log, 8, T(9, 5), "alice", "view-start", "lobby", F0, F0 + MIN,
+	    "INCIDENT", "INC-7", NULL);
+	add(log, 9, T(9, 6), "alice", "view-end", "lobby", F0, F0 + MIN,
+	    "INCIDENT", "INC-7", "{\"shown\":[],\"shown_ms\":0,\"view\":8,"
+	    "\"end\":\"stopped\"}");
+	add(log, 10, T(9, 10), "alice", "view-start", "yard", F0, F0 + MIN,
+	    "INCIDENT", "INC-7", NULL);
+	add(log, 11, T(9, 11), "alice", "view-end", "yard", F0, F0 + MIN,
+	    "INCIDENT", "INC-7", "{\"shown\":[],\"shown_ms\":0,\"view\":10,"
+	    "\"end\":\"stopped\"}");
+	add(log, 12, T(9, 20), "bob", "view-start", "gate", F0 + 4 * MIN,
+	    F0 + 5 * MIN, "INCIDENT", "INC-7", NULL);
+	add(log, 13, T(9, 21), "bob", "view-end", "gate", F0 + 4 * MIN,
+	    F0 + 5 * MIN, "INCIDENT", "INC-7", "{\"shown\":[],\"view\":12,"
+	    "\"end\":\"lock\"}");
+	/* An approved export of two cameras, and one without approval. */
+	add(log, 14, T(10, 0), "carol", "export-approved", "gate,lobby", F0,
+	    F0 + HOUR, "POLICE", "P/2", "{\"export\":15,\"approver\":\"carol\","
+	    "\"exporter\":\"bob\"}");
+	add(log, 15, T(10, 1), "bob", "export-start", "gate,lobby", F0,
+	    F0 + HOUR, "POLICE", "P/2", "{\"cameras\":[\"gate\",\"lobby\"]}");
+	add(log, 16, T(10, 5), "bob", "export-done", "gate,lobby", F0,
+	    F0 + HOUR, "POLICE", "P/2", "{\"export\":15}");
+	add(log, 17, T(10, 10), "bob", "export-start", "yard", F0, F0 + HOUR,
+	    "INCIDENT", "INC-9", NULL);
+	add(log, 18, T(10, 12), "bob", "export-done", "yard", F0, F0 + HOUR,
+	    "INCIDENT", "INC-9", "{\"export\":17}");
+	add(log, 19, T(11, 0), "alice", "note", "", 0, 0, "", "",
+	    "{\"text\":\"hello, \\\"world\\\"\\n=1+2\"}");
+	add(log, 20, T(12, 0), "alice", "logout", "", 0, 0, "", "", NULL);
+	/* Hostile text: what someone typed as a user name, for spreadsheets
+	 * a formula. */
+	add(log, 21, T(7, 30), "=2+5", "login-failed", "", 0, 0, "", "",
+	    "{\"why\":\"unknown user\"}");
+}
+
+static int
+setup(void **state)
+{
+	struct fx *f = xcalloc(1, sizeof *f);
+	struct audit_keys k;
+	char *cause = NULL;
+
+	snprintf(f->dir, sizeof f->dir, "/tmp/vigil-review.XXXXXX");
+	assert_non_null(mkdtemp(f->dir));
+	snprintf(f->db, sizeof f->db, "%s/audit.db", f->dir);
+	snprintf(f->state, sizeof f->state, "%s/audit.state", f->dir);
+	if (audit_create(f->db, f->state, &k, &cause) != 0)
+		fail_msg("create: %s", cause);
+	if ((f->log = audit_open(f->db, f->state, 0, &cause)) == NULL)
+		fail_msg("open: %s", cause);
+	audit_set_checkpoint_every(f->log, 8);
+	generate(f->log);
+	if ((f->rv = audit_review_new(f->log, &limits, &cause)) == NULL)
+		fail_msg("review: %s", cause);
+	*state = f;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct fx *f = *state;
+	char cmd[128];
+
+	audit_review_free(f->rv);
+	audit_close(f->log);
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
+	if (system(cmd) != 0)
+		return -1;
+	free(f);
+	return 0;
+}
+
+/* The seqs of every row f gives, newest first, as "1 2 3". */
+static char *
+seqs(struct fx *fx, const struct audit_review_filter *f)
+{
+	struct audit_review_iter *it;
+	struct audit_review_row r;
+	char *cause = NULL, buf[512] = "";
+	int rc;
+
+	if ((it = audit_review_iter_new(fx->rv, f, &cause)) == NULL)
+		fail_msg("iter: %s", cause);
+	while ((rc = audit_review_iter_next(it, &r, &cause)) == 1)
+		snprintf(buf + strlen(buf), sizeof buf - strlen(buf), "%s%lld",
+		    buf[0] != '\0' ? " " : "", (long long)r.seq);
+	if (rc < 0)
+		fail_msg("next: %s", cause);
+	audit_review_iter_free(it);
+	return xstrdup(buf);
+}
+
+static void
+expect_rows(struct fx *fx, const struct audit_review_filter *f, const char *want)
+{
+	char *got = seqs(fx, f), *cause = NULL;
+	int64_t n = 0, words = 0;
+	const char *p;
+
+	assert_string_equal(got, want);
+	free(got);
+	for (p = want; *p != '\0'; p++) {
+		if (p == want || p[-1] == ' ')
+			words++;
+	}
+	if (audit_review_count(fx->rv, f, 0, &n, &cause) != 0)
+		fail_msg("count: %s", cause);
+	assert_int_equal(n, words);
+}
+
+static void
+test_all_rows(void **state)
+{
+	struct audit_review_filter f;
+
+	memset(&f, 0, sizeof f);
+	/* The ends of views are folded into their view-start. */
+	expect_rows(*state, &f, "5 20 19 18 17 16 15 14 12 10 8 7 2 1 0 21");
+}
+
+static void
+test_filters(void **state)
+{
+	struct fx *fx = *state;
+	struct audit_review_filter f;
+
+	memset(&f, 0, sizeof f);
+	f.actor = "alice";
+	expect_rows(fx, &f, "20 19 10 8 7 1 0");
+	memset(&f, 0, sizeof f);
+	f.camera = "gate";		/* with the export of gate and lobby */
+	expect_rows(fx, &f, "16 15 14 12 7 1");
+	memset(&f, 0, sizeof f);
+	f.camera = "lobby";
+	f.actor = "bob";
+	expect_rows(fx, &f, "16 15 2");
+	memset(&f, 0, sizeof f);
+	f.action = "view-end";		/* views that ended normally */
+	expect_rows(fx, &f, "12 10 8 2 1");
+	f.action = "view-aborted";
+	expect_rows(fx, &f, "5");
+	f.action = "view-start";
+	expect_rows(fx, &f, "5 12 10 8 7 2 1");
+	f.action = "note";
+	expect_rows(fx, &f, "19");
+	f.action = "export-done";
+	expect_rows(fx, &f, "18 16");
+	memset(&f, 0, sizeof f);
+	f.reason_code = "INCIDENT";
+	expect_rows(fx, &f, "18 17 12 10 8 7 1");
+	memset(&f, 0, sizeof f);
+	f.reference = "INC-";
+	expect_rows(fx, &f, "18 17 12 10 8 1");
+	f.reference = "NC-7";
+	expect_rows(fx, &f, "12 10 8");
+	memset(&f, 0, sizeof f);
+	f.views_only = 1;
+	expect_rows(fx, &f, "5 12 10 8 7 2 1");
+	memset(&f, 0, sizeof f);
+	f.from_ms = T(9, 0);
+	f.to_ms = T(10, 0);
+	expect_rows(fx, &f, "12 10 8 7");
+	f.actor = "alice";
+	f.views_only = 1;
+	f.reference = "INC";
+	expect_rows(fx, &f, "10 8");
+	memset(&f, 0, sizeof f);
+	f.actor = "nobody";
+	expect_rows(fx, &f, "");
+}
+
+static void
+test_flags(void **state)
+{
+	struct fx *fx = *state;
+	struct audit_review_filter f;
+
+	memset(&f, 0, sizeof f);
+	f.flags = AUDIT_FLAG_HOURS;
+	expect_rows(fx, &f, "5");
+	f.flags = AUDIT_FLAG_LONG;
+	expect_rows(fx, &f, "1");
+	f.flags = AUDIT_FLAG_PATTERN;
+	expect_rows(fx, &f, "7");
+	f.flags = AUDIT_FLAG_REUSED;
+	expect_rows(fx, &f, "12 10 8");
+	f.flags = AUDIT_FLAG_MANY;
+	expect_rows(fx, &f, "10 8 7 1");
+	f.flags = AUDIT_FLAG_CAP;
+	expect_rows(fx, &f, "5");
+	f.flags = AUDIT_FLAG_UNAPPROVED;
+	expect_rows(fx, &f, "18");
+	f.flags = AUDIT_FLAG_ABORTED;
+	expect_rows(fx, &f, "5");
+	f.flags = AUDIT_FLAG_LONG | AUDIT_FLAG_UNAPPROVED;
+	expect_rows(fx, &f, "18 1");
+	f.flags = AUDIT_FLAG_ALL;
+	expect_rows(fx, &f, "5 18 12 10 8 7 1");
+	f.actor = "bob";
+	expect_rows(fx, &f, "18 12");
+	/* A code no longer configured keeps the cap its view-start
+	 * recorded. */
+	{
+		struct audit_review_limits l = limits;
+		struct audit_review *saved = fx->rv;
+		char *cause = NULL;
+
+		l.ncodes = 2;	/* no SYSCHECK */
+		fx->rv = audit_review_new(fx->log, &l, &cause);
+		assert_non_null(fx->rv);
+		memset(&f, 0, sizeof f);
+		f.flags = AUDIT_FLAG_CAP;
+		expect_rows(fx, &f, "5");
+		audit_review_free(fx->rv);
+		fx->rv = saved;
+	}
+	assert_int_equal(audit_flag_parse("reused"), AUDIT_FLAG_REUSED);
+	assert_int_equal(audit_flag_parse("nonsense"), 0);
+	assert_string_equal(audit_flag_name(AUDIT_FLAG_CAP), "cap");
+	assert_null(audit_flag_name(3));
+}
+
+/* Finds the row of seq in a page; fails when absent. */
+static const struct audit_review_row *
+row_of(const struct audit_review_page *p, int64_t seq)
+{
+	size_t i;
+
+	for (i = 0; i < p->n; i++) {
+		if (p->rows[i].seq == seq)
+			return &p->rows[i];
+	}
+	fail_msg("row %lld not on the page", (long long)seq);
+	return NULL;
+}
+
+static void
+test_sessions(void **state)
+{
+	struct fx *fx = *state;
+	struct audit_review_filter f;
+	struct audit_review_page *p;
+	const struct audit_review_row *r;
+	char *cause = NULL, *why;
+
+	memset(&f, 0, sizeof f);
+	f.views_only = 1;
+	if (audit_review_page(fx->rv, &f, NULL, 0, 50, &p, &cause) != 0)
+		fail_msg("page: %s", cause);
+	assert_int_equal(p->n, 7);
+	r = row_of(p, 1);
+	assert_int_equal(r->end_seq, 4);
+	assert_string_equal(r->end_action, "view-end");
+	assert_string_equal(r->end_how, "stopped");
+	assert_int_equal(r->nshown, 2);
+	assert_int_equal(r->shown[1][0], F0 + 8 * MIN);
+	assert_int_equal(r->shown[1][1], F0 + 8 * MIN + 30000);
+	assert_int_equal(r->wall_ms, 1800000);
+	assert_int_equal(r->end_time_ms, T(8, 31));
+	assert_int_equal(r->flags, AUDIT_FLAG_LONG | AUDIT_FLAG_MANY);
+	why = audit_review_flag_explain(fx->rv, r, AUDIT_FLAG_LONG);
+	assert_non_null(strstr(why, "30 min 00 s"));
+	assert_non_null(strstr(why, "20 minutes ([review] max_view_minutes)"));
+	free(why);
+	why = audit_review_flag_explain(fx->rv, r, AUDIT_FLAG_MANY);
+	assert_non_null(strstr(why, "alice began 4 views on 2026-11-02, more "
+	    "than 3"));
+	free(why);
+	assert_null(audit_review_flag_explain(fx->rv, r, AUDIT_FLAG_HOURS));
+	r = row_of(p, 2);
+	assert_int_equal(r->end_seq, 3);
+	assert_string_equal(r->actor, "bob");
+	assert_int_equal(r->nshown, 1);
+	assert_int_equal(r->wall_ms, 180000);
+	assert_int_equal(r->flags, 0);
+	r = row_of(p, 5);
+	assert_int_equal(r->end_seq, 6);
+	assert_string_equal(r->end_action, "view-aborted");
+	assert_int_equal(r->played_ms, 200000);
+	assert_int_equal(r->flags, AUDIT_FLAG_HOURS | AUDIT_FLAG_CAP |
+	    AUDIT_FLAG_ABORTED);
+	why = audit_review_flag_explain(fx->rv, r, AUDIT_FLAG_HOURS);
+	assert_non_null(strstr(why, "20:00"));
+	assert_non_null(strstr(why, "07:00-18:00"));
+	free(why);
+	why = audit_review_flag_explain(fx->rv, r, AUDIT_FLAG_CAP);
+	assert_non_null(strstr(why, "200 s"));
+	assert_non_null(strstr(why, "cap is 120 s"));
+	free(why);
+	r = row_of(p, 7);
+	assert_int_equal(r->end_seq, -1);
+	assert_string_equal(r->end_action, "");
+	assert_int_equal(r->wall_ms, -1);
+	why = audit_review_flag_explain(fx->rv, r, AUDIT_FLAG_PATTERN);
+	assert_non_null(strstr(why, "'bad-ref'"));
+	assert_non_null(strstr(why, "INC-[0-9]+"));
+	free(why);
+	r = row_of(p, 12);
+	assert_string_equal(r->end_how, "lock");
+	why = audit_review_flag_explain(fx->rv, r, AUDIT_FLAG_REUSED);
+	assert_non_null(strstr(why, "3 different cameras, more than 2"));
+	free(why);
+	audit_review_page_free(p);
+
+	/* Exports: approval and outcome. */
+	memset(&f, 0, sizeof f);
+	f.action = "export-done";
+	if (audit_review_page(fx->rv, &f, NULL, 0, 10, &p, &cause) != 0)
+		fail_msg("page: %s", cause);
+	assert_int_equal(p->n, 2);
+	assert_int_equal(p->rows[1].export_seq, 15);
+	assert_int_equal(p->rows[1].approved_seq, 14);
+	assert_string_equal(p->rows[1].approver, "carol");
+	assert_int_equal(p->rows[0].export_seq, 17);
+	assert_int_equal(p->rows[0].approved_seq, -1);
+	why = audit_review_flag_explain(fx->rv, &p->rows[0],
+	    AUDIT_FLAG_UNAPPROVED);
+	assert_non_null(strstr(why, "export 17"));
+	free(why);
+	audit_review_page_free(p);
+}
+
+static void
+test_paging(void **state)
+{
+	struct fx *fx = *state;
+	struct audit_review_filter f;
+	struct audit_review_page *p, *q;
+	struct audit_review_pos at;
+	char *cause = NULL;
+
+	memset(&f, 0, sizeof f);
+	/* 5 20 19 18 | 17 16 15 14 | 12 10 8 7 | 2 1 0 21 */
+	if (audit_review_page(fx->rv, &f, NULL, 0, 4, &p, &cause) != 0)
+		fail_msg("page: %s", cause);
+	assert_int_equal(p->n, 4);
+	assert_int_equal(p->rows[0].seq, 5);
+	assert_int_equal(p->rows[3].seq, 18);
+	assert_true(p->more_older);
+	assert_false(p->more_newer);
+	at.time_ms = p->rows[3].time_ms;
+	at.seq = p->rows[3].seq;
+	audit_review_page_free(p);
+	if (audit_review_page(fx->rv, &f, &at, 0, 4, &p, &cause) != 0)
+		fail_msg("page: %s", cause);
+	assert_int_equal(p->n, 4);
+	assert_int_equal(p->rows[0].seq, 17);
+	assert_int_equal(p->rows[3].seq, 14);
+	assert_true(p->more_older);
+	assert_true(p->more_newer);
+	at.time_ms = p->rows[3].time_ms;
+	at.seq = p->rows[3].seq;
+	audit_review_page_free(p);
+	if (audit_review_page(fx->rv, &f, &at, 0, 4, &p, &cause) != 0)
+		fail_msg("page: %s", cause);
+	at.time_ms = p->rows[3].time_ms;
+	at.seq = p->rows[3].seq;
+	assert_int_equal(p->rows[3].seq, 7);
+	audit_review_page_free(p);
+	if (audit_review_page(fx->rv, &f, &at, 0, 4, &p, &cause) != 0)
+		fail_msg("page: %s", cause);
+	assert_int_equal(p->n, 4);
+	assert_int_equal(p->rows[0].seq, 2);
+	assert_int_equal(p->rows[3].seq, 21);
+	assert_false(p->more_older);
+	assert_true(p->more_newer);
+	/* Back up from the first row of the last page. */
+	at.time_ms = p->rows[0].time_ms;
+	at.seq = p->rows[0].seq;
+	audit_review_page_free(p);
+	if (audit_review_page(fx->rv, &f, &at, 1, 4, &q, &cause) != 0)
+		fail_msg("page: %s", cause);
+	assert_int_equal(q->n, 4);
+	assert_int_equal(q->rows[0].seq, 12);
+	assert_int_equal(q->rows[3].seq, 7);
+	assert_true(q->more_newer);
+	assert_true(q->more_older);
+	audit_review_page_free(q);
+	assert_int_equal(audit_review_page(fx->rv, &f, NULL, 0, 0, &q, &cause),
+	    -1);
+	assert_non_null(strstr(cause, "1 to 1000"));
+	free(cause);
+}
+
+static void
+test_who_saw(void **state)
+{
+	struct fx *fx = *state;
+	struct audit_review_filter f;
+	struct audit_review_page *p;
+	char *cause = NULL;
+
+	memset(&f, 0, sizeof f);
+	f.who_saw = 1;
+	f.camera = "gate";
+	f.footage_from = F0 + 5 * MIN;
+	f.footage_to = F0 + 6 * MIN;
+	/* 12 ends exactly where the window begins; 7 is an hour later. */
+	expect_rows(fx, &f, "15 1");
+	if (audit_review_page(fx->rv, &f, NULL, 0, 10, &p, &cause) != 0)
+		fail_msg("page: %s", cause);
+	assert_int_equal(p->rows[1].shown_overlap, 0);	/* shown 0-1, 8-8.5 min */
+	assert_int_equal(p->rows[0].shown_overlap, -1);	/* an export */
+	audit_review_page_free(p);
+	f.footage_from = F0 + 8 * MIN;
+	f.footage_to = F0 + 9 * MIN;
+	if (audit_review_page(fx->rv, &f, NULL, 0, 10, &p, &cause) != 0)
+		fail_msg("page: %s", cause);
+	assert_int_equal(p->n, 2);
+	assert_int_equal(p->rows[1].seq, 1);
+	assert_int_equal(p->rows[1].shown_overlap, 1);
+	audit_review_page_free(p);
+	f.footage_from = F0 + 4 * MIN + 59000;
+	f.footage_to = F0 + 4 * MIN + 59001;
+	expect_rows(fx, &f, "15 12 1");
+	f.camera = "yard";
+	expect_rows(fx, &f, "5 17");
+	f.views_only = 1;
+	expect_rows(fx, &f, "5");
+}
+
+static void
+test_entry_and_integrity(void **state)
+{
+	struct fx *fx = *state;
+	struct audit_review_entry e;
+	struct audit_review_integrity in;
+	struct audit_ckpt_info ck;
+	char path[160], *cause = NULL;
+	int i, zero = 1;
+
+	if (audit_review_entry_get(fx->rv, 4, &e, &cause) != 0)
+		fail_msg("entry: %s", cause);
+	assert_string_equal(e.row.action, "view-end");
+	assert_non_null(strstr(e.row.details, "\"view\":1"));
+	assert_int_equal(e.count, 22);
+	assert_int_equal(e.covered_epoch, 0);	/* every 8 entries */
+	for (i = 0; i < 32; i++)
+		zero &= e.chain[i] == 0;
+	assert_false(zero);
+	audit_review_entry_free(&e);
+	if (audit_review_entry_get(fx->rv, 20, &e, &cause) != 0)
+		fail_msg("entry: %s", cause);
+	assert_int_equal(e.covered_epoch, -1);	/* 16 covered, 6 not */
+	audit_review_entry_free(&e);
+	assert_int_equal(audit_review_entry_get(fx->rv, 99, &e, &cause), 1);
+
+	if (audit_review_integrity(fx->log, NULL, &in, &cause) != 0)
+		fail_msg("integrity: %s", cause);
+	assert_int_equal(in.entries, 22);
+	assert_true(in.has_checkpoint);
+	assert_int_equal(in.latest.n, 16);
+	assert_int_equal(in.uncovered, 6);
+	assert_int_equal(in.held, 0);
+
+	if (audit_checkpoint_latest(fx->log, &ck, &cause) != 0)
+		fail_msg("latest: %s", cause);
+	snprintf(path, sizeof path, "%s/held.ckpt", fx->dir);
+	if (audit_checkpoint_export(&ck, path, &cause) != 0)
+		fail_msg("export: %s", cause);
+	if (audit_review_integrity(fx->log, path, &in, &cause) != 0)
+		fail_msg("integrity: %s", cause);
+	assert_int_equal(in.held, 1);
+	assert_non_null(strstr(in.held_detail, "matches"));
+	snprintf(path, sizeof path, "%s/missing.ckpt", fx->dir);
+	assert_int_equal(audit_review_integrity(fx->log, path, &in, &cause), -1);
+	free(cause);
+}
+
+static void
+test_records(void **state)
+{
+	struct fx *fx = *state;
+	struct audit_review_filter f;
+	struct audit_row row;
+	char *storage, *cause = NULL, *js;
+	int64_t seq;
+
+	memset(&f, 0, sizeof f);
+	f.actor = "bob";
+	f.flags = AUDIT_FLAG_LONG | AUDIT_FLAG_CAP;
+	f.views_only = 1;
+	js = audit_review_filter_json(&f);
+	assert_string_equal(js, "{\"flags\":[\"long\",\"cap\"],\"user\":\"bob\","
+	    "\"views_only\":true}");
+	free(js);
+	seq = audit_review_log_review(fx->log, "dpo", "tty9", "enter", &f, &cause);
+	assert_int_equal(seq, 22);
+	assert_int_equal(audit_entry_get(fx->log, seq, &row, &storage, &cause), 0);
+	assert_string_equal(row.action, "audit-review");
+	assert_string_equal(row.actor, "dpo");
+	assert_string_equal(row.details, "{\"filter\":{\"flags\":[\"long\","
+	    "\"cap\"],\"user\":\"bob\",\"views_only\":true},\"what\":\"enter\"}");
+	free(storage);
+	seq = audit_review_log_report(fx->log, "dpo", "tty9", &f, "csv",
+	    "/media/r1", "ab12", 7, &cause);
+	assert_int_equal(seq, 23);
+	assert_int_equal(audit_entry_get(fx->log, seq, &row, &storage, &cause), 0);
+	assert_string_equal(row.action, "audit-report");
+	assert_non_null(strstr(row.details, "\"path\":\"/media/r1\""));
+	assert_non_null(strstr(row.details, "\"rows\":7"));
+	assert_non_null(strstr(row.details, "\"sha256sums\":\"ab12\""));
+	free(storage);
+	/* The reviewer's records are rows like any other. */
+	memset(&f, 0, sizeof f);
+	f.actor = "dpo";
+	expect_rows(fx, &f, "23 22");
+}
+
+static void
+test_summary(void **state)
+{
+	struct fx *fx = *state;
+	struct audit_review_filter f;
+	struct audit_review_summary s;
+	struct audit_review_iter *it;
+	struct audit_review_row r;
+	char *cause = NULL;
+
+	memset(&f, 0, sizeof f);
+	memset(&s, 0, sizeof s);
+	if ((it = audit_review_iter_new(fx->rv, &f, &cause)) == NULL)
+		fail_msg("iter: %s", cause);
+	while (audit_review_iter_next(it, &r, &cause) == 1)
+		audit_review_summary_add(&s, &r);
+	audit_review_iter_free(it);
+	assert_int_equal(s.rows, 16);
+	assert_int_equal(s.views, 7);
+	assert_int_equal(s.views_open, 1);
+	assert_int_equal(s.exports_started, 2);
+	assert_int_equal(s.exports_done, 2);
+	assert_int_equal(s.exports_approved, 1);
+	assert_int_equal(s.flags[4], 4);	/* many */
+	assert_int_equal(s.n_user, 3);
+	assert_string_equal(s.by_user[0].key, "alice");
+	assert_int_equal(s.by_user[0].views, 4);
+	assert_int_equal(s.by_user[0].viewed_ms, 1800000);
+	assert_string_equal(s.by_user[1].key, "bob");
+	assert_int_equal(s.by_user[1].views, 2);
+	assert_int_equal(s.by_user[1].exports, 2);
+	assert_string_equal(s.by_reason[0].key, "INCIDENT");
+	assert_int_equal(s.by_reason[0].views, 5);
+	assert_int_equal(s.by_reason[0].exports, 1);
+	audit_review_summary_free(&s);
+}
+
+static void
+test_bad_pattern(void **state)
+{
+	struct fx *fx = *state;
+	struct audit_review_code bad = { "X", "(unclosed", 0, 0 };
+	struct audit_review_limits l = limits;
+	char *cause = NULL;
+
+	l.codes = &bad;
+	l.ncodes = 1;
+	assert_null(audit_review_new(fx->log, &l, &cause));
+	assert_non_null(strstr(cause, "reason X: reference pattern '(unclosed'"));
+	free(cause);
+}
+
+/* An older log, without the review's indexes, gets them when opened for
+ * writing (not when opened read-only). */
+static void
+test_indexes_added(void **state)
+{
+	struct fx *fx = *state;
+	static const char *const names[] = { "entry_reason", "entry_reference",
+	    "entry_view_ref", "entry_export_ref", "entry_footage",
+	    "entry_multicam", "entry_time_ref" };
+	struct audit_log *log;
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	char *cause = NULL, sql[128];
+	size_t i;
+	int n;
+
+	audit_review_free(fx->rv);
+	fx->rv = NULL;
+	audit_close(fx->log);
+	fx->log = NULL;
+	assert_int_equal(sqlite3_open(fx->db, &db), SQLITE_OK);
+	for (i = 0; i < 7; i++) {
+		snprintf(sql, sizeof sql, "DROP INDEX %s", names[i]);
+		assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL),
+		    SQLITE_OK);
+	}
+	sqlite3_close(db);
+	for (int ro = 1; ro >= 0; ro--) {
+		log = audit_open(fx->db, ro ? NULL : fx->state,
+		    ro ? AUDIT_OPEN_READONLY : 0, &cause);
+		assert_non_null(log);
+		audit_close(log);
+		assert_int_equal(sqlite3_open(fx->db, &db), SQLITE_OK);
+		assert_int_equal(sqlite3_prepare_v2(db, "SELECT count(*) FROM "
+		    "sqlite_master WHERE type = 'index' AND name IN "
+		    "('entry_reason', 'entry_reference', 'entry_view_ref', "
+		    "'entry_export_ref', 'entry_footage', 'entry_multicam', "
+		    "'entry_time_ref')", -1,
+		    &st, NULL), SQLITE_OK);
+		assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+		n = sqlite3_column_int(st, 0);
+		sqlite3_finalize(st);
+		sqlite3_close(db);
+		if (n != (ro ? 0 : 7))
+			fail_msg("%d review indexes after a%s open", n,
+			    ro ? " read-only" : "n");
+	}
+	fx->log = audit_open(fx->db, fx->state, 0, &cause);
+	assert_non_null(fx->log);
+	fx->rv = audit_review_new(fx->log, &limits, &cause);
+	assert_non_null(fx->rv);
+	/* And the queries give the same rows. */
+	test_all_rows(state);
+}
+
+/* Writes the test log to DIR/audit.db (key state DIR/audit.state) for
+ * tests/regress/audit-report.sh. */
+static int
+generate_to(const char *dir)
+{
+	struct audit_keys k;
+	struct audit_log *log;
+	char db[512], st[512], *cause = NULL;
+
+	snprintf(db, sizeof db, "%s/audit.db", dir);
+	snprintf(st, sizeof st, "%s/audit.state", dir);
+	if (audit_create(db, st, &k, &cause) != 0 ||
+	    (log = audit_open(db, st, 0, &cause)) == NULL) {
+		fprintf(stderr, "test_review: %s\n", cause);
+		return 1;
+	}
+	audit_set_checkpoint_every(log, 8);
+	generate(log);
+	audit_close(log);
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_all_rows, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_filters, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_flags, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sessions, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_paging, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_who_saw, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_entry_and_integrity, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_records, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_summary, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bad_pattern, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_indexes_added, setup,
+		    teardown),
+	};
+
+	if (argc == 3 && strcmp(argv[1], "--generate") == 0)
+		return generate_to(argv[2]);
+	setenv("TZ", "UTC", 1);
+	tzset();
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
