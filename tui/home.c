@@ -65,7 +65,8 @@ home_draw(const struct screen_state *st, const struct auth *a,
 	}
 	screen_wrap(y, x, width, 2, line, A_NORMAL);
 
-	screen_bottom(status, status_error, "l lock  q log out");
+	screen_bottom(status, status_error, r & ROLE_AUDITOR ?
+	    "a audit review  l lock  q log out" : "l lock  q log out");
 	curs_set(0);
 	refresh();
 }

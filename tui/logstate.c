@@ -28,6 +28,7 @@ static struct {
 	_Atomic int		 phase;
 	_Atomic int		 percent;
 	_Atomic int		 last_told;
+	struct audit_verify_result result;	/* once phase is not RUNNING */
 } logstate;
 
 static void logstate_progress(int64_t done, int64_t total, void *arg);
@@ -65,6 +66,8 @@ logstate_main(void *arg)
 		free(cause);
 		atomic_store(&logstate.phase, LOGSTATE_FAILED);
 	} else {
+		/* Written before the phase that publishes it. */
+		logstate.result = r;
 		atomic_store(&logstate.phase, r.fault == AUDIT_OK ?
 		    LOGSTATE_INTACT : LOGSTATE_BROKEN);
 	}
@@ -110,6 +113,39 @@ logstate_text(char *buf, size_t len, int *bad)
 		break;
 	}
 	return buf;
+}
+
+enum logstate_verdict
+logstate_result(struct audit_verify_result *r, int *percent)
+{
+	*percent = atomic_load(&logstate.percent);
+	switch (atomic_load(&logstate.phase)) {
+	case LOGSTATE_RUNNING:
+		return LOGSTATE_RUNNING_NOW;
+	case LOGSTATE_INTACT: case LOGSTATE_BROKEN:
+		*r = logstate.result;
+		return LOGSTATE_DONE;
+	default:
+		return LOGSTATE_UNVERIFIED;
+	}
+}
+
+int
+logstate_again(void)
+{
+	if (!logstate.started ||
+	    atomic_load(&logstate.phase) == LOGSTATE_RUNNING)
+		return -1;
+	pthread_join(logstate.thread, NULL);
+	atomic_store(&logstate.percent, 0);
+	atomic_store(&logstate.last_told, 0);
+	atomic_store(&logstate.phase, LOGSTATE_RUNNING);
+	if (pthread_create(&logstate.thread, NULL, logstate_main, NULL) != 0) {
+		atomic_store(&logstate.phase, LOGSTATE_FAILED);
+		logstate.started = 0;
+		return -1;
+	}
+	return 0;
 }
 
 void

@@ -22,6 +22,7 @@
 #include "audit/audit.h"
 #include "auth/auth.h"
 #include "config/config.h"
+#include "export/export.h"
 #include "footage/footage.h"
 #include "tui/cmd.h"
 #include "tui/tui.h"
@@ -597,8 +598,9 @@ term_key(struct term *t, int key)
 			if (screen_confirm("Log out?", (int)idle))
 				term_logout(t, "user");
 		} else {
-			snprintf(t->status, sizeof t->status,
-			    "Keys here: l to lock, q to log out.");
+			snprintf(t->status, sizeof t->status, "Keys here: %sl "
+			    "to lock, q to log out.", auth_roles(t->auth) &
+			    ROLE_AUDITOR ? "a for the audit review, " : "");
 			t->status_error = 0;
 		}
 		return 0;
@@ -827,6 +829,23 @@ tui_run(const char *config)
 			    "left open by a crash or hang-up %s closed in the "
 			    "audit log as view-aborted.", closed, closed == 1 ?
 			    "" : "s", closed == 1 ? "was" : "were");
+		}
+		/* Invariant 4: an export a crash cut short leaves nothing. */
+		closed = 0;
+		if (job_recover(t.log, t.terminal, &closed, &cause) == -1) {
+			snprintf(t.recovered + strlen(t.recovered),
+			    sizeof t.recovered - strlen(t.recovered), "%sAn "
+			    "export left open by a crash could not be closed: "
+			    "%s", t.recovered[0] != '\0' ? " " : "", cause);
+			free(cause);
+			cause = NULL;
+		} else if (closed > 0) {
+			snprintf(t.recovered + strlen(t.recovered),
+			    sizeof t.recovered - strlen(t.recovered), "%s%zu "
+			    "export%s cut short by a crash %s closed in the "
+			    "audit log as export-failed.",
+			    t.recovered[0] != '\0' ? " " : "", closed,
+			    closed == 1 ? "" : "s", closed == 1 ? "was" : "were");
 		}
 		logstate_start(config_audit_db(t.cfg), term_pipe[1]);
 	}

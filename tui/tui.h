@@ -328,9 +328,10 @@ enum field_result {
  * a time) is appended, Backspace removes a whole character, ^U wipes it
  * all (sodium_memzero). */
 enum field_result field_key(char *buf, size_t *len, size_t max, int key);
-/* Draws "text____" in width columns from (y, x): the end of a long text,
- * underlined when focused; hidden 1 shows a fixed row of dots when not
- * empty (never the length).  *cx (may be NULL) gets the cursor column. */
+/* Draws "text____" in width columns from (y, x): of a long text the end
+ * when focused (underlined), else the start; hidden 1 shows a fixed row of
+ * dots when not empty (never the length).  *cx (may be NULL) gets the
+ * cursor column. */
 void field_draw(int y, int x, int width, const char *text, size_t len,
     int focus, int hidden, int *cx);
 

@@ -46,6 +46,10 @@ sleep 0.2
 tm resize-window -t vigil -x 100 -y 30
 wait_screen 'Password  _'
 login_as dora demo
+# An auditor who views no footage starts on the audit review; q shows the
+# screen after login.
+wait_screen 'Filter: none'
+keys q
 wait_screen 'Logged in as dora'
 expect_match 'review, report on and verify the audit log' "$(screen)"
 keys q; wait_screen 'Log out\?'; keys y
