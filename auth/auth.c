@@ -595,9 +595,11 @@ auth_logout(struct auth *a, const char *how, char **cause)
 }
 
 int
-auth_approve(struct auth *a, const char *user, char *pass,
+auth_approve(struct auth *a, const char *user, char *pass, unsigned need,
     const struct auth_conv *conv, struct auth_result *res)
 {
+	char have[64], want[64];
+
 	memset(res, 0, sizeof *res);
 	if (!a->logged_in || a->locked) {
 		sodium_memzero(pass, AUTH_PASS_MAX);
@@ -627,6 +629,17 @@ auth_approve(struct auth *a, const char *user, char *pass,
 		pamtx_fail(res, AUTH_STAGE_SAME_PERSON, PAM_SUCCESS,
 		    "approver is the person logged in");
 		auth_record_failure(a, "approval", user, res);
+		return -1;
+	}
+	if (need != 0 && (res->roles & need) == 0) {
+		roles_format(res->roles, have, sizeof have);
+		roles_format(need, want, sizeof want);
+		pamtx_fail(res, AUTH_STAGE_ROLES, PAM_SUCCESS, "%s has the roles "
+		    "%s, none of %s", res->user, have, want);
+		auth_record_failure(a, "approval", user, res);
+		snprintf(res->message, sizeof res->message, "%s may not approve: "
+		    "that needs one of the roles %s.", res->user, want);
+		res->roles = 0;
 		return -1;
 	}
 	return 0;

@@ -143,11 +143,13 @@ const char *auth_user(const struct auth *);
 unsigned auth_roles(const struct auth *);
 
 /* Second-person approval: authenticates user, who must not be the person
- * logged in, through the same PAM stack (no session is opened) and returns
- * their roles in *res.  A failure is recorded as "login-failed" with the
- * context "approval"; success is recorded by the caller (export-approved).
- * pass is wiped.  Returns 0 or -1. */
-int auth_approve(struct auth *, const char *user, char *pass,
+ * logged in and must hold one of the roles in need (0: any vigil role),
+ * through the same PAM stack (no session is opened) and returns their
+ * roles in *res.  A failure, a missing role included (stage "roles"), is
+ * recorded as "login-failed" with the context "approval"; success is
+ * recorded by the caller (export-approved).  pass is wiped.  Returns 0 or
+ * -1. */
+int auth_approve(struct auth *, const char *user, char *pass, unsigned need,
     const struct auth_conv *, struct auth_result *res);
 
 /* The idle lock (auth/idle.c). */

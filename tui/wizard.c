@@ -1684,23 +1684,19 @@ wz_approve(struct wizard *w)
 	conv.arg = w;
 	memset(&res, 0, sizeof res);
 	/* auth_approve() wipes the password. */
-	if (auth_approve(w->auth, name, w->apass, &conv, &res) == -1) {
+	if (auth_approve(w->auth, name, w->apass,
+	    ROLE_EXPORTER | ROLE_AUDITOR, &conv, &res) == -1) {
 		w->aplen = 0;
 		sodium_memzero(w->apass, sizeof w->apass);
 		wz_say(w, 1, "Not approved: %s", res.message);
 		/* The name is what to change for the same person, else the
 		 * password. */
-		w->afocus = res.stage == AUTH_STAGE_SAME_PERSON ? 0 : 1;
+		w->afocus = res.stage == AUTH_STAGE_SAME_PERSON ||
+		    res.stage == AUTH_STAGE_ROLES ? 0 : 1;
 		return;
 	}
 	w->aplen = 0;
 	sodium_memzero(w->apass, sizeof w->apass);
-	if ((res.roles & (ROLE_EXPORTER | ROLE_AUDITOR)) == 0) {
-		wz_say(w, 1, "Not approved: %s has neither the exporter nor the "
-		    "auditor role.", res.user);
-		w->afocus = 0;
-		return;
-	}
 	snprintf(w->approver, sizeof w->approver, "%s", res.user);
 	sodium_memzero(w->aname, sizeof w->aname);
 	w->anlen = 0;

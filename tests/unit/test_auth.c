@@ -795,30 +795,51 @@ test_approve(void **state)
 	struct auth_result res;
 	int64_t n;
 
-	assert_int_equal(auth_approve(f->a, "bob", pass("demo"), NULL, &res), -1);
+	assert_int_equal(auth_approve(f->a, "bob", pass("demo"), 0, NULL, &res), -1);
 	assert_wiped();
 	assert_int_equal(res.stage, AUTH_STAGE_INTERNAL);
 
 	login_ok(f, "alice");
 	n = record_count(f);
-	assert_int_equal(auth_approve(f->a, "bob", pass("demo"), NULL, &res), 0);
+	assert_int_equal(auth_approve(f->a, "bob", pass("demo"),
+	    ROLE_EXPORTER | ROLE_AUDITOR, NULL, &res), 0);
 	assert_wiped();
 	assert_string_equal(res.user, "bob");
 	assert_int_equal(res.roles, ROLE_VIEWER | ROLE_EXPORTER);
 	assert_int_equal(record_count(f), n);	/* the caller records it */
 	assert_string_equal(auth_user(f->a), "alice");
 
-	assert_int_equal(auth_approve(f->a, "alice", pass("demo"), NULL, &res), -1);
+	assert_int_equal(auth_approve(f->a, "alice", pass("demo"), 0, NULL, &res),
+	    -1);
 	assert_wiped();
 	assert_int_equal(res.stage, AUTH_STAGE_SAME_PERSON);
 	assert_int_equal(res.roles, 0);
 	expect_record(f, 0, "\"stage\":\"same-person\"");
 
-	assert_int_equal(auth_approve(f->a, "bob", pass("nope"), NULL, &res), -1);
+	assert_int_equal(auth_approve(f->a, "bob", pass("nope"), 0, NULL, &res),
+	    -1);
 	assert_int_equal(res.stage, AUTH_STAGE_AUTHENTICATE);
 	expect_record(f, 0, "login-failed|bob|");
 	expect_record(f, 0, "\"context\":\"approval\"");
 	assert_string_equal(auth_user(f->a), "alice");
+
+	/* The right password, but not a role that may approve: refused and
+	 * recorded too. */
+	auth_logout(f->a, "user", NULL);
+	login_ok(f, "bob");
+	n = record_count(f);
+	assert_int_equal(auth_approve(f->a, "alice", pass("demo"),
+	    ROLE_EXPORTER | ROLE_AUDITOR, NULL, &res), -1);
+	assert_wiped();
+	assert_int_equal(res.stage, AUTH_STAGE_ROLES);
+	assert_int_equal(res.roles, 0);
+	assert_non_null(strstr(res.message, "alice may not approve"));
+	assert_int_equal(record_count(f), n + 1);
+	expect_record(f, 0, "login-failed|alice|");
+	expect_record(f, 0, "\"stage\":\"roles\"");
+	/* Any vigil role will do when none is named. */
+	assert_int_equal(auth_approve(f->a, "alice", pass("demo"), 0, NULL,
+	    &res), 0);
 }
 
 /* ---- the monitor ------------------------------------------------------- */
