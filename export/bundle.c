@@ -187,6 +187,7 @@ bundle_begin(const char *target, const struct bundle_meta *m,
 	    m->recipient, m->mode, m->site, m->recorder, m->log_id,
 	    m->ckpt_root, m->key_id };
 	size_t i;
+	int st;
 
 	for (i = 0; i < sizeof strs / sizeof strs[0]; i++) {
 		if (strs[i] != NULL && !utf8_valid(strs[i], strlen(strs[i]))) {
@@ -198,14 +199,23 @@ bundle_begin(const char *target, const struct bundle_meta *m,
 		cause_set(cause, "an export needs a reference");
 		return NULL;
 	}
-	if (stat(target, &sb) == -1 || !S_ISDIR(sb.st_mode)) {
-		cause_set(cause, "export target %s: %s", target, errno != 0 &&
-		    !S_ISDIR(sb.st_mode) ? strerror(errno) : "not a folder");
+	if ((st = stat(target, &sb)) != 0 || !S_ISDIR(sb.st_mode)) {
+		cause_set(cause, "export target %s: %s", target, st != 0 ?
+		    strerror(errno) : "not a folder");
+		return NULL;
+	}
+	if (m->id != NULL && (strlen(m->id) != 16 ||
+	    strspn(m->id, "0123456789abcdef") != 16)) {
+		cause_set(cause, "an export id is 16 lower-case hex digits");
 		return NULL;
 	}
 	b = xcalloc(1, sizeof *b);
-	randombytes_buf(rnd, sizeof rnd);
-	sodium_bin2hex(b->id, sizeof b->id, rnd, sizeof rnd);
+	if (m->id != NULL)
+		memcpy(b->id, m->id, 17);
+	else {
+		randombytes_buf(rnd, sizeof rnd);
+		sodium_bin2hex(b->id, sizeof b->id, rnd, sizeof rnd);
+	}
 	b->target = xstrdup(target);
 	b->partial = xasprintf("%s/.vigil-partial-%s", target, b->id);
 	b->created_ms = created_ms;
@@ -322,9 +332,6 @@ int
 bundle_add_source(struct bundle *b, const char *camera, const char *path,
     char **cause)
 {
-	struct bundle_source *s;
-	const char *rec = json_string_value(json_object_get(b->meta, "recorder"));
-	size_t rl = rec != NULL ? strlen(rec) : 0;
 	struct stat sb;
 	char hex[65];
 
@@ -332,14 +339,28 @@ bundle_add_source(struct bundle *b, const char *camera, const char *path,
 		return cause_set(cause, "source %s: %s", path, strerror(errno));
 	if (sha256_file(path, hex, cause) != 0)
 		return -1;
+	return bundle_add_source_hashed(b, camera, path, (int64_t)sb.st_size,
+	    hex, cause);
+}
+
+int
+bundle_add_source_hashed(struct bundle *b, const char *camera,
+    const char *path, int64_t size, const char hex[65], char **cause)
+{
+	struct bundle_source *s;
+	const char *rec = json_string_value(json_object_get(b->meta, "recorder"));
+	size_t rl = rec != NULL ? strlen(rec) : 0;
+
+	if (strlen(hex) != 64 || strspn(hex, "0123456789abcdef") != 64)
+		return cause_set(cause, "source %s: not a SHA-256", path);
 	b->sources = xrealloc(b->sources, (b->nsources + 1) * sizeof *b->sources);
 	s = &b->sources[b->nsources++];
 	s->camera = xstrdup(camera);
 	if (rl > 0 && strncmp(path, rec, rl) == 0 && path[rl] == '/')
 		path += rl + 1;
 	s->file = utf8_sanitize(path, strlen(path));
-	s->size = (int64_t)sb.st_size;
-	memcpy(s->sha256, hex, sizeof hex);
+	s->size = size;
+	memcpy(s->sha256, hex, 65);
 	return 0;
 }
 

@@ -74,6 +74,8 @@ struct bundle_meta {
 	int64_t		 ckpt_n;
 	const char	*ckpt_root;	/* hex */
 	const char	*key_id;	/* signing key id */
+	const char	*id;		/* the export id (16 lower-case hex
+					   digits), or NULL: a random one */
 };
 
 /* Starts a bundle under target: creates target/.vigil-partial-<id>/clips/.
@@ -97,6 +99,10 @@ int bundle_add_mask(struct bundle *, const char *spec, char **cause);
 /* Records a source segment file, hashing it (SHA-256). */
 int bundle_add_source(struct bundle *, const char *camera, const char *path,
     char **cause);
+/* The same with the size and SHA-256 (hex) already known (hashed on
+ * another thread, export/job.c). */
+int bundle_add_source_hashed(struct bundle *, const char *camera,
+    const char *path, int64_t size, const char hex[65], char **cause);
 /* Records a clip written at path (from bundle_clip_path()) that really
  * covers [from, to), hashing it. */
 int bundle_add_clip(struct bundle *, const char *path, const char *camera,
@@ -289,6 +295,313 @@ char *redact_mpv_vf(const struct mask_list *, const struct clip_piece *pieces,
     size_t npieces, int width, int height, char **cause);
 
 /* ==== End of Clips ======================================================== */
+
+/* ==== Export jobs (export/job.c) ==========================================
+ *
+ * One export from request to signed bundle, with its audit records
+ * (DESIGN.md invariants 1 and 4):
+ *
+ *   job_new()       checks the request against the configuration, reads
+ *                   the catalog (pieces and gaps of every camera) and
+ *                   estimates the size; no footage is read.  A camera
+ *                   whose range holds no playable footage is refused here,
+ *                   before anything is logged.
+ *   job_estimate()  size and duration, for the wizard's summary.
+ *   job_check_space() statvfs of the target against the estimate.
+ *   job_start()     the approval rule, the free space, then the audit
+ *                   records export-approved (when an approver is named) and
+ *                   export-start (durable; if it cannot be written the
+ *                   export is refused and nothing is read), then the
+ *                   partial folder.
+ *   job_run()       cuts or redacts one clip per camera, hashes the
+ *                   sources, writes, reads back, signs and renames the
+ *                   bundle.  Touches no audit log, catalog or
+ *                   configuration: it may run on a worker thread (or
+ *                   through job_spawn()).  It hashes the sources on a
+ *                   thread of its own while the clips are cut, and flushes
+ *                   each clip on another while it is hashed; both are
+ *                   joined before it returns.
+ *   job_end()       records export-done (with the SHA-256 of SHA256SUMS
+ *                   and the bundle's path) or export-failed (with the
+ *                   error; also for a cancel), after the partial folder
+ *                   was removed.
+ *
+ * Threads: job_new, job_estimate, job_check_space, job_start, job_end and
+ * job_free are called from the one thread that owns the audit log and the
+ * catalog (the UI's).  Between job_start() and job_end() the job's work
+ * runs either synchronously with job_run(), or on a thread of the job's
+ * own with job_spawn(); then only job_fd(), job_poll(), job_cancel() and
+ * job_progress_get() may be called, from any thread, until job_poll()
+ * returned 1.  The audit log is only ever used by the calling thread:
+ * nothing is appended from the worker.
+ *
+ * Authentication is the caller's: an approver is named here only after
+ * auth_approve() accepted them; the job checks the rule (the reason code
+ * needs an approver when [export] require_approval lists it; the approver
+ * is not the exporter) and logs export-approved.  The caller checks that
+ * the exporter holds the exporter role.
+ *
+ * Audit records (vigil-export(5), "AUDIT RECORDS"): actor the exporter
+ * (the approver for export-approved), camera column the camera (several
+ * joined with ","), from/to columns the range, reason code and reference
+ * columns; details JSON with the keys "cameras", "from", "to" (UTC ms),
+ * "mode", "masks", "audio", "reason", "reference", "requester",
+ * "recipient", "legal_basis", "note", "target", "approver", "export_id",
+ * "partial", "estimate_bytes" in export-start; "export" (seq of export-start), "bundle", "sha256sums",
+ * "export_id", "bytes", "clips" in export-done; "export", "error",
+ * "stage", "cancelled" in export-failed; "export" (seq of the
+ * export-start that follows), "approver", "exporter" in export-approved. */
+
+struct catalog;
+struct audit_log;
+struct config;
+struct job;
+
+enum job_mode {
+	JOB_ORIGINAL,	/* stream copy (clip_original()) */
+	JOB_REDACTED,	/* masks burned in, H.264 (redact_clip()) */
+};
+
+#define JOB_CAMERAS_MAX	64
+
+/* What to export.  Strings and the mask list are copied by job_new(); the
+ * caller keeps ownership of everything here.  NULL strings are empty. */
+struct job_request {
+	const char *const *cameras;	/* ncameras names, at least one */
+	size_t		 ncameras;
+	int64_t		 from_ms;	/* [from, to), UTC ms */
+	int64_t		 to_ms;
+	enum job_mode	 mode;
+	const struct mask_list *masks;	/* NULL or empty: none; refused in
+					   original mode.  Every mask applies
+					   to every camera's clip. */
+	int		 audio;		/* 1: keep the recorded audio */
+	const char	*reason_code;	/* a configured reason code */
+	const char	*reference;	/* required (names the bundle) */
+	const char	*requester;	/* requesting person or authority */
+	const char	*recipient;	/* receiving person and organisation */
+	const char	*legal_basis;	/* NULL: [export] legal_basis.CODE */
+	const char	*target;	/* an existing folder */
+	const char	*exporter;	/* the person exporting (user name) */
+	const char	*approver;	/* NULL: none; else authenticated */
+	const char	*terminal;	/* for the audit records; NULL: "-" */
+	/* For tests and the benchmark: libx264 preset and CRF of redacted
+	 * clips (NULL and 0: REDACT_PRESET and REDACT_CRF). */
+	const char	*preset;
+	int		 crf;
+	/* A free-text note, required when the reason code asks for one
+	 * (config_reason_check(); requester is its "authority").  Goes
+	 * into export-start's details as "note". */
+	const char	*note;
+};
+
+/* What job_new() found in the catalog, before anything is read. */
+struct job_estimate {
+	int64_t		 bytes;		/* expected size of the bundle */
+	int64_t		 footage_ms;	/* playable footage, all cameras */
+	int64_t		 gap_ms;	/* no recording inside the range */
+	int64_t		 source_bytes;	/* of the segment files to read */
+	size_t		 segments;	/* segment files to read */
+	size_t		 gaps;		/* gaps, all cameras */
+};
+
+/* The redacted estimate: twice the source's bytes in the range (x264 at
+ * CRF 20, "veryfast", rarely needs more than the camera's own bitrate),
+ * and at least this many bits per second of footage. */
+#define JOB_REDACTED_BPS	INT64_C(1000000)
+/* Space kept free beyond the estimate on the target. */
+#define JOB_SPACE_MARGIN	(INT64_C(16) << 20)
+
+/* Checks the request and plans the export (see above).  Returns NULL with
+ * *cause (what to fix, for people) when it is refused.  Caller frees with
+ * job_free(). */
+struct job *job_new(const struct job_request *, const struct config *,
+    struct catalog *, char **cause);
+/* Frees the job.  A job started and not ended is ended first as failed
+ * ("abandoned"), which needs the log given to job_start(); a running
+ * worker is cancelled and joined. */
+void job_free(struct job *);
+
+/* Fills *e; valid from job_new() on. */
+void job_estimate(const struct job *, struct job_estimate *e);
+
+/* Free bytes on the target now (statvfs, for an unprivileged user). */
+int job_target_free(const char *target, int64_t *free_bytes, char **cause);
+/* 0 when the target has room for the estimate plus JOB_SPACE_MARGIN, else
+ * -1 with *cause ("not enough space on TARGET: N MB free, about M MB
+ * needed"). */
+int job_check_space(const struct job *, char **cause);
+
+/* Starts the export: checks the approval rule and the space, appends
+ * export-approved (when an approver is named) and export-start to log (not
+ * owned; it must stay open until job_end()), reads the newest checkpoint
+ * for the documents, creates the partial folder.  key (not owned) signs
+ * the bundle and must stay valid until job_end().  Returns 0, or -1 with
+ * *cause: then nothing was read, and when export-start had been written
+ * export-failed follows it. */
+int job_start(struct job *, struct audit_log *log, const struct sign_key *key,
+    char **cause);
+/* The seq of the export-start record, or -1 before job_start(). */
+int64_t job_start_seq(const struct job *);
+
+/* Progress, for a bar with time remaining. */
+struct job_progress {
+	double		 done;		/* 0 to 1, whole job */
+	int64_t		 elapsed_ms;	/* since job_run() began */
+	int64_t		 left_ms;	/* estimate; -1 while unknown */
+	const char	*stage;		/* "cutting", "redacting", "hashing",
+					   "finishing", "done"; static */
+	size_t		 camera;	/* index of the camera being worked on */
+	size_t		 ncameras;
+};
+/* Called on the thread that runs the job, at most about 200 times a
+ * camera; must not touch the audit log or the catalog. */
+typedef void job_progress_fn(const struct job_progress *, void *arg);
+
+/* Does the work between job_start() and job_end() (see above).  cancel
+ * (may be NULL) is read between packets and frames.  Returns 0 when the
+ * bundle is in place, -1 on failure, CLIP_CANCELLED when cancelled; in
+ * both failure cases the partial folder is gone.  The outcome is kept
+ * for job_end(). */
+int job_run(struct job *, job_progress_fn *, void *arg,
+    const atomic_int *cancel);
+
+/* job_run() on a thread of the job's own (its cancel flag is the job's,
+ * see job_cancel()).  Returns 0, or -1 with *cause when the thread cannot
+ * be started (the job can then be ended with job_end(): export-failed). */
+int job_spawn(struct job *, char **cause);
+/* The read side of a pipe that becomes readable when the spawned job's
+ * progress moved or it finished, for poll(); -1 when not spawned. */
+int job_fd(const struct job *);
+/* Drains job_fd(), fills *p (may be NULL) with the latest progress;
+ * returns 1 once the worker finished (it is then joined), else 0. */
+int job_poll(struct job *, struct job_progress *p);
+/* The latest progress (thread-safe). */
+void job_progress_get(struct job *, struct job_progress *p);
+/* Asks the spawned job to stop (async-signal-safe). */
+void job_cancel(struct job *);
+
+/* Ends the export (after job_run(), or after a spawned job finished;
+ * waits for it when it has not): appends export-done, or export-failed
+ * with the error.  Returns 0 when the bundle is in place and export-done
+ * is recorded; -1 with *cause (the export's error, or why the record
+ * could not be written: the bundle is then removed, as the log cannot
+ * say it left) otherwise; CLIP_CANCELLED when it was cancelled (*cause
+ * set too). */
+int job_end(struct job *, char **cause);
+
+/* After job_end() returned 0: the bundle's folder and the SHA-256 of its
+ * SHA256SUMS (hex); NULL before. */
+const char *job_bundle(const struct job *);
+const char *job_sums(const struct job *);
+/* The signing key id of the bundle ("" before job_start()). */
+const char *job_key_id(const struct job *);
+
+/* For tests: called with the stage name before each stage of job_run()
+ * (from the thread that runs it); a hook that returns -1 makes the stage
+ * fail with "injected fault at STAGE". */
+void job_set_hook(struct job *, int (*hook)(const char *stage, void *arg),
+    void *arg);
+
+/* Exports a crash or a kill left open: export-start records that no
+ * export-done or export-failed names ("export": seq), whose process (the
+ * "pid" of export-start) is no longer running.  Each one's partial folder
+ * (the "partial" of export-start, only when it is still a folder named
+ * .vigil-partial-<export_id>) is removed when it can be reached, and
+ * export-failed is appended with "recovered": true, the error
+ * "interrupted: vigil stopped during the export" and "partial_removed"
+ * true or false.  Call it from the thread that owns log, at start (as
+ * views are recovered).  *closed is the number closed. */
+int job_recover(struct audit_log *log, const char *terminal, size_t *closed,
+    char **cause);
+
+/* ==== Removable media (export/media.c) ====================================
+ *
+ * Candidate export targets: the mount points of removable block devices
+ * (/sys/block/<disk>/removable is 1; a partition such as sdb1 or
+ * mmcblk0p1 is resolved to its disk) and the configured export roots that
+ * exist.  Mount points are read from mountinfo (octal escapes such as
+ * \040 decoded); names that are not valid UTF-8 are kept as they are in
+ * path, shown sanitised in label. */
+
+struct media_target {
+	char		*path;		/* the folder to export into */
+	char		*label;		/* for people: filesystem label, or
+					   device, or "export root" */
+	char		*device;	/* "/dev/sdb1", or "" for a root */
+	char		*fstype;	/* "vfat", ..., or "" */
+	int64_t		 free_bytes;	/* -1: unknown */
+	int64_t		 total_bytes;	/* -1: unknown */
+	int		 writable;	/* 1: this process may create in it */
+	int		 removable;	/* 1: removable medium, 0: a root */
+};
+
+/* Where media_list() looks; NULL members mean the real system's. */
+struct media_paths {
+	const char	*mountinfo;	/* "/proc/self/mountinfo" */
+	const char	*sysfs;		/* "/sys" */
+	const char	*by_label;	/* "/dev/disk/by-label" */
+};
+
+/* Lists the candidate targets: removable media first (in mount order),
+ * then each root of roots (NULL-terminated; may be NULL) that is an
+ * existing folder and is not already listed.  Caller frees with
+ * media_list_free(). */
+int media_list(const struct media_paths *, const char *const *roots,
+    struct media_target **out, size_t *n, char **cause);
+void media_list_free(struct media_target *, size_t n);
+
+/* Decodes the octal escapes of a mountinfo field (\040 \011 \012 \134) in
+ * place; returns s. */
+char *media_unescape(char *s);
+
+/* ==== End of Export jobs and media ======================================= */
+
+/* ==== Audit reports (export/report.c) =====================================
+ *
+ * The data protection officer's report on the audit log (vigil-audit(5),
+ * "REPORTS"): the rows of a review filter, a summary, the result of a full
+ * verification and the newest checkpoint, in a directory signed exactly
+ * like an export bundle (SHA256SUMS, SHA256SUMS.minisig, vigil-<keyid>.pub).
+ * Written into a partial folder beside out, flushed, read back and renamed
+ * to out.  The caller then records audit-report with
+ * audit_review_log_report() (the report cannot hold its own record). */
+struct audit_log;
+struct audit_review;
+struct audit_review_filter;
+
+struct report_opts {
+	struct audit_log *log;		/* open (read-only is enough) */
+	struct audit_review *review;	/* over log */
+	const char	*db;		/* log's path: verified in full */
+	const struct audit_review_filter *filter;
+	const char	*format;	/* "csv", "json" or "txt" */
+	const char	*out;		/* the directory to create (not existing) */
+	const struct sign_key *key;
+	const char	*against;	/* a held checkpoint file, or NULL */
+	const uint8_t	*k0;		/* checks every MAC when not NULL */
+	const char	*made_by;	/* the reviewer, named in the report */
+	/* Called now and then with the stage ("verify" or "rows"); may be
+	 * NULL.  Runs on the calling thread. */
+	void		(*progress)(const char *stage, int64_t done,
+			    int64_t total, void *arg);
+	void		*arg;
+};
+
+struct report_result {
+	int64_t		 rows;
+	char		 sums_hex[65];	/* SHA-256 of SHA256SUMS */
+	int		 intact;	/* verification found nothing wrong */
+	int64_t		 bad_seq;	/* first failing seq, -1 when intact */
+	char		 verdict[320];	/* the verification, one line */
+};
+
+/* Writes the report; fills *res.  A log that fails verification still
+ * gets its report (saying so, naming the first bad seq): 0 is returned. */
+int report_write(const struct report_opts *, struct report_result *res,
+    char **cause);
+
+/* ==== End of Audit reports =============================================== */
 
 #ifdef VIGIL_EXPORT_INTERNAL
 /* Shared between the clip, redaction and mask files of export/ only: the

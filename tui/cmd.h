@@ -8,6 +8,7 @@
 int cmd_audit(int argc, char **argv, const char *config);
 int cmd_keygen(int argc, char **argv, const char *config);
 int cmd_verify(int argc, char **argv, const char *config);
+int cmd_export(int argc, char **argv, const char *config);
 int cmd_catalog(int argc, char **argv, const char *config);
 int cmd_config(int argc, char **argv, const char *config);
 

@@ -16,6 +16,7 @@ struct cmd_entry {
 static const struct cmd_entry cmd_table[] = {
 	{ "audit", cmd_audit, "inspect, verify and add to the audit log" },
 	{ "keygen", cmd_keygen, "create or show the export signing key" },
+	{ "export", cmd_export, "write a signed export bundle of recorded footage" },
 	{ "verify", cmd_verify, "check an export bundle" },
 	{ "catalog", cmd_catalog, "scan the recorder and list its footage catalog" },
 	{ "config", cmd_config, "check the configuration and print it" },
