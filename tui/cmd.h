@@ -5,6 +5,8 @@
 #ifndef VIGIL_CMD_H
 #define VIGIL_CMD_H
 
+#include <stddef.h>
+
 int cmd_audit(int argc, char **argv, const char *config);
 int cmd_keygen(int argc, char **argv, const char *config);
 int cmd_verify(int argc, char **argv, const char *config);
@@ -28,5 +30,21 @@ struct config *cmd_config_get(const char *path, char **cause);
  * Returns 0, or -1 with *cause set when the configuration is bad. */
 int cmd_config_paths(const char *config, const char **db, const char **state,
     char **cause);
+
+struct sign_key;
+
+/* Secrets (cmd_secret.c).  Reads a line typed on the terminal (/dev/tty)
+ * without echo into buf (size bytes, the newline dropped); -1 when there is
+ * no terminal or nothing was read (buf is then wiped). */
+int cmd_read_hidden(const char *prompt, char *buf, size_t size);
+/* The passphrase on the first line of the file at path, into buf (len
+ * bytes); -1 with *cause when it is empty or too long. */
+int cmd_read_passfile(const char *path, char *buf, size_t len, char **cause);
+/* Loads the export signing key: given, else [export] signing_key, else
+ * key_dir/vigil-export.key (cfg may be NULL when given is not); a
+ * passphrase from passfile, else asked on the terminal.  Caller frees with
+ * sign_key_free(); NULL with *cause set. */
+struct sign_key *cmd_signing_key(const struct config *cfg, const char *given,
+    const char *passfile, char **cause);
 
 #endif

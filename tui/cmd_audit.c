@@ -3,7 +3,6 @@
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
-#include <termios.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -527,92 +526,17 @@ audit_limits(const char *config, struct audit_review_limits *lim,
 	return 0;
 }
 
-/* Reads a passphrase from the terminal without echo into buf. */
-static int
-audit_prompt(const char *prompt, char *buf, size_t len)
-{
-	struct termios old, quiet;
-	FILE *tty;
-	int ok;
-
-	if ((tty = fopen("/dev/tty", "r+")) == NULL)
-		return -1;
-	if (tcgetattr(fileno(tty), &old) == -1) {
-		fclose(tty);
-		return -1;
-	}
-	quiet = old;
-	quiet.c_lflag &= ~(tcflag_t)(ECHO | ECHONL);
-	fputs(prompt, tty);
-	fflush(tty);
-	tcsetattr(fileno(tty), TCSAFLUSH, &quiet);
-	ok = fgets(buf, (int)len, tty) != NULL;
-	tcsetattr(fileno(tty), TCSAFLUSH, &old);
-	fputc('\n', tty);
-	fclose(tty);
-	if (!ok)
-		return -1;
-	buf[strcspn(buf, "\r\n")] = '\0';
-	return 0;
-}
-
-/* Loads the signing key: --key, else [export] signing_key, else
- * key_dir/vigil-export.key; the passphrase from --passphrase-file, else
- * asked on the terminal. */
+/* The signing key for a report (cmd_signing_key()); the configuration is
+ * read only when no key is given. */
 static struct sign_key *
-audit_signing_key(const char *config, const char *given, const char *passfile,
+audit_key(const char *config, const char *given, const char *passfile,
     char **cause)
 {
-	struct config *cfg;
-	struct sign_key *key;
-	char *path, *text = NULL, pass[SIGN_PASSPHRASE_MAX + 2];
-	size_t n;
-	int enc;
+	struct config *cfg = NULL;
 
-	if (given != NULL) {
-		path = xstrdup(given);
-	} else {
-		if ((cfg = cmd_config_get(config, cause)) == NULL)
-			return NULL;
-		path = config_signing_key(cfg) != NULL ?
-		    xstrdup(config_signing_key(cfg)) :
-		    xasprintf("%s/vigil-export.key", config_key_dir(cfg));
-	}
-	if ((enc = sign_key_encrypted(path, cause)) < 0) {
-		free(path);
+	if (given == NULL && (cfg = cmd_config_get(config, cause)) == NULL)
 		return NULL;
-	}
-	pass[0] = '\0';
-	if (enc && passfile != NULL) {
-		if (file_read_all(passfile, SIGN_PASSPHRASE_MAX + 2, &text, &n,
-		    cause) != 0) {
-			free(path);
-			return NULL;
-		}
-		n = strcspn(text, "\r\n");
-		if (n == 0 || n > SIGN_PASSPHRASE_MAX) {
-			sodium_memzero(text, strlen(text));
-			free(text);
-			cause_set(cause, "%s: the first line must hold the "
-			    "passphrase", passfile);
-			free(path);
-			return NULL;
-		}
-		memcpy(pass, text, n);
-		pass[n] = '\0';
-		sodium_memzero(text, strlen(text));
-		free(text);
-	} else if (enc && audit_prompt("Passphrase of the signing key: ", pass,
-	    sizeof pass) != 0) {
-		cause_set(cause, "the signing key %s needs a passphrase: give "
-		    "--passphrase-file FILE (not on a terminal)", path);
-		free(path);
-		return NULL;
-	}
-	key = sign_key_load(path, enc ? pass : NULL, cause);
-	sodium_memzero(pass, sizeof pass);
-	free(path);
-	return key;
+	return cmd_signing_key(cfg, given, passfile, cause);
 }
 
 static void
@@ -691,7 +615,7 @@ audit_report_cmd(struct audit_args *a, const struct audit_review_filter *f,
 	if (key_file != NULL && audit_keys_read(key_file, &k, &has_k0,
 	    &cause) != 0)
 		return audit_error("report", cause);
-	if ((key = audit_signing_key(a->config, keypath, passfile,
+	if ((key = audit_key(a->config, keypath, passfile,
 	    &cause)) == NULL) {
 		sodium_memzero(&k, sizeof k);
 		return audit_error("report", cause);

@@ -11,7 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <termios.h>
 #include <unistd.h>
 
 #include <sodium.h>
@@ -105,42 +104,6 @@ export_fail(int status, char *cause)
 	return status;
 }
 
-/* Reads a line from the terminal without echo into buf (size bytes);
- * -1 when there is no terminal. */
-static int
-export_prompt(const char *prompt, char *buf, size_t size)
-{
-	struct termios old, quiet;
-	FILE *tty;
-	size_t n;
-	int ok;
-
-	if ((tty = fopen("/dev/tty", "r+")) == NULL)
-		return -1;
-	/* No stdio buffer holds a copy of the secret. */
-	setvbuf(tty, NULL, _IONBF, 0);
-	if (tcgetattr(fileno(tty), &old) == -1) {
-		fclose(tty);
-		return -1;
-	}
-	quiet = old;
-	quiet.c_lflag &= ~(tcflag_t)(ECHO | ECHONL);
-	fputs(prompt, tty);
-	fflush(tty);
-	tcsetattr(fileno(tty), TCSAFLUSH, &quiet);
-	ok = fgets(buf, (int)size, tty) != NULL;
-	tcsetattr(fileno(tty), TCSAFLUSH, &old);
-	fputc('\n', tty);
-	fclose(tty);
-	if (!ok) {
-		sodium_memzero(buf, size);
-		return -1;
-	}
-	n = strcspn(buf, "\r\n");
-	buf[n] = '\0';
-	return 0;
-}
-
 /* The PAM conversation for a prompt beyond the password. */
 static int
 export_conv_prompt(void *arg, int echo, const char *text, char *answer,
@@ -148,7 +111,7 @@ export_conv_prompt(void *arg, int echo, const char *text, char *answer,
 {
 	(void)arg;
 	(void)echo;
-	return export_prompt(text, answer, size);
+	return cmd_read_hidden(text, answer, size);
 }
 
 static void
@@ -156,76 +119,6 @@ export_conv_message(void *arg, int error, const char *text)
 {
 	(void)arg;
 	fprintf(stderr, "%s%s\n", error ? "vigil export: " : "", text);
-}
-
-/* The passphrase from the first line of path into buf. */
-static int
-export_passfile(const char *path, char *buf, size_t len, char **cause)
-{
-	char *text;
-	size_t n;
-
-	if (file_read_all(path, SIGN_PASSPHRASE_MAX + 2, &text, &n, cause) != 0)
-		return -1;
-	n = strcspn(text, "\r\n");
-	if (n == 0 || n >= len) {
-		sodium_memzero(text, strlen(text));
-		free(text);
-		return cause_set(cause, "%s: the first line must hold a "
-		    "passphrase of 1 to %d bytes", path, SIGN_PASSPHRASE_MAX);
-	}
-	memcpy(buf, text, n);
-	buf[n] = '\0';
-	sodium_memzero(text, strlen(text));
-	free(text);
-	return 0;
-}
-
-/* Loads the signing key: --key, [export] signing_key, or key_dir's
- * default; the passphrase from --passphrase-file or the terminal. */
-static struct sign_key *
-export_key(const struct export_args *a, const struct config *cfg,
-    char **cause)
-{
-	char pass[SIGN_PASSPHRASE_MAX + 2], *path;
-	struct sign_key *key = NULL;
-	int enc;
-
-	if (a->key != NULL)
-		path = xstrdup(a->key);
-	else if (config_signing_key(cfg) != NULL)
-		path = xstrdup(config_signing_key(cfg));
-	else
-		path = xasprintf("%s/vigil-export.key", config_key_dir(cfg));
-	if ((enc = sign_key_encrypted(path, cause)) == -1) {
-		char *c = *cause;
-
-		*cause = xasprintf("%s (create the key with 'vigil keygen')", c);
-		free(c);
-		free(path);
-		return NULL;
-	}
-	if (enc == 1) {
-		if (a->passfile != NULL) {
-			if (export_passfile(a->passfile, pass, sizeof pass,
-			    cause) != 0) {
-				free(path);
-				return NULL;
-			}
-		} else if (!isatty(STDIN_FILENO) || export_prompt(
-		    "Passphrase of the signing key: ", pass, sizeof pass) != 0) {
-			cause_set(cause, "the signing key is protected by a "
-			    "passphrase: give --passphrase-file FILE or run on a "
-			    "terminal");
-			free(path);
-			return NULL;
-		}
-		key = sign_key_load(path, pass, cause);
-		sodium_memzero(pass, sizeof pass);
-	} else
-		key = sign_key_load(path, NULL, cause);
-	free(path);
-	return key;
 }
 
 static void
@@ -429,7 +322,7 @@ export_approve(struct auth *auth, const char *exporter, const char *approver,
 	show = utf8_sanitize(exporter, strlen(exporter));
 	snprintf(prompt, sizeof prompt, "Password of %s (exporter): ", show);
 	free(show);
-	if (export_prompt(prompt, pass, sizeof pass) != 0) {
+	if (cmd_read_hidden(prompt, pass, sizeof pass) != 0) {
 		fprintf(stderr, "vigil export: cannot read a password from the "
 		    "terminal\n");
 		return 2;
@@ -446,7 +339,7 @@ export_approve(struct auth *auth, const char *exporter, const char *approver,
 	show = utf8_sanitize(approver, strlen(approver));
 	snprintf(prompt, sizeof prompt, "Password of %s (approver): ", show);
 	free(show);
-	if (export_prompt(prompt, pass, sizeof pass) != 0) {
+	if (cmd_read_hidden(prompt, pass, sizeof pass) != 0) {
 		fprintf(stderr, "vigil export: cannot read a password from the "
 		    "terminal\n");
 		return 2;
@@ -521,7 +414,7 @@ cmd_export(int argc, char **argv, const char *config)
 	}
 
 	/* The key first: a passphrase is asked before anything else. */
-	if ((key = export_key(&a, cfg, &cause)) == NULL) {
+	if ((key = cmd_signing_key(cfg, a.key, a.passfile, &cause)) == NULL) {
 		rc = export_fail(2, cause);
 		goto out;
 	}

@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <termios.h>
 #include <unistd.h>
 
 #include <sodium.h>
@@ -37,61 +36,6 @@ keygen_path(const char *config, const char *given, char **cause)
 	if (config_signing_key(cfg) != NULL)
 		return xstrdup(config_signing_key(cfg));
 	return xasprintf("%s/vigil-export.key", config_key_dir(cfg));
-}
-
-/* Reads a passphrase from the terminal without echo; -1 when none can be
- * read.  buf holds at least SIGN_PASSPHRASE_MAX + 2 bytes. */
-static int
-keygen_prompt(const char *prompt, char *buf, size_t len)
-{
-	struct termios old, quiet;
-	FILE *tty;
-	size_t n;
-	int ok;
-
-	if ((tty = fopen("/dev/tty", "r+")) == NULL)
-		return -1;
-	if (tcgetattr(fileno(tty), &old) == -1) {
-		fclose(tty);
-		return -1;
-	}
-	quiet = old;
-	quiet.c_lflag &= ~(tcflag_t)(ECHO | ECHONL);
-	fputs(prompt, tty);
-	fflush(tty);
-	tcsetattr(fileno(tty), TCSAFLUSH, &quiet);
-	ok = fgets(buf, (int)len, tty) != NULL;
-	tcsetattr(fileno(tty), TCSAFLUSH, &old);
-	fputc('\n', tty);
-	fclose(tty);
-	if (!ok)
-		return -1;
-	n = strcspn(buf, "\r\n");
-	buf[n] = '\0';
-	return 0;
-}
-
-/* The passphrase from the first line of file. */
-static int
-keygen_passfile(const char *path, char *buf, size_t len, char **cause)
-{
-	char *text;
-	size_t n;
-
-	if (file_read_all(path, SIGN_PASSPHRASE_MAX + 2, &text, &n, cause) != 0)
-		return -1;
-	n = strcspn(text, "\r\n");
-	if (n == 0 || n >= len) {
-		sodium_memzero(text, strlen(text));
-		free(text);
-		return cause_set(cause, "%s: the first line must hold a "
-		    "passphrase of 1 to %d bytes", path, SIGN_PASSPHRASE_MAX);
-	}
-	memcpy(buf, text, n);
-	buf[n] = '\0';
-	sodium_memzero(text, strlen(text));
-	free(text);
-	return 0;
 }
 
 int
@@ -142,7 +86,7 @@ cmd_keygen(int argc, char **argv, const char *config)
 		goto out;
 	}
 	if (passfile != NULL) {
-		if (keygen_passfile(passfile, pass, sizeof pass, &cause) != 0)
+		if (cmd_read_passfile(passfile, pass, sizeof pass, &cause) != 0)
 			goto out;
 	} else if (!nopass) {
 		if (!isatty(STDIN_FILENO)) {
@@ -150,8 +94,8 @@ cmd_keygen(int argc, char **argv, const char *config)
 			    "FILE or --no-passphrase");
 			goto out;
 		}
-		if (keygen_prompt("Passphrase for the new signing key: ", pass,
-		    sizeof pass) != 0 || keygen_prompt("The same again: ", again,
+		if (cmd_read_hidden("Passphrase for the new signing key: ", pass,
+		    sizeof pass) != 0 || cmd_read_hidden("The same again: ", again,
 		    sizeof again) != 0) {
 			cause = xstrdup("cannot read a passphrase from the terminal");
 			goto out;
