@@ -33,6 +33,11 @@
 #define REVIEW_CACHE	4096
 #define REVIEW_MAX_CODES 32	/* codes named in a query, at most */
 #define REVIEW_CAP_SLACK_MS 1000	/* a frame or two past the cap */
+/* Streams of one iterator: per flag, per action, times multi-camera. */
+#define REVIEW_MAX_STREAMS (AUDIT_FLAG_COUNT * 4)
+/* Rows a page of several flags examines in one walk before it takes the
+ * flags one stream each. */
+#define REVIEW_BUDGET	2000
 
 struct review_code {
 	char		*code;
@@ -62,6 +67,14 @@ struct audit_review {
 	sqlite3_stmt	*st_reused;	/* distinct cameras of a reference */
 	sqlite3_stmt	*st_many;	/* views of a user in a day */
 	struct review_cache reused, many;
+	int64_t		 seen_count;	/* entries when the caches were filled */
+	/* The references given for too many cameras, in a table of the
+	 * connection's temporary database (bounded by SQLite's page cache,
+	 * not held in memory here), made when a filter first asks for the
+	 * flag and brought up to date as the log grows. */
+	char		 reused_table[48];
+	int64_t		 reused_upto;	/* entries it covers; -1: not made */
+	sqlite3_stmt	*st_reused_get;	/* cameras of a reference in it */
 	int		 has_time_ref;	/* index entry_time_ref exists */
 	int		 has_reference;	/* index entry_reference exists */
 };
@@ -77,15 +90,20 @@ struct review_stream {
 	sqlite3_stmt	*st;
 	int		 has;		/* a row is waiting in st */
 	int		 done;
+	int		 skip;		/* parameter of the working-hours skip */
+	int		 skip_at;	/*   the first of the position's three */
+	unsigned	 flag;		/* the flags its rows are prechecked for */
 };
 
 struct audit_review_iter {
 	struct audit_review *rv;
 	struct audit_review_filter f;
-	struct review_stream s[6];
+	struct review_stream s[REVIEW_MAX_STREAMS];
 	size_t		 ns;
 	int		 backward;	/* ascending order */
 	int		 cfilter;	/* rows are filtered in C too */
+	int64_t		 budget;	/* rows to examine before giving up; 0 */
+	int64_t		 examined;
 	struct review_rowmem mem;
 };
 
@@ -199,6 +217,11 @@ audit_review_new(struct audit_log *log, const struct audit_review_limits *lim,
 
 	rv = xcalloc(1, sizeof *rv);
 	rv->log = log;
+	rv->reused_upto = -1;
+	rv->seen_count = -1;
+	/* Unique on the connection while the review lives. */
+	snprintf(rv->reused_table, sizeof rv->reused_table,
+	    "vigil_review_reused_%" PRIxPTR, (uintptr_t)rv);
 	rv->lim = *lim;
 	rv->lim.codes = NULL;
 	rv->lim.ncodes = 0;
@@ -293,6 +316,14 @@ audit_review_free(struct audit_review *rv)
 	sqlite3_finalize(rv->st_xstart);
 	sqlite3_finalize(rv->st_reused);
 	sqlite3_finalize(rv->st_many);
+	if (rv->st_reused_get != NULL) {
+		char *sql = xasprintf("DROP TABLE IF EXISTS temp.%s",
+		    rv->reused_table);
+
+		sqlite3_finalize(rv->st_reused_get);
+		(void)sqlite3_exec(log_db(rv->log), sql, NULL, NULL, NULL);
+		free(sql);
+	}
 	review_cache_clear(&rv->reused);
 	review_cache_clear(&rv->many);
 	free(rv);
@@ -322,6 +353,8 @@ struct review_sql {
 	char		 sql[2048];
 	struct review_bind b[16 + 2 * REVIEW_MAX_CODES];
 	int		 nb;
+	int		 skip;		/* parameter of the hours skip, or 0 */
+	int		 skip_at;	/*   the first of the position's three */
 };
 
 static void
@@ -358,6 +391,28 @@ review_needs_c(const struct audit_review_filter *f)
 	return f->flags != 0 || (review_set(f->action) &&
 	    (strcmp(f->action, "view-end") == 0 ||
 	    strcmp(f->action, "view-aborted") == 0));
+}
+
+/* The flags the thresholds allow at all. */
+static unsigned
+review_possible(const struct audit_review *rv)
+{
+	unsigned m = AUDIT_FLAG_CAP | AUDIT_FLAG_UNAPPROVED | AUDIT_FLAG_ABORTED;
+	size_t i;
+
+	if (rv->lim.work_from != rv->lim.work_to)
+		m |= AUDIT_FLAG_HOURS;
+	if (rv->lim.max_view_minutes > 0)
+		m |= AUDIT_FLAG_LONG;
+	if (rv->lim.max_views_per_day > 0)
+		m |= AUDIT_FLAG_MANY;
+	if (rv->lim.max_cameras_per_reference > 0)
+		m |= AUDIT_FLAG_REUSED;
+	for (i = 0; i < rv->ncodes; i++) {
+		if (rv->codes[i].has_re)
+			m |= AUDIT_FLAG_PATTERN;
+	}
+	return m;
 }
 
 /* The actions a flags mask can be found on, as an SQL condition. */
@@ -417,11 +472,12 @@ review_codes(const struct audit_review *rv, unsigned flag, struct review_sql *q)
 static void
 review_build(const struct audit_review *rv, const struct audit_review_filter *f,
     int k, const char *sact, const struct audit_review_pos *at, int backward,
-    int64_t limit, struct review_sql *q)
+    int64_t limit, int skip, struct review_sql *q)
 {
 	const char *a = review_set(f->action) ? f->action : NULL;
 	int endaction = a != NULL && (strcmp(a, "view-end") == 0 ||
 	    strcmp(a, "view-aborted") == 0);
+	char cond[128];
 	int weak;
 
 	memset(q, 0, sizeof *q);
@@ -499,17 +555,12 @@ review_build(const struct audit_review *rv, const struct audit_review_filter *f,
 	if (f->flags == AUDIT_FLAG_ABORTED)
 		review_cond(q, "seq IN (SELECT " REVIEW_VIEW_REF " FROM entry "
 		    "WHERE " REVIEW_VIEW_WHERE " AND action = 'view-aborted')");
-	if (f->flags == AUDIT_FLAG_REUSED) {
-		/* One walk of the covering index entry_reference. */
-		review_cond(q, rv->has_reference ? "reference IN (SELECT "
-		    "reference FROM entry INDEXED BY entry_reference WHERE "
-		    "action IN ('view-start', 'export-start') AND reference <> '' "
-		    "GROUP BY reference HAVING count(DISTINCT camera) > ?)" :
-		    "reference IN (SELECT reference FROM entry WHERE "
-		    "action IN ('view-start', 'export-start') AND reference <> '' "
-		    "GROUP BY reference HAVING count(DISTINCT camera) > ?)");
-		review_bind_i(q, rv->lim.max_cameras_per_reference > 0 ?
-		    rv->lim.max_cameras_per_reference : INT64_MAX);
+	if (f->flags == AUDIT_FLAG_REUSED && rv->st_reused_get != NULL) {
+		/* The references of the table made once per review; their
+		 * rows found through entry_reference. */
+		snprintf(cond, sizeof cond, "reference IN (SELECT reference "
+		    "FROM temp.%s)", rv->reused_table);
+		review_cond(q, cond);
 	}
 	/* The ends of views are shown with their view-start. */
 	if (a == NULL && !f->views_only && !f->who_saw && f->flags == 0)
@@ -526,6 +577,19 @@ review_build(const struct audit_review *rv, const struct audit_review_filter *f,
 		review_bind_i(q, at->time_ms);
 		review_bind_i(q, at->time_ms);
 		review_bind_i(q, at->seq);
+		/* SQLite takes one bound of a range from the index: the skip
+		 * moves the position (time, INT64_MIN) instead. */
+		if (skip) {
+			q->skip = q->nb - 2;
+			q->skip_at = 1;
+		}
+	}
+	if (skip && at == NULL) {
+		/* Moved past each block of working hours (hours flag) or
+		 * day without too many views (many flag). */
+		review_cond(q, backward ? "time_ms >= ?" : "time_ms < ?");
+		review_bind_i(q, backward ? INT64_MIN : INT64_MAX);
+		q->skip = q->nb;
 	}
 	strncat(q->sql, backward ? " ORDER BY time_ms, seq" :
 	    " ORDER BY time_ms DESC, seq DESC", sizeof q->sql - strlen(q->sql) - 1);
@@ -614,6 +678,16 @@ review_reused(struct audit_review *rv, const char *ref)
 
 	if (review_cache_get(&rv->reused, ref, &n))
 		return n;
+	if (rv->reused_upto >= 0 && rv->st_reused_get != NULL) {
+		/* The table made for a filter: rows and filter agree. */
+		sqlite3_reset(rv->st_reused_get);
+		sqlite3_bind_text(rv->st_reused_get, 1, ref, -1, SQLITE_STATIC);
+		if (sqlite3_step(rv->st_reused_get) == SQLITE_ROW)
+			n = sqlite3_column_int64(rv->st_reused_get, 0);
+		sqlite3_reset(rv->st_reused_get);
+		review_cache_put(&rv->reused, ref, n);
+		return n;
+	}
 	sqlite3_reset(rv->st_reused);
 	sqlite3_bind_text(rv->st_reused, 1, ref, -1, SQLITE_STATIC);
 	if (sqlite3_step(rv->st_reused) == SQLITE_ROW)
@@ -621,6 +695,130 @@ review_reused(struct audit_review *rv, const char *ref)
 	sqlite3_reset(rv->st_reused);
 	review_cache_put(&rv->reused, ref, n);
 	return n;
+}
+
+/* Adds reference ref with n cameras to the reused table when n is over
+ * the limit (replacing what it had). */
+static int
+review_reused_put(struct audit_review *rv, sqlite3_stmt *ins, const char *ref,
+    int64_t n)
+{
+	if (n <= rv->lim.max_cameras_per_reference)
+		return 0;
+	sqlite3_reset(ins);
+	sqlite3_bind_text(ins, 1, ref, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(ins, 2, n);
+	return sqlite3_step(ins) == SQLITE_DONE ? 0 : -1;
+}
+
+/* Makes the table of references given for more cameras than the limit
+ * (one walk of the index entry_reference, in reference and camera
+ * order), or adds the references of entries appended since. */
+static int
+review_reused_table(struct audit_review *rv, char **cause)
+{
+	sqlite3 *db = log_db(rv->log);
+	sqlite3_stmt *st = NULL, *ins = NULL;
+	char *sql, *prev = NULL;
+	const char *ref, *cam;
+	char *pcam = NULL;
+	int64_t count, n = 0;
+	int rc = -1, incremental = rv->reused_upto >= 0;
+
+	if ((count = audit_count(rv->log)) < 0)
+		return cause_set(cause, "%s: cannot count the entries",
+		    log_path(rv->log));
+	if (rv->reused_upto == count)
+		return 0;
+	if (rv->reused_upto < 0) {
+		sql = xasprintf("CREATE TEMP TABLE IF NOT EXISTS %s(reference "
+		    "TEXT PRIMARY KEY, cameras INTEGER NOT NULL) WITHOUT ROWID; "
+		    "DELETE FROM temp.%s", rv->reused_table, rv->reused_table);
+		rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
+		free(sql);
+		if (rc != SQLITE_OK)
+			goto fail;
+		sqlite3_finalize(rv->st_reused_get);
+		rv->st_reused_get = NULL;
+		sql = xasprintf("SELECT cameras FROM temp.%s WHERE reference = ?",
+		    rv->reused_table);
+		rc = sqlite3_prepare_v2(db, sql, -1, &rv->st_reused_get, NULL);
+		free(sql);
+		if (rc != SQLITE_OK)
+			goto fail;
+	}
+	sql = xasprintf("INSERT OR REPLACE INTO temp.%s VALUES (?, ?)",
+	    rv->reused_table);
+	rc = sqlite3_prepare_v2(db, sql, -1, &ins, NULL);
+	free(sql);
+	if (rc != SQLITE_OK)
+		goto fail;
+	if (!incremental) {
+		rc = sqlite3_prepare_v2(db, rv->has_reference ? "SELECT reference, "
+		    "camera FROM entry INDEXED BY entry_reference WHERE action "
+		    "IN ('view-start', 'export-start') AND reference <> '' "
+		    "ORDER BY reference, camera" : "SELECT reference, camera FROM "
+		    "entry WHERE action IN ('view-start', 'export-start') AND "
+		    "reference <> '' ORDER BY reference, camera", -1, &st, NULL);
+	} else {
+		rc = sqlite3_prepare_v2(db, "SELECT DISTINCT reference FROM entry "
+		    "WHERE seq >= ? AND action IN ('view-start', 'export-start') "
+		    "AND reference <> ''", -1, &st, NULL);
+		sqlite3_bind_int64(st, 1, rv->reused_upto);
+	}
+	if (rc != SQLITE_OK)
+		goto fail;
+	(void)sqlite3_exec(db, "SAVEPOINT vigil_review", NULL, NULL, NULL);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		ref = review_col(st, 0);
+		if (incremental) {
+			/* A reference of a new entry: counted again. */
+			sqlite3_reset(rv->st_reused);
+			sqlite3_bind_text(rv->st_reused, 1, ref, -1,
+			    SQLITE_STATIC);
+			n = sqlite3_step(rv->st_reused) == SQLITE_ROW ?
+			    sqlite3_column_int64(rv->st_reused, 0) : 0;
+			sqlite3_reset(rv->st_reused);
+			if (review_reused_put(rv, ins, ref, n) != 0)
+				break;
+			continue;
+		}
+		cam = review_col(st, 1);
+		if (prev == NULL || strcmp(prev, ref) != 0) {
+			if (prev != NULL && review_reused_put(rv, ins, prev, n) != 0)
+				break;
+			free(prev);
+			free(pcam);
+			prev = xstrdup(ref);
+			pcam = xstrdup(cam);
+			n = 1;
+		} else if (strcmp(pcam, cam) != 0) {
+			free(pcam);
+			pcam = xstrdup(cam);
+			n++;
+		}
+	}
+	if (rc == SQLITE_DONE && prev != NULL &&
+	    review_reused_put(rv, ins, prev, n) != 0)
+		rc = SQLITE_ERROR;
+	(void)sqlite3_exec(db, rc == SQLITE_DONE ? "RELEASE vigil_review" :
+	    "ROLLBACK TO vigil_review; RELEASE vigil_review", NULL, NULL, NULL);
+	if (rc != SQLITE_DONE)
+		goto fail;
+	rv->reused_upto = count;
+	review_cache_clear(&rv->reused);
+	rc = 0;
+	goto done;
+fail:
+	cause_set(cause, "%s: cannot list the reused references: %s",
+	    log_path(rv->log), sqlite3_errmsg(db));
+	rc = -1;
+done:
+	free(prev);
+	free(pcam);
+	sqlite3_finalize(st);
+	sqlite3_finalize(ins);
+	return rc;
 }
 
 /* Views by actor on the local day of ms.  A day's counts are read for
@@ -668,6 +866,41 @@ review_many(struct audit_review *rv, const char *actor, int64_t ms)
 		review_cache_put(&rv->many, day, 0);
 	free(key);
 	return n;
+}
+
+/* For a view-start in st on a local day when nobody began more views
+ * than the limit: the bound past that day in the direction of the walk
+ * (descending: time_ms < *bound; ascending: time_ms >= *bound).  1 when
+ * the day can be passed over. */
+static int
+review_many_skip(struct audit_review *rv, sqlite3_stmt *st, int backward,
+    int64_t *bound)
+{
+	int64_t t = sqlite3_column_int64(st, 1), start, end, n, max = 0;
+	char key[40];
+
+	if (strcmp(review_col(st, 3), "view-start") != 0)
+		return 0;
+	review_day(t, &start, &end);
+	snprintf(key, sizeof key, "max %" PRId64, start);
+	if (!review_cache_get(&rv->many, key, &max)) {
+		sqlite3_reset(rv->st_many);
+		sqlite3_bind_int64(rv->st_many, 1, start);
+		sqlite3_bind_int64(rv->st_many, 2, end);
+		while (sqlite3_step(rv->st_many) == SQLITE_ROW) {
+			n = sqlite3_column_int64(rv->st_many, 1);
+			if (n > max)
+				max = n;
+		}
+		sqlite3_reset(rv->st_many);
+		if (rv->many.n + 2 >= REVIEW_CACHE / 2)
+			review_cache_clear(&rv->many);
+		review_cache_put(&rv->many, key, max);
+	}
+	if (max > rv->lim.max_views_per_day || start > t || end <= t)
+		return 0;
+	*bound = backward ? end : start;
+	return 1;
 }
 
 /* The cap of a view in ms: its code's, else the one its view-start
@@ -750,12 +983,11 @@ review_flags(struct audit_review *rv, const struct audit_review_row *r)
 /* 0 when the row in st cannot pass a flags filter, judged by its own
  * columns without looking up its end or export (the costly part). */
 static int
-review_precheck(struct audit_review *rv, sqlite3_stmt *st,
-    const struct audit_review_filter *f)
+review_precheck(struct audit_review *rv, sqlite3_stmt *st, unsigned flags)
 {
 	struct audit_review_row r;
 
-	if (f->flags == 0 || (f->flags & REVIEW_LINKED) != 0)
+	if (flags == 0 || (flags & REVIEW_LINKED) != 0)
 		return 1;
 	memset(&r, 0, sizeof r);
 	r.time_ms = sqlite3_column_int64(st, 1);
@@ -766,7 +998,52 @@ review_precheck(struct audit_review *rv, sqlite3_stmt *st,
 	r.is_view = strcmp(r.action, "view-start") == 0 ||
 	    strcmp(r.action, "view-end") == 0 ||
 	    strcmp(r.action, "view-aborted") == 0;
-	return (review_flags_own(rv, &r, f->flags) & f->flags) != 0;
+	return (review_flags_own(rv, &r, flags) & flags) != 0;
+}
+
+/* ms at minute min of the local day dd days after the one in tm. */
+static int64_t
+review_local_at(const struct tm *tm, int dd, int min)
+{
+	struct tm x = *tm;
+
+	x.tm_mday += dd;
+	x.tm_hour = min / 60;
+	x.tm_min = min % 60;
+	x.tm_sec = 0;
+	x.tm_isdst = -1;
+	return (int64_t)mktime(&x) * 1000;
+}
+
+/* For a view-start in st begun inside working hours: the time bound that
+ * passes over the rest of its block of working hours in the direction of
+ * the walk (descending: time_ms < *bound; ascending: time_ms >= *bound).
+ * Only when the UTC offset is the same over the whole block, so that every
+ * entry passed over is inside working hours too.  1 when there is one. */
+static int
+review_hours_skip(const struct audit_review *rv, sqlite3_stmt *st,
+    int backward, int64_t *bound)
+{
+	int64_t t = sqlite3_column_int64(st, 1), b;
+	int from = rv->lim.work_from, to = rv->lim.work_to, m;
+	struct tm tm, tb;
+
+	if (strcmp(review_col(st, 3), "view-start") != 0 ||
+	    review_outside_hours(rv, t))
+		return 0;
+	review_localtime(t, &tm);
+	m = tm.tm_hour * 60 + tm.tm_min;
+	if (!backward)
+		b = review_local_at(&tm, from < to || m >= from ? 0 : -1, from);
+	else
+		b = review_local_at(&tm, from < to || m < to ? 0 : 1, to);
+	if (backward ? b <= t : b > t)
+		return 0;
+	review_localtime(backward ? b - 1 : b, &tb);
+	if (tb.tm_gmtoff != tm.tm_gmtoff)
+		return 0;
+	*bound = b;
+	return 1;
 }
 
 /* A growing buffer of NUL-terminated strings, addressed by offset. */
@@ -996,38 +1273,85 @@ review_stream_actions(const struct audit_review_filter *f, const char *acts[3])
 
 static struct audit_review_iter *
 review_iter_open(struct audit_review *rv, const struct audit_review_filter *f,
-    const struct audit_review_pos *at, int backward, int64_t limit,
-    char **cause)
+    const struct audit_review_pos *at, int backward, int64_t limit, int split,
+    int64_t budget, char **cause)
 {
 	struct audit_review_iter *it;
 	struct review_sql q;
+	struct audit_review_filter fb;
 	const char *acts[3];
 	size_t a, nacts;
-	int k, ncams;
+	int64_t count;
+	int b, k, ncams;
 
 	it = xcalloc(1, sizeof *it);
 	it->rv = rv;
 	it->f = *f;
 	it->backward = backward;
 	it->cfilter = review_needs_c(f);
-	/* Streams merged by order: the actions a flags filter can be found
-	 * on (one each, so that each walks entry_action in order instead of
-	 * SQLite sorting them all), times the exports of several cameras. */
-	nacts = review_stream_actions(f, acts);
-	ncams = review_set(f->camera) && !f->views_only ? 2 : 1;
-	for (a = 0; a < nacts; a++) {
-		for (k = 0; k < ncams; k++) {
-			if (k == 1 && acts[a] != NULL &&
-			    strncmp(acts[a], "export-", 7) != 0)
-				continue;	/* only exports name several */
-			review_build(rv, &it->f, k, acts[a], at, backward,
-			    it->cfilter ? 0 : limit, &q);
-			if (review_stmt(rv, &q, NULL, &it->s[it->ns].st,
-			    cause) != 0) {
-				audit_review_iter_free(it);
-				return NULL;
+	it->budget = budget;
+	/* Entries appended since the caches were filled may change counts. */
+	if ((count = audit_count(rv->log)) != rv->seen_count) {
+		review_cache_clear(&rv->reused);
+		review_cache_clear(&rv->many);
+		rv->seen_count = count;
+	}
+	/* Flags the thresholds switch off are on no row: asking only for
+	 * them finds nothing, without a walk of the log. */
+	if (f->flags != 0) {
+		it->f.flags &= review_possible(rv);
+		if (it->f.flags == 0)
+			return it;
+	}
+	if ((it->f.flags == AUDIT_FLAG_REUSED || (split &&
+	    (it->f.flags & AUDIT_FLAG_REUSED))) &&
+	    review_reused_table(rv, cause) != 0) {
+		audit_review_iter_free(it);
+		return NULL;
+	}
+	/* Several flags, split: the union of one set of streams per flag,
+	 * each narrowed in SQL for its flag, so that a rare flag costs what
+	 * it costs alone; a row in several of them is shown once.  Not
+	 * split: one walk checking every flag in C (cheaper when the flags
+	 * are common). */
+	for (b = 0; b < AUDIT_FLAG_COUNT; b++) {
+		fb = it->f;
+		if ((it->f.flags == 0 || !split) && b > 0)
+			break;		/* one set of streams */
+		if (it->f.flags != 0 && split) {
+			if ((it->f.flags & (1u << b)) == 0)
+				continue;
+			fb.flags = 1u << b;
+		}
+		/* Streams merged by order: the actions a flags filter can be
+		 * found on (one each, so that each walks entry_action in order
+		 * instead of SQLite sorting them all), times the exports of
+		 * several cameras. */
+		nacts = review_stream_actions(&fb, acts);
+		ncams = review_set(f->camera) && !f->views_only ? 2 : 1;
+		for (a = 0; a < nacts; a++) {
+			for (k = 0; k < ncams; k++) {
+				if (k == 1 && acts[a] != NULL &&
+				    strncmp(acts[a], "export-", 7) != 0)
+					continue;	/* only exports name several */
+				review_build(rv, &fb, k, acts[a], at, backward,
+				    it->cfilter ? 0 : limit, fb.flags ==
+				    AUDIT_FLAG_HOURS || fb.flags ==
+				    AUDIT_FLAG_MANY, &q);
+				if (it->ns == REVIEW_MAX_STREAMS ||
+				    review_stmt(rv, &q, NULL, &it->s[it->ns].st,
+				    cause) != 0) {
+					if (it->ns == REVIEW_MAX_STREAMS)
+						cause_set(cause, "too many "
+						    "streams for the filter");
+					audit_review_iter_free(it);
+					return NULL;
+				}
+				it->s[it->ns].skip = q.skip;
+				it->s[it->ns].skip_at = q.skip_at;
+				it->s[it->ns].flag = fb.flags;
+				it->ns++;
 			}
-			it->ns++;
 		}
 	}
 	return it;
@@ -1037,7 +1361,7 @@ struct audit_review_iter *
 audit_review_iter_new(struct audit_review *rv, const struct audit_review_filter *f,
     char **cause)
 {
-	return review_iter_open(rv, f, NULL, 0, 0, cause);
+	return review_iter_open(rv, f, NULL, 0, 0, 0, 0, cause);
 }
 
 /* Steps stream s unless a row waits in it; 1 when a row waits. */
@@ -1045,15 +1369,36 @@ static int
 review_stream_peek(struct audit_review_iter *it, struct review_stream *s,
     char **cause)
 {
+	int64_t skip;
 	int rc;
 
 	if (s->has)
 		return 1;
 	if (s->done)
 		return 0;
-	rc = sqlite3_step(s->st);
-	if (rc == SQLITE_ROW)
-		return s->has = 1;
+	/* Rows whose own columns rule out the stream's flags are passed
+	 * over here (a block of working hours at once for the hours flag,
+	 * a day at once for the many flag);
+	 * a row with another flag of the filter comes in that flag's
+	 * stream. */
+	while ((rc = sqlite3_step(s->st)) == SQLITE_ROW) {
+		if (it->budget > 0 && ++it->examined > it->budget)
+			return -2;	/* over budget: no error */
+		if (review_precheck(it->rv, s->st, s->flag))
+			return s->has = 1;
+		if (s->skip > 0 && (s->flag == AUDIT_FLAG_HOURS ?
+		    review_hours_skip(it->rv, s->st, it->backward, &skip) :
+		    review_many_skip(it->rv, s->st, it->backward, &skip))) {
+			sqlite3_reset(s->st);
+			sqlite3_bind_int64(s->st, s->skip, skip);
+			if (s->skip_at) {
+				sqlite3_bind_int64(s->st, s->skip + 1, skip);
+				/* Every seq: time_ms < skip going down,
+				 * time_ms >= skip going up. */
+				sqlite3_bind_int64(s->st, s->skip + 2, INT64_MIN);
+			}
+		}
+	}
 	s->done = 1;
 	if (rc != SQLITE_DONE)
 		return cause_set(cause, "%s: reading entries: %s",
@@ -1074,7 +1419,7 @@ audit_review_iter_next(struct audit_review_iter *it, struct audit_review_row *ro
 		pick = NULL;
 		for (k = 0; k < it->ns; k++) {
 			if ((rc = review_stream_peek(it, &it->s[k], cause)) < 0)
-				return -1;
+				return rc == -2 ? 2 : -1;
 			if (rc == 0)
 				continue;
 			if (pick == NULL) {
@@ -1095,10 +1440,6 @@ audit_review_iter_next(struct audit_review_iter *it, struct audit_review_row *ro
 		}
 		if (pick == NULL)
 			return 0;
-		if (!review_precheck(it->rv, pick->st, &it->f)) {
-			pick->has = 0;
-			continue;
-		}
 		review_fill(it->rv, pick->st, &it->f, row, &it->mem);
 		pick->has = 0;
 		if (review_keep(&it->f, row))
@@ -1120,6 +1461,13 @@ audit_review_iter_free(struct audit_review_iter *it)
 	free(it);
 }
 
+/* 1 when f asks for several flags. */
+static int
+review_multi(const struct audit_review_filter *f)
+{
+	return (f->flags & (f->flags - 1)) != 0;
+}
+
 /* 1 when a row matching f lies beyond at in the direction backward. */
 static int
 review_any(struct audit_review *rv, const struct audit_review_filter *f,
@@ -1127,13 +1475,18 @@ review_any(struct audit_review *rv, const struct audit_review_filter *f,
 {
 	struct audit_review_iter *it;
 	struct audit_review_row r;
-	int rc;
+	int rc, split = !review_multi(f);
 
-	if ((it = review_iter_open(rv, f, at, backward, 1, cause)) == NULL)
-		return -1;
-	rc = audit_review_iter_next(it, &r, cause);
-	audit_review_iter_free(it);
-	return rc;
+	for (;;) {
+		if ((it = review_iter_open(rv, f, at, backward, 1, split,
+		    split ? 0 : REVIEW_BUDGET, cause)) == NULL)
+			return -1;
+		rc = audit_review_iter_next(it, &r, cause);
+		audit_review_iter_free(it);
+		if (rc != 2)
+			return rc;
+		split = 1;	/* the flags are rare: one stream each */
+	}
 }
 
 int
@@ -1147,15 +1500,17 @@ audit_review_page(struct audit_review *rv, const struct audit_review_filter *f,
 	struct review_rowmem m;
 	struct audit_review_pos edge;
 	size_t i;
-	int rc;
+	int rc, split = !review_multi(f);
 
 	*page = NULL;
 	if (max == 0 || max > 1000)
 		return cause_set(cause, "a page holds 1 to 1000 rows, not %zu", max);
 	if (at == NULL)
 		backward = 0;
-	if ((it = review_iter_open(rv, f, at, backward, (int64_t)max + 1,
-	    cause)) == NULL)
+again:
+	/* Several flags: one walk first, within a budget of rows. */
+	if ((it = review_iter_open(rv, f, at, backward, (int64_t)max + 1, split,
+	    split ? 0 : REVIEW_BUDGET, cause)) == NULL)
 		return -1;
 	p = xcalloc(1, sizeof *p);
 	p->pub.rows = xcalloc(max, sizeof *p->pub.rows);
@@ -1176,6 +1531,12 @@ audit_review_page(struct audit_review *rv, const struct audit_review_filter *f,
 		p->pub.n++;
 	}
 	audit_review_iter_free(it);
+	if (rc == 2) {
+		/* Rare flags: again, one stream each. */
+		audit_review_page_free(&p->pub);
+		split = 1;
+		goto again;
+	}
 	if (rc < 0) {
 		audit_review_page_free(&p->pub);
 		return -1;
@@ -1243,7 +1604,8 @@ audit_review_count(struct audit_review *rv, const struct audit_review_filter *f,
 	if (limit <= 0)
 		limit = INT64_MAX;
 	if (review_needs_c(f) || (review_set(f->camera) && !f->views_only)) {
-		if ((it = review_iter_open(rv, f, NULL, 0, 0, cause)) == NULL)
+		if ((it = review_iter_open(rv, f, NULL, 0, 0, 0, 0, cause)) ==
+		    NULL)
 			return -1;
 		while (*n < limit && (rc = audit_review_iter_next(it, &r,
 		    cause)) == 1)
@@ -1251,7 +1613,7 @@ audit_review_count(struct audit_review *rv, const struct audit_review_filter *f,
 		audit_review_iter_free(it);
 		return *n < limit && rc < 0 ? -1 : 0;
 	}
-	review_build(rv, f, 0, NULL, NULL, 0, limit, &q);
+	review_build(rv, f, 0, NULL, NULL, 0, limit, 0, &q);
 	inner = xasprintf("SELECT count(*) FROM (%s)", q.sql);
 	rc = review_stmt(rv, &q, inner, &st, cause);
 	free(inner);

@@ -3,7 +3,10 @@
  * (with its full verification), peak RSS, against the sqlite3 command
  * selecting the same rows to CSV.  Prints Markdown.
  *
- *   bench_review WORKDIR CACHEDIR
+ *   bench_review WORKDIR CACHEDIR [screen]
+ *
+ * "screen": only the first pages and the screen's moves with flag filters
+ * (a quick trial).
  *
  * The log is generated through the library once and kept in CACHEDIR
  * (review-1000000.db); later runs reuse it. */
@@ -28,6 +31,7 @@ static int64_t ENTRIES = 1000000;
 #define USERS		40
 #define CAMERAS		32
 #define PAGE		50
+#define SCREEN		16	/* rows on the review screen (80x24) */
 
 static const struct audit_review_code codes[] = {
 	{ "INCIDENT", "INC-[0-9]+", 0, 0 },
@@ -38,6 +42,17 @@ static const struct audit_review_code codes[] = {
 };
 static const struct audit_review_limits limits = {
 	7 * 60, 18 * 60, 20, 10, 4, codes, 5
+};
+/* Thresholds that few rows meet (the flags rare, some on no row). */
+static const struct audit_review_code quiet_codes[] = {
+	{ "INCIDENT", NULL, 0, 0 },
+	{ "POLICE", NULL, 0, 1 },
+	{ "DSAR", NULL, 0, 1 },
+	{ "ERASURE", NULL, 0, 0 },
+	{ "SYSCHECK", NULL, 0, 0 },
+};
+static const struct audit_review_limits quiet = {
+	1, 23 * 60 + 59, 1440, 1000, 4, quiet_codes, 5
 };
 
 static double
@@ -265,6 +280,143 @@ first_page(struct audit_log *log, const struct audit_review_filter *f,
 	return t[2];
 }
 
+/* The process's resident set now, in MB (not the peak). */
+static double
+rss_mb(void)
+{
+	FILE *fp = fopen("/proc/self/statm", "r");
+	long pages = 0, res = 0;
+
+	if (fp == NULL)
+		return -1;
+	if (fscanf(fp, "%ld %ld", &pages, &res) != 2)
+		res = -1;
+	fclose(fp);
+	return res < 0 ? -1 : (double)res * (double)sysconf(_SC_PAGESIZE) / 1e6;
+}
+
+/* One read of the screen: a page of 16 rows; its time in ms. */
+static double
+screen_read(struct audit_review *rv, const struct audit_review_filter *f,
+    const struct audit_review_pos *at, int backward,
+    struct audit_review_page **p)
+{
+	char *cause = NULL;
+	double t = now_s();
+
+	if (audit_review_page(rv, f, at, backward, SCREEN, p, &cause) != 0)
+		die("page", cause);
+	return (now_s() - t) * 1000;
+}
+
+static void
+screen_cell(double ms)
+{
+	printf(" %.1f ms%s |", ms, ms < 200 ? "" : " (NOT met)");
+}
+
+/* The moves of the review screen with filter f on one review (as the
+ * screen keeps it): the newest page after the filter change, PgDn, PgUp
+ * back, End, PgUp from the end; a row of the table. */
+static void
+screen_moves(struct audit_log *log, const struct audit_review_limits *lim,
+    const char *name, const struct audit_review_filter *f)
+{
+	struct audit_review *rv;
+	struct audit_review_page *p, *q;
+	struct audit_review_pos at;
+	char *cause = NULL;
+	double ms;
+
+	ms = now_s();
+	if ((rv = audit_review_new(log, lim, &cause)) == NULL)
+		die("review", cause);
+	if (audit_review_page(rv, f, NULL, 0, SCREEN, &p, &cause) != 0)
+		die("page", cause);
+	ms = (now_s() - ms) * 1000;
+	printf("| %s | %zu |", name, p->n);
+	screen_cell(ms);
+	if (p->n > 0 && p->more_older) {
+		at.time_ms = p->rows[p->n - 1].time_ms;
+		at.seq = p->rows[p->n - 1].seq;
+		screen_cell(screen_read(rv, f, &at, 0, &q));
+		audit_review_page_free(p);
+		p = q;
+		at.time_ms = p->rows[0].time_ms;
+		at.seq = p->rows[0].seq;
+		screen_cell(screen_read(rv, f, &at, 1, &q));
+		audit_review_page_free(q);
+	} else {
+		printf(" - | - |");
+	}
+	audit_review_page_free(p);
+	at.time_ms = INT64_MIN;
+	at.seq = INT64_MIN;
+	screen_cell(screen_read(rv, f, &at, 1, &p));
+	if (p->n > 0 && p->more_newer) {
+		at.time_ms = p->rows[0].time_ms;
+		at.seq = p->rows[0].seq;
+		screen_cell(screen_read(rv, f, &at, 1, &q));
+		audit_review_page_free(q);
+	} else {
+		printf(" - |");
+	}
+	audit_review_page_free(p);
+	audit_review_free(rv);
+	printf("\n");
+	fflush(stdout);
+}
+
+/* Pages f from the newest to the oldest row a screenful at a time (at
+ * most maxpages), then End and Home; the slowest read and the RSS. */
+static void
+screen_walk(struct audit_log *log, const char *name,
+    const struct audit_review_filter *f, int maxpages)
+{
+	struct audit_review *rv;
+	struct audit_review_page *p, *q;
+	struct audit_review_pos at;
+	char *cause = NULL;
+	double ms, worst = 0, total = 0, before = rss_mb();
+	int pages = 1;
+	int64_t rows;
+
+	if ((rv = audit_review_new(log, &limits, &cause)) == NULL)
+		die("review", cause);
+	if (audit_review_page(rv, f, NULL, 0, SCREEN, &p, &cause) != 0)
+		die("page", cause);
+	rows = (int64_t)p->n;
+	while (p->more_older && pages < maxpages) {
+		at.time_ms = p->rows[p->n - 1].time_ms;
+		at.seq = p->rows[p->n - 1].seq;
+		ms = screen_read(rv, f, &at, 0, &q);
+		total += ms;
+		if (ms > worst)
+			worst = ms;
+		audit_review_page_free(p);
+		p = q;
+		rows += (int64_t)p->n;
+		pages++;
+	}
+	audit_review_page_free(p);
+	at.time_ms = INT64_MIN;
+	at.seq = INT64_MIN;
+	ms = screen_read(rv, f, &at, 1, &p);
+	if (ms > worst)
+		worst = ms;
+	audit_review_page_free(p);
+	ms = screen_read(rv, f, NULL, 0, &p);
+	if (ms > worst)
+		worst = ms;
+	audit_review_page_free(p);
+	printf("| %s | %d pages, %lld rows%s | %.1f ms | %.1f ms | %.1f MB -> "
+	    "%.1f MB |\n", name, pages, (long long)rows, pages >= maxpages ?
+	    " (stopped)" : " (to the end)", pages > 1 ? total / (pages - 1) : 0,
+	    worst, before, rss_mb());
+	audit_review_free(rv);
+	fflush(stdout);
+}
+
 /* Runs cmd through the shell; returns its wall time. */
 static double
 timed(const char *cmd)
@@ -302,8 +454,8 @@ main(int argc, char **argv)
 	double db_mb = 0;
 	int page_size;
 
-	if (argc != 3) {
-		fprintf(stderr, "usage: bench_review WORKDIR CACHEDIR\n");
+	if (argc != 3 && argc != 4) {
+		fprintf(stderr, "usage: bench_review WORKDIR CACHEDIR [screen]\n");
 		return 2;
 	}
 	setenv("TZ", "UTC", 1);
@@ -416,6 +568,45 @@ main(int argc, char **argv)
 		    "< 200 ms: NOT met"));
 		fflush(stdout);
 	}
+
+	/* The review screen's moves with each flags filter. */
+	printf("\n### Flag filters as the screen pages them\n\nOn one review "
+	    "(as the screen keeps it), pages of %d rows (80x24): the newest "
+	    "page after the filter change (a new review), PgDn from it, PgUp "
+	    "back, End (the oldest rows), PgUp from the end.  Target: each "
+	    "under 200 ms.  The bench's thresholds (07-18, 20 min, 10 views a "
+	    "day, 4 cameras, a pattern and a cap), then quiet ones that few "
+	    "rows meet (00:01-23:59, 1440 min, 1000 views a day, 4 cameras, no "
+	    "pattern, no cap): a flag on no row costs a walk of the log.\n\n",
+	    SCREEN);
+	printf("| flags | rows | newest | PgDn | PgUp | End | PgUp from End |\n"
+	    "|---|---|---|---|---|---|---|\n");
+	for (i = 0; i <= 2 * AUDIT_FLAG_COUNT + 1; i++) {
+		char label[80];
+		size_t j = i % (AUDIT_FLAG_COUNT + 1);
+
+		memset(&f, 0, sizeof f);
+		f.flags = j == 0 ? AUDIT_FLAG_ALL : 1u << (j - 1);
+		snprintf(label, sizeof label, "%s%s", j == 0 ? "any (flagged only)" :
+		    audit_flag_name(f.flags), i > AUDIT_FLAG_COUNT ?
+		    ", quiet thresholds" : "");
+		screen_moves(log, i > AUDIT_FLAG_COUNT ? &quiet : &limits, label,
+		    &f);
+	}
+	printf("\nPaging a flags filter screenful by screenful towards the "
+	    "oldest row, then End and Home, on one review; the resident set "
+	    "before and after (target: under 64 MB throughout).\n\n"
+	    "| flags | paged | mean PgDn | slowest read | RSS |\n"
+	    "|---|---|---|---|---|\n");
+	memset(&f, 0, sizeof f);
+	f.flags = AUDIT_FLAG_ALL;
+	screen_walk(log, "any (flagged only)", &f, argc > 3 ? 400 : 100000);
+	f.flags = AUDIT_FLAG_REUSED;
+	screen_walk(log, "reused", &f, argc > 3 ? 400 : 4000);
+	f.flags = AUDIT_FLAG_MANY;
+	screen_walk(log, "many", &f, argc > 3 ? 400 : 4000);
+	if (argc > 3 && strcmp(argv[3], "screen") == 0)
+		return 0;
 
 	/* A report of about 100,000 rows: the newest entries. */
 	if ((rv = audit_review_new(log, &limits, &cause)) == NULL)

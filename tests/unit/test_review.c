@@ -721,6 +721,322 @@ test_indexes_added(void **state)
 	test_all_rows(state);
 }
 
+/* ---- Flag filters on a bigger log, paged ------------------------------- */
+
+#define BIG_VIEWS	3000
+
+static const struct audit_review_code big_codes[] = {
+	{ "INCIDENT", "INC-[0-9]+", 0, 0 },
+	{ "POLICE", NULL, 0, 1 },
+	{ "SYSCHECK", NULL, 120, 0 },
+};
+static const struct audit_review_limits big_limits = {
+	7 * 60, 18 * 60, 20, 50, 3, big_codes, 3
+};
+
+/* One view (start and end, or aborted) of view number i; the strings
+ * live in the caller's arrays. */
+static void
+big_view(struct audit_entry *e, size_t *n, int64_t base, int i,
+    char (*str)[4][48], char (*det)[256])
+{
+	int64_t t = DAY + (int64_t)(i / 100) * 24 * HOUR + 8 * HOUR +
+	    (int64_t)(i % 100) * 5 * MIN;
+	int64_t wall = 60000, played = 60000, start = base + (int64_t)*n;
+	const char *code = "INCIDENT";
+
+	if (i == 500 || i == 2950)
+		t = DAY + (int64_t)(i / 100) * 24 * HOUR + 20 * HOUR + i;
+	if (i == 7 || i == 2609)
+		wall = 30 * MIN;		/* long */
+	snprintf(str[*n][0], 48, "u%d", i >= 2900 && i < 2960 ? 99 : i % 7);
+	snprintf(str[*n][1], 48, "cam%d", i % 5);
+	snprintf(str[*n][2], 48, "INC-%d", i);
+	if (i == 3 || i == 2703)
+		snprintf(str[*n][2], 48, "bad %d", i);	/* pattern */
+	if (i >= 300 && i < 304)
+		snprintf(str[*n][2], 48, "INC-55");	/* reused */
+	if (i == 2800) {
+		code = "SYSCHECK";		/* over the cap */
+		played = 200000;
+	}
+	memset(&e[*n], 0, sizeof e[*n]);
+	e[*n].time_ms = t;
+	e[*n].actor = str[*n][0];
+	e[*n].action = "view-start";
+	e[*n].camera = str[*n][1];
+	e[*n].from_ms = F0;
+	e[*n].to_ms = F0 + HOUR;
+	e[*n].reason_code = code;
+	e[*n].reference = str[*n][2];
+	e[*n].details = "{}";
+	e[*n].terminal = "tty1";
+	(*n)++;
+	e[*n] = e[*n - 1];
+	memcpy(str[*n], str[*n - 1], sizeof str[0]);
+	e[*n].actor = str[*n][0];
+	e[*n].camera = str[*n][1];
+	e[*n].reference = str[*n][2];
+	e[*n].time_ms = t + wall;
+	e[*n].action = i == 100 || i == 2750 ? "view-aborted" : "view-end";
+	snprintf(det[*n], 256, "{\"shown\":[[%lld,%lld]],\"played_ms\":%lld,"
+	    "\"wall_ms\":%lld,\"view\":%lld,\"end\":\"stopped\"}",
+	    (long long)F0, (long long)(F0 + played), (long long)played,
+	    (long long)wall, (long long)start);
+	e[*n].details = det[*n];
+	(*n)++;
+}
+
+/* A log of BIG_VIEWS views, 100 a day inside working hours, with each
+ * flag twice or so, and two exports; no flag between views 501 and 2608
+ * (more rows than a page of several flags walks before it takes the
+ * flags one stream each). */
+static void
+big_generate(struct audit_log *log)
+{
+	struct audit_entry *e = xcalloc(520, sizeof *e);
+	char (*str)[4][48] = xcalloc(520, sizeof *str);
+	char (*det)[256] = xcalloc(520, sizeof *det);
+	char *cause = NULL;
+	int64_t base = 0;
+	size_t n;
+	int i = 0, x;
+
+	while (i < BIG_VIEWS) {
+		n = 0;
+		for (; i < BIG_VIEWS && n < 500; i++) {
+			big_view(e, &n, base, i, str, det);
+			if (i != 450 && i != 460)
+				continue;
+			/* An export: the second one approved. */
+			for (x = 0; x < (i == 460 ? 3 : 2); x++) {
+				memset(&e[n], 0, sizeof e[n]);
+				e[n].time_ms = e[n - 1].time_ms + 1000 + x;
+				e[n].actor = "bob";
+				e[n].camera = "cam1";
+				e[n].reason_code = "POLICE";
+				e[n].reference = "P/1";
+				e[n].terminal = "tty1";
+				e[n].details = "{}";
+				if (i == 460 && x == 0) {
+					e[n].action = "export-approved";
+					snprintf(det[n], 256, "{\"export\":%lld}",
+					    (long long)(base + (int64_t)n + 1));
+					e[n].details = det[n];
+				} else if (x == (i == 460 ? 1 : 0)) {
+					e[n].action = "export-start";
+				} else {
+					e[n].action = "export-done";
+					snprintf(det[n], 256, "{\"export\":%lld}",
+					    (long long)(base + (int64_t)n - 1));
+					e[n].details = det[n];
+				}
+				n++;
+			}
+		}
+		if (audit_append_many(log, e, n, &cause) != base)
+			fail_msg("append: %s", cause);
+		base += (int64_t)n;
+	}
+	free(e);
+	free(str);
+	free(det);
+}
+
+/* The seqs of the rows with any of flags, from every row unfiltered. */
+static char *
+big_expected(struct audit_review *rv, unsigned flags, int *nrows)
+{
+	struct audit_review_filter f;
+	struct audit_review_iter *it;
+	struct audit_review_row r;
+	char *cause = NULL, *buf = xcalloc(1, 65536);
+	int rc;
+
+	memset(&f, 0, sizeof f);
+	*nrows = 0;
+	if ((it = audit_review_iter_new(rv, &f, &cause)) == NULL)
+		fail_msg("iter: %s", cause);
+	while ((rc = audit_review_iter_next(it, &r, &cause)) == 1) {
+		if ((r.flags & flags) == 0)
+			continue;
+		snprintf(buf + strlen(buf), 65536 - strlen(buf), " %lld",
+		    (long long)r.seq);
+		(*nrows)++;
+	}
+	assert_int_equal(rc, 0);
+	audit_review_iter_free(it);
+	return buf;
+}
+
+/* Pages flags through newest to oldest (and oldest to newest from End)
+ * max rows at a time; both must give exactly want. */
+static void
+big_paged(struct audit_review *rv, unsigned flags, size_t max,
+    const char *want)
+{
+	struct audit_review_filter f;
+	struct audit_review_page *p;
+	struct audit_review_pos at;
+	char *cause = NULL, *down = xcalloc(1, 65536), *up = xcalloc(1, 65536);
+	char *tmp = xcalloc(1, 65536);
+	size_t i;
+	int first = 1;
+
+	memset(&f, 0, sizeof f);
+	f.flags = flags;
+	for (;;) {
+		if (audit_review_page(rv, &f, first ? NULL : &at, 0, max, &p,
+		    &cause) != 0)
+			fail_msg("page: %s", cause);
+		assert_int_equal(p->more_newer, !first && p->n > 0);
+		for (i = 0; i < p->n; i++) {
+			assert_true((p->rows[i].flags & flags) != 0);
+			snprintf(down + strlen(down), 65536 - strlen(down),
+			    " %lld", (long long)p->rows[i].seq);
+		}
+		first = 0;
+		if (p->n > 0) {
+			at.time_ms = p->rows[p->n - 1].time_ms;
+			at.seq = p->rows[p->n - 1].seq;
+		}
+		i = (size_t)p->more_older;
+		assert_true(i == 0 || p->n == max);
+		audit_review_page_free(p);
+		if (i == 0)
+			break;
+	}
+	if (strcmp(down, want) != 0)
+		fail_msg("flags %#x down by %zu:\n got%s\nwant%s", flags, max,
+		    down, want);
+	/* From End towards the newest. */
+	at.time_ms = INT64_MIN;
+	at.seq = INT64_MIN;
+	for (;;) {
+		if (audit_review_page(rv, &f, &at, 1, max, &p, &cause) != 0)
+			fail_msg("page: %s", cause);
+		tmp[0] = '\0';
+		for (i = 0; i < p->n; i++)
+			snprintf(tmp + strlen(tmp), 65536 - strlen(tmp), " %lld",
+			    (long long)p->rows[i].seq);
+		memmove(up + strlen(tmp), up, strlen(up) + 1);
+		memcpy(up, tmp, strlen(tmp));
+		if (p->n > 0) {
+			at.time_ms = p->rows[0].time_ms;
+			at.seq = p->rows[0].seq;
+		}
+		i = (size_t)p->more_newer;
+		audit_review_page_free(p);
+		if (i == 0)
+			break;
+	}
+	if (strcmp(up, want) != 0)
+		fail_msg("flags %#x up by %zu:\n got%s\nwant%s", flags, max, up,
+		    want);
+	free(down);
+	free(up);
+	free(tmp);
+}
+
+/* Every flag filter, and any flag, paged both ways a few rows at a time
+ * on a log where the flags are rare and far apart (the paths that pass
+ * over working hours, the table of reused references, the flags one
+ * stream each), gives exactly the rows of the unfiltered list that carry
+ * the flag; and after entries are appended, too. */
+static void
+test_flags_paged(void **state)
+{
+	struct fx *fx = *state;
+	struct audit_review *rv;
+	struct audit_review_filter f;
+	char *cause = NULL, *want, dir[64], db[128], st[128], cmd[128];
+	struct audit_keys k;
+	struct audit_log *log;
+	unsigned masks[] = { AUDIT_FLAG_ALL, AUDIT_FLAG_HOURS, AUDIT_FLAG_LONG,
+	    AUDIT_FLAG_PATTERN, AUDIT_FLAG_REUSED, AUDIT_FLAG_MANY,
+	    AUDIT_FLAG_CAP, AUDIT_FLAG_UNAPPROVED, AUDIT_FLAG_ABORTED,
+	    AUDIT_FLAG_HOURS | AUDIT_FLAG_REUSED,
+	    AUDIT_FLAG_LONG | AUDIT_FLAG_ABORTED | AUDIT_FLAG_UNAPPROVED };
+	size_t i;
+	int n, round;
+	int64_t cnt;
+
+	(void)fx;
+	snprintf(dir, sizeof dir, "/tmp/vigil-review-big.XXXXXX");
+	assert_non_null(mkdtemp(dir));
+	snprintf(db, sizeof db, "%s/audit.db", dir);
+	snprintf(st, sizeof st, "%s/audit.state", dir);
+	if (audit_create(db, st, &k, &cause) != 0 ||
+	    (log = audit_open(db, st, 0, &cause)) == NULL)
+		fail_msg("create: %s", cause);
+	big_generate(log);
+	if ((rv = audit_review_new(log, &big_limits, &cause)) == NULL)
+		fail_msg("review: %s", cause);
+	for (round = 0; round < 2; round++) {
+		for (i = 0; i < sizeof masks / sizeof masks[0]; i++) {
+			want = big_expected(rv, masks[i], &n);
+			/* Each flag is there, and rare. */
+			assert_true(n > 0);
+			assert_true(n < 200);
+			big_paged(rv, masks[i], 3, want);
+			big_paged(rv, masks[i], 16, want);
+			memset(&f, 0, sizeof f);
+			f.flags = masks[i];
+			if (audit_review_count(rv, &f, 0, &cnt, &cause) != 0)
+				fail_msg("count: %s", cause);
+			assert_int_equal(cnt, n);
+			free(want);
+		}
+		if (round == 1)
+			break;
+		/* A reference given for a fourth camera later, and a new
+		 * view of another one three times: the reused flag follows. */
+		add(log, audit_count(log), DAY + 40 * 24 * HOUR + 9 * HOUR, "u1",
+		    "view-start", "cam4", F0, F0 + MIN, "INCIDENT", "INC-7",
+		    NULL);
+		add(log, audit_count(log), DAY + 40 * 24 * HOUR + 9 * HOUR + MIN,
+		    "u1", "view-start", "cam3", F0, F0 + MIN, "INCIDENT",
+		    "INC-7", NULL);
+		add(log, audit_count(log), DAY + 40 * 24 * HOUR + 9 * HOUR +
+		    2 * MIN, "u1", "view-start", "cam2", F0, F0 + MIN,
+		    "INCIDENT", "INC-7", NULL);
+	}
+	/* INC-7 (view 7, cam2) is now on cameras 2, 3, 4 and 2: not over 3;
+	 * INC-55 (views 55 and 300-303) still is. */
+	memset(&f, 0, sizeof f);
+	f.flags = AUDIT_FLAG_REUSED;
+	if (audit_review_count(rv, &f, 0, &cnt, &cause) != 0)
+		fail_msg("count: %s", cause);
+	assert_int_equal(cnt, 5);
+	add(log, audit_count(log), DAY + 41 * 24 * HOUR + 9 * HOUR, "u1",
+	    "view-start", "cam0", F0, F0 + MIN, "INCIDENT", "INC-7", NULL);
+	if (audit_review_count(rv, &f, 0, &cnt, &cause) != 0)
+		fail_msg("count: %s", cause);
+	assert_int_equal(cnt, 10);	/* and INC-7 on a fourth camera */
+	/* Thresholds that switch a flag off: nothing, at once. */
+	{
+		struct audit_review_limits l = big_limits;
+		struct audit_review *off;
+
+		l.work_from = l.work_to = 0;
+		l.max_view_minutes = 0;
+		if ((off = audit_review_new(log, &l, &cause)) == NULL)
+			fail_msg("review: %s", cause);
+		f.flags = AUDIT_FLAG_HOURS | AUDIT_FLAG_LONG;
+		if (audit_review_count(off, &f, 0, &cnt, &cause) != 0)
+			fail_msg("count: %s", cause);
+		assert_int_equal(cnt, 0);
+		want = big_expected(off, AUDIT_FLAG_ALL, &n);
+		big_paged(off, AUDIT_FLAG_ALL, 5, want);
+		free(want);
+		audit_review_free(off);
+	}
+	audit_review_free(rv);
+	audit_close(log);
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
 /* Writes the test log to DIR/audit.db (key state DIR/audit.state) for
  * tests/regress/audit-report.sh. */
 static int
@@ -759,6 +1075,8 @@ main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_summary, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_pattern, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_indexes_added, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_flags_paged, setup,
 		    teardown),
 	};
 
