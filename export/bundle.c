@@ -615,7 +615,8 @@ bundle_handover(struct bundle *b)
 		    b->gaps[i].camera,
 		    clock_format_utc(b->gaps[i].from_ms, f, sizeof f),
 		    clock_format_utc(b->gaps[i].to_ms, t, sizeof t));
-	bundle_cat(&s, "\nFiles (%zu clips), with SHA-256:\n", b->nclips);
+	bundle_cat(&s, "\nFiles (%zu clip%s), with SHA-256:\n", b->nclips,
+	    b->nclips == 1 ? "" : "s");
 	for (i = 0; i < b->nclips; i++)
 		bundle_cat(&s, "  %s\n    %s\n", b->clips[i].rel, b->clips[i].sha256);
 	bundle_cat(&s, "\nThe checksums of all files are in SHA256SUMS, signed with "
