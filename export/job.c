@@ -1460,6 +1460,28 @@ job_free(struct job *j)
 /* ---- recovery ------------------------------------------------------------- */
 
 /* 1 when process pid is still running a vigil program. */
+/* 1 when the process has ended and waits to be reaped (state Z or X in
+ * /proc/PID/stat, after the parenthesised name). */
+static int
+job_pid_zombie(json_int_t pid)
+{
+	char path[64], buf[512], *p;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof path, "/proc/%lld/stat", (long long)pid);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return 0;
+	n = read(fd, buf, sizeof buf - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	if ((p = strrchr(buf, ')')) == NULL || p[1] != ' ')
+		return 0;
+	return p[2] == 'Z' || p[2] == 'X';
+}
+
 static int
 job_pid_alive(json_int_t pid)
 {
@@ -1471,6 +1493,8 @@ job_pid_alive(json_int_t pid)
 		return 0;
 	if (kill((pid_t)pid, 0) == -1 && errno != EPERM)
 		return 0;
+	if (job_pid_zombie(pid))
+		return 0;	/* killed, not yet reaped */
 	snprintf(path, sizeof path, "/proc/%lld/exe", (long long)pid);
 	if ((n = readlink(path, exe, sizeof exe - 1)) == -1)
 		return 1;	/* cannot tell: leave it alone */

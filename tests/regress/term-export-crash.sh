@@ -38,6 +38,13 @@ wait_screen 'redacting, camera' 20
 pid=$(vigil_pid)
 kill -9 "$pid"
 tm kill-server
+# Gone (or at least dead and waiting to be reaped) before the next start.
+n=0
+while [ -d "/proc/$pid" ] && ! grep -q '^[0-9]* (.*) [ZX] ' "/proc/$pid/stat" 2>/dev/null; do
+	n=$((n + 1))
+	[ $n -lt 200 ] || fail "vigil $pid did not die after kill -9"
+	sleep 0.05
+done
 ls -A "$TMP/out" | grep -q '^\.vigil-partial-' ||
 	fail "no partial folder (did the export end before the kill?): $(ls -A "$TMP/out")"
 ls -A "$TMP/out" | grep -q '^VIGIL-' && fail "the export finished before the kill"
