@@ -679,21 +679,6 @@ out:
 	return rc;
 }
 
-static int
-bundle_sync_dir(const char *path, char **cause)
-{
-	int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-
-	if (fd == -1 || fsync(fd) == -1) {
-		cause_set(cause, "cannot flush %s: %s", path, strerror(errno));
-		if (fd != -1)
-			close(fd);
-		return -1;
-	}
-	close(fd);
-	return 0;
-}
-
 int
 bundle_finish(struct bundle *b, const struct sign_key *key, char **final,
     char sums_hex[65], char **cause)
@@ -771,8 +756,8 @@ bundle_finish(struct bundle *b, const struct sign_key *key, char **final,
 		goto fail;
 	free(path);
 	path = xasprintf("%s/clips", b->partial);
-	if (bundle_sync_dir(path, cause) != 0 ||
-	    bundle_sync_dir(b->partial, cause) != 0)
+	if (file_sync_dir(path, cause) != 0 ||
+	    file_sync_dir(b->partial, cause) != 0)
 		goto fail;
 
 	/* Into place, under a name no other bundle has. */
@@ -798,7 +783,7 @@ bundle_finish(struct bundle *b, const struct sign_key *key, char **final,
 		cause_set(cause, "too many bundles named %s", dest);
 		goto fail;
 	}
-	if (bundle_sync_dir(b->target, cause) != 0) {
+	if (file_sync_dir(b->target, cause) != 0) {
 		/* The bundle is complete and in place; the rename may not be
 		 * durable yet, which the caller reports. */
 		free(b->partial);

@@ -6,6 +6,7 @@
 #define VIGIL_EXPORT_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 
 /* Signing, compatible with minisign: "Ed" keys, "ED" (BLAKE2b-512
@@ -600,6 +601,13 @@ struct report_result {
  * gets its report (saying so, naming the first bad seq): 0 is returned. */
 int report_write(const struct report_opts *, struct report_result *res,
     char **cause);
+
+/* Writes s as one CSV field (RFC 4180) and a comma, or CRLF when last.
+ * Text a spreadsheet would take for a formula (first character = + - @,
+ * tab or carriage return) gets a leading apostrophe inside quotes; bytes
+ * that are not valid UTF-8 are replaced.  Also for vigil audit show and
+ * who-saw. */
+void report_csv_field(FILE *f, const char *s, int last);
 
 /* ==== End of Audit reports =============================================== */
 

@@ -133,8 +133,8 @@ report_secs(int64_t ms, char *buf, size_t len)
  * formula (first character = + - @, tab or carriage return) gets a
  * leading apostrophe; text that is not valid UTF-8 (a damaged log) has
  * the bad bytes replaced. */
-static void
-report_csv(FILE *f, const char *s, int last)
+void
+report_csv_field(FILE *f, const char *s, int last)
 {
 	char *clean = NULL;
 	int formula;
@@ -233,30 +233,30 @@ report_row_csv(struct report *rp, FILE *f, const struct audit_review_row *r)
 	report_flags(rp->o->review, r, " ", &fl, &why);
 	iv = report_intervals(r);
 	fprintf(f, "%" PRId64 ",", r->seq);
-	report_csv(f, clock_format_local(r->time_ms, t, sizeof t), 0);
-	report_csv(f, r->actor, 0);
-	report_csv(f, r->action, 0);
-	report_csv(f, r->camera, 0);
-	report_csv(f, report_time(r->from_ms, t, sizeof t), 0);
-	report_csv(f, report_time(r->to_ms, t, sizeof t), 0);
-	report_csv(f, r->reason_code, 0);
-	report_csv(f, r->reference, 0);
+	report_csv_field(f, clock_format_local(r->time_ms, t, sizeof t), 0);
+	report_csv_field(f, r->actor, 0);
+	report_csv_field(f, r->action, 0);
+	report_csv_field(f, r->camera, 0);
+	report_csv_field(f, report_time(r->from_ms, t, sizeof t), 0);
+	report_csv_field(f, report_time(r->to_ms, t, sizeof t), 0);
+	report_csv_field(f, r->reason_code, 0);
+	report_csv_field(f, r->reference, 0);
 	report_csv_int(f, r->end_seq, r->end_seq >= 0);
-	report_csv(f, r->end_action, 0);
-	report_csv(f, r->end_seq >= 0 ? clock_format_local(r->end_time_ms, t,
+	report_csv_field(f, r->end_action, 0);
+	report_csv_field(f, r->end_seq >= 0 ? clock_format_local(r->end_time_ms, t,
 	    sizeof t) : "", 0);
-	report_csv(f, r->end_how, 0);
-	report_csv(f, report_secs(r->wall_ms, n, sizeof n), 0);
-	report_csv(f, report_secs(r->shown_ms, n, sizeof n), 0);
-	report_csv(f, report_secs(r->played_ms, n, sizeof n), 0);
-	report_csv(f, iv, 0);
-	report_csv(f, fl, 0);
-	report_csv(f, why, 0);
+	report_csv_field(f, r->end_how, 0);
+	report_csv_field(f, report_secs(r->wall_ms, n, sizeof n), 0);
+	report_csv_field(f, report_secs(r->shown_ms, n, sizeof n), 0);
+	report_csv_field(f, report_secs(r->played_ms, n, sizeof n), 0);
+	report_csv_field(f, iv, 0);
+	report_csv_field(f, fl, 0);
+	report_csv_field(f, why, 0);
 	report_csv_int(f, r->export_seq, r->export_seq >= 0);
 	report_csv_int(f, r->approved_seq, r->approved_seq >= 0);
-	report_csv(f, r->approver, 0);
-	report_csv(f, r->terminal, 0);
-	report_csv(f, r->details, 1);
+	report_csv_field(f, r->approver, 0);
+	report_csv_field(f, r->terminal, 0);
+	report_csv_field(f, r->details, 1);
 	free(fl);
 	free(why);
 	free(iv);
@@ -471,7 +471,7 @@ report_summary_csv(struct report *rp, char **cause)
 	for (k = 0; k < 3; k++) {
 		for (i = 0; i < nv[k]; i++) {
 			fprintf(f, "%s,", groups[k]);
-			report_csv(f, v[k][i].key, 0);
+			report_csv_field(f, v[k][i].key, 0);
 			fprintf(f, "%" PRId64 ",%s,%" PRId64 ",%" PRId64 "\r\n",
 			    v[k][i].views, report_secs(v[k][i].viewed_ms, n,
 			    sizeof n), v[k][i].exports, v[k][i].flagged);
@@ -703,21 +703,6 @@ report_cmp(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static int
-report_sync_dir(const char *path, char **cause)
-{
-	int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-
-	if (fd == -1 || fsync(fd) == -1) {
-		cause_set(cause, "cannot flush %s: %s", path, strerror(errno));
-		if (fd != -1)
-			close(fd);
-		return -1;
-	}
-	close(fd);
-	return 0;
-}
-
 /* SHA256SUMS over every file, its signature and the public key; then
  * everything is read back from the medium and checked. */
 static int
@@ -790,7 +775,7 @@ report_sign(struct report *rp, struct report_result *res, char **cause)
 		rc = cause_set(cause, "%s reads back differently", sums);
 	free(sums);
 	if (rc == 0)
-		rc = report_sync_dir(rp->partial, cause);
+		rc = file_sync_dir(rp->partial, cause);
 out:
 	for (i = 0; i < rp->nfiles && hashes[i] != NULL; i++)
 		free(hashes[i]);
@@ -912,7 +897,7 @@ report_write(const struct report_opts *o, struct report_result *res,
 	}
 	free(rp.partial);
 	rp.partial = NULL;
-	if (report_sync_dir(parent, cause) != 0)
+	if (file_sync_dir(parent, cause) != 0)
 		goto fail;
 	rc = 0;
 fail:

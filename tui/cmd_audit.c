@@ -299,24 +299,6 @@ audit_note(struct audit_args *a, int attest, const char *text)
 	return 0;
 }
 
-/* Writes s as a CSV field (RFC 4180). */
-static void
-audit_csv_field(FILE *f, const char *s, int last)
-{
-	if (strpbrk(s, ",\"\r\n") != NULL) {
-		fputc('"', f);
-		for (; *s != '\0'; s++) {
-			if (*s == '"')
-				fputc('"', f);
-			fputc(*s, f);
-		}
-		fputc('"', f);
-	} else {
-		fputs(s, f);
-	}
-	fputs(last ? "\r\n" : ",", f);
-}
-
 /* Footage time, or "" when the entry names none. */
 static const char *
 audit_footage_time(int64_t ms, char *buf, size_t len)
@@ -342,17 +324,17 @@ audit_show_row(FILE *f, const char *format, const struct audit_row *r,
 	audit_footage_time(r->to_ms, ft, sizeof ft);
 	if (strcmp(format, "csv") == 0) {
 		snprintf(seq, sizeof seq, "%lld", (long long)r->seq);
-		audit_csv_field(f, seq, 0);
-		audit_csv_field(f, t, 0);
-		audit_csv_field(f, r->actor, 0);
-		audit_csv_field(f, r->action, 0);
-		audit_csv_field(f, r->camera, 0);
-		audit_csv_field(f, ff, 0);
-		audit_csv_field(f, ft, 0);
-		audit_csv_field(f, r->reason_code, 0);
-		audit_csv_field(f, r->reference, 0);
-		audit_csv_field(f, r->terminal, 0);
-		audit_csv_field(f, r->details, 1);
+		report_csv_field(f, seq, 0);
+		report_csv_field(f, t, 0);
+		report_csv_field(f, r->actor, 0);
+		report_csv_field(f, r->action, 0);
+		report_csv_field(f, r->camera, 0);
+		report_csv_field(f, ff, 0);
+		report_csv_field(f, ft, 0);
+		report_csv_field(f, r->reason_code, 0);
+		report_csv_field(f, r->reference, 0);
+		report_csv_field(f, r->terminal, 0);
+		report_csv_field(f, r->details, 1);
 		return;
 	}
 	if (strcmp(format, "json") == 0) {
@@ -702,17 +684,17 @@ audit_who_saw_row(FILE *f, const char *format, const struct audit_review_row *r,
 		vs[0] = '\0';
 	if (strcmp(format, "csv") == 0) {
 		snprintf(seq, sizeof seq, "%lld", (long long)r->seq);
-		audit_csv_field(f, seq, 0);
-		audit_csv_field(f, t, 0);
-		audit_csv_field(f, r->actor, 0);
-		audit_csv_field(f, what, 0);
-		audit_csv_field(f, r->camera, 0);
-		audit_csv_field(f, ff, 0);
-		audit_csv_field(f, ft, 0);
-		audit_csv_field(f, r->reason_code, 0);
-		audit_csv_field(f, r->reference, 0);
-		audit_csv_field(f, vs, 0);
-		audit_csv_field(f, r->is_view ? overlap : "", 1);
+		report_csv_field(f, seq, 0);
+		report_csv_field(f, t, 0);
+		report_csv_field(f, r->actor, 0);
+		report_csv_field(f, what, 0);
+		report_csv_field(f, r->camera, 0);
+		report_csv_field(f, ff, 0);
+		report_csv_field(f, ft, 0);
+		report_csv_field(f, r->reason_code, 0);
+		report_csv_field(f, r->reference, 0);
+		report_csv_field(f, vs, 0);
+		report_csv_field(f, r->is_view ? overlap : "", 1);
 		return;
 	}
 	if (strcmp(format, "json") == 0) {

@@ -1,4 +1,5 @@
-/* file — reading small files and naming the user and terminal. */
+/* file — reading small files, flushing folders, and naming the user and
+ * terminal. */
 #include <sys/stat.h>
 
 #include <errno.h>
@@ -10,6 +11,21 @@
 #include <unistd.h>
 
 #include "util/util.h"
+
+int
+file_sync_dir(const char *path, char **cause)
+{
+	int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd == -1 || fsync(fd) == -1) {
+		cause_set(cause, "cannot flush %s: %s", path, strerror(errno));
+		if (fd != -1)
+			close(fd);
+		return -1;
+	}
+	close(fd);
+	return 0;
+}
 
 int
 file_read_all(const char *path, size_t max, char **buf, size_t *len, char **cause)

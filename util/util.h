@@ -51,6 +51,9 @@ char *clock_format_local(int64_t ms, char *buf, size_t len);
 /* Reads a whole regular file of at most max bytes into a new buffer
  * (NUL-terminated, *len without it).  Returns 0, or -1 with *cause set. */
 int file_read_all(const char *path, size_t max, char **buf, size_t *len, char **cause);
+/* Flushes the folder at path (its entries: new and renamed files) to the
+ * medium.  Returns 0, or -1 with *cause set. */
+int file_sync_dir(const char *path, char **cause);
 
 /* Name of the user running vigil (from the password database, else $USER,
  * else the numeric uid); caller frees. */
