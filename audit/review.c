@@ -38,6 +38,9 @@
 /* Rows a page of several flags examines in one walk before it takes the
  * flags one stream each. */
 #define REVIEW_BUDGET	2000
+/* Below this many views the long list is searched by seq (then sorted),
+ * above it checked along the walk of the view-starts. */
+#define REVIEW_LONG_SMALL 4096
 
 struct review_code {
 	char		*code;
@@ -66,6 +69,7 @@ struct audit_review {
 	sqlite3_stmt	*st_xstart;	/* an export-start by seq */
 	sqlite3_stmt	*st_reused;	/* distinct cameras of a reference */
 	sqlite3_stmt	*st_many;	/* views of a user in a day */
+	sqlite3_stmt	*st_day;	/* entries of any kind in a time range */
 	struct review_cache reused, many;
 	int64_t		 seen_count;	/* entries when the caches were filled */
 	/* The references given for too many cameras, in a table of the
@@ -77,6 +81,12 @@ struct audit_review {
 	sqlite3_stmt	*st_reused_get;	/* cameras of a reference in it */
 	int		 has_time_ref;	/* index entry_time_ref exists */
 	int		 has_reference;	/* index entry_reference exists */
+	/* The same for the long flag: the view-starts whose end may make
+	 * them long (a superset; the row's own check decides), from one
+	 * walk of the view ends. */
+	char		 long_table[48];
+	int64_t		 long_upto;	/* entries it covers; -1: not made */
+	int64_t		 long_rows;	/* views in it */
 };
 
 /* Owned copy of one row's strings and intervals. */
@@ -205,6 +215,31 @@ review_prepare(struct audit_review *rv, sqlite3_stmt **st, const char *sql,
 	return 0;
 }
 
+/* Makes (or empties) the per-review list table name, cols its
+ * "(columns) options", in the connection's temporary database. */
+static int
+review_list_create(struct audit_review *rv, const char *name, const char *cols)
+{
+	char *sql;
+	int rc;
+
+	sql = xasprintf("CREATE TEMP TABLE IF NOT EXISTS %s%s; "
+	    "DELETE FROM temp.%s", name, cols, name);
+	rc = sqlite3_exec(log_db(rv->log), sql, NULL, NULL, NULL);
+	free(sql);
+	return rc == SQLITE_OK ? 0 : -1;
+}
+
+/* Drops a list table made by review_list_create(). */
+static void
+review_list_drop(struct audit_review *rv, const char *name)
+{
+	char *sql = xasprintf("DROP TABLE IF EXISTS temp.%s", name);
+
+	(void)sqlite3_exec(log_db(rv->log), sql, NULL, NULL, NULL);
+	free(sql);
+}
+
 struct audit_review *
 audit_review_new(struct audit_log *log, const struct audit_review_limits *lim,
     char **cause)
@@ -217,11 +252,13 @@ audit_review_new(struct audit_log *log, const struct audit_review_limits *lim,
 
 	rv = xcalloc(1, sizeof *rv);
 	rv->log = log;
-	rv->reused_upto = -1;
+	rv->reused_upto = rv->long_upto = -1;
 	rv->seen_count = -1;
 	/* Unique on the connection while the review lives. */
 	snprintf(rv->reused_table, sizeof rv->reused_table,
 	    "vigil_review_reused_%" PRIxPTR, (uintptr_t)rv);
+	snprintf(rv->long_table, sizeof rv->long_table,
+	    "vigil_review_long_%" PRIxPTR, (uintptr_t)rv);
 	rv->lim = *lim;
 	rv->lim.codes = NULL;
 	rv->lim.ncodes = 0;
@@ -289,7 +326,10 @@ audit_review_new(struct audit_log *log, const struct audit_review_limits *lim,
 	    "reference = ?1", cause) ||
 	    review_prepare(rv, &rv->st_many, "SELECT actor, count(*) FROM entry "
 	    "WHERE action = 'view-start' AND time_ms >= ?1 AND time_ms < ?2 "
-	    "GROUP BY actor", cause)) {
+	    "GROUP BY actor", cause) ||
+	    review_prepare(rv, &rv->st_day, "SELECT count(*) FROM entry "
+	    "INDEXED BY entry_time WHERE time_ms >= ?1 AND time_ms < ?2",
+	    cause)) {
 		audit_review_free(rv);
 		return NULL;
 	}
@@ -316,14 +356,12 @@ audit_review_free(struct audit_review *rv)
 	sqlite3_finalize(rv->st_xstart);
 	sqlite3_finalize(rv->st_reused);
 	sqlite3_finalize(rv->st_many);
-	if (rv->st_reused_get != NULL) {
-		char *sql = xasprintf("DROP TABLE IF EXISTS temp.%s",
-		    rv->reused_table);
-
-		sqlite3_finalize(rv->st_reused_get);
-		(void)sqlite3_exec(log_db(rv->log), sql, NULL, NULL, NULL);
-		free(sql);
-	}
+	sqlite3_finalize(rv->st_reused_get);
+	if (rv->st_reused_get != NULL)
+		review_list_drop(rv, rv->reused_table);
+	if (rv->long_upto >= 0)
+		review_list_drop(rv, rv->long_table);
+	sqlite3_finalize(rv->st_day);
 	review_cache_clear(&rv->reused);
 	review_cache_clear(&rv->many);
 	free(rv);
@@ -562,6 +600,14 @@ review_build(const struct audit_review *rv, const struct audit_review_filter *f,
 		    "FROM temp.%s)", rv->reused_table);
 		review_cond(q, cond);
 	}
+	if (f->flags == AUDIT_FLAG_LONG && rv->long_upto >= 0) {
+		/* The views of the long list: few, found by seq; many,
+		 * checked along the walk in time order. */
+		snprintf(cond, sizeof cond, "%sseq IN (SELECT seq FROM temp.%s)",
+		    rv->long_rows <= REVIEW_LONG_SMALL ? "" : "+",
+		    rv->long_table);
+		review_cond(q, cond);
+	}
 	/* The ends of views are shown with their view-start. */
 	if (a == NULL && !f->views_only && !f->who_saw && f->flags == 0)
 		review_cond(q, "NOT (" REVIEW_VIEW_WHERE " AND EXISTS (SELECT 1 "
@@ -731,12 +777,8 @@ review_reused_table(struct audit_review *rv, char **cause)
 	if (rv->reused_upto == count)
 		return 0;
 	if (rv->reused_upto < 0) {
-		sql = xasprintf("CREATE TEMP TABLE IF NOT EXISTS %s(reference "
-		    "TEXT PRIMARY KEY, cameras INTEGER NOT NULL) WITHOUT ROWID; "
-		    "DELETE FROM temp.%s", rv->reused_table, rv->reused_table);
-		rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
-		free(sql);
-		if (rc != SQLITE_OK)
+		if (review_list_create(rv, rv->reused_table, "(reference TEXT "
+		    "PRIMARY KEY, cameras INTEGER NOT NULL) WITHOUT ROWID") != 0)
 			goto fail;
 		sqlite3_finalize(rv->st_reused_get);
 		rv->st_reused_get = NULL;
@@ -821,6 +863,79 @@ done:
 	return rc;
 }
 
+/* Ends (details d, its wall_ms w) in the long list: those whose view
+ * review_fill() may find long.  Most ends have an integer wall_ms within
+ * the limit: they cost one parse of the JSON. */
+#define REVIEW_LONG_WHERE "NOT (typeof(w) = 'integer' AND w BETWEEN 0 " \
+	"AND ?2) AND json_valid(d) AND json_type(d, '$.view') = 'integer' " \
+	"AND CASE WHEN json_type(d, '$.wall_ms') = 'integer' AND " \
+	"json_extract(d, '$.wall_ms') >= 0 THEN " \
+	"json_extract(d, '$.wall_ms') > ?2 " \
+	"WHEN json_type(d, '$.shown_ms') = 'integer' AND " \
+	"json_extract(d, '$.shown_ms') >= 0 THEN " \
+	"json_extract(d, '$.shown_ms') > ?2 ELSE 1 END"
+
+/* Makes the list of view-starts that may be long: every view end (any
+ * end of a view, not only its first) whose wall_ms, else shown_ms, is
+ * over the limit or not known (review_flags() decides on the row), from
+ * one walk of the view ends; or adds those of the entries appended
+ * since. */
+static int
+review_long_table(struct audit_review *rv, char **cause)
+{
+	sqlite3 *db = log_db(rv->log);
+	sqlite3_stmt *st = NULL;
+	int64_t count;
+	char *sql;
+	int rc;
+
+	if ((count = audit_count(rv->log)) < 0)
+		return cause_set(cause, "%s: cannot count the entries",
+		    log_path(rv->log));
+	if (rv->long_upto == count)
+		return 0;
+	if (rv->long_upto < 0) {
+		if (review_list_create(rv, rv->long_table,
+		    "(seq INTEGER PRIMARY KEY)") != 0)
+			goto fail;
+		rv->long_upto = 0;
+	}
+	/* All of them in time order along entry_action; new ones by seq.
+	 * OFFSET 0 keeps the inner query (and its one parse) apart. */
+	sql = xasprintf("INSERT OR IGNORE INTO temp.%s SELECT json_extract(d, "
+	    "'$.view') FROM (SELECT details AS d, CASE WHEN json_valid("
+	    "details) THEN json_extract(details, '$.wall_ms') END AS w FROM "
+	    "entry%s WHERE %s AND seq >= ?1 LIMIT -1 OFFSET 0) WHERE "
+	    REVIEW_LONG_WHERE, rv->long_table,
+	    rv->long_upto == 0 ? " INDEXED BY entry_action" : "",
+	    rv->long_upto == 0 ? "action IN ('view-end', 'view-aborted')" :
+	    "+action IN ('view-end', 'view-aborted')");
+	rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
+	free(sql);
+	if (rc != SQLITE_OK)
+		goto fail;
+	sqlite3_bind_int64(st, 1, rv->long_upto);
+	sqlite3_bind_int64(st, 2, (int64_t)rv->lim.max_view_minutes * 60000);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	st = NULL;
+	if (rc != SQLITE_DONE)
+		goto fail;
+	sql = xasprintf("SELECT count(*) FROM temp.%s", rv->long_table);
+	rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
+	free(sql);
+	if (rc != SQLITE_OK || sqlite3_step(st) != SQLITE_ROW)
+		goto fail;
+	rv->long_rows = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	rv->long_upto = count;
+	return 0;
+fail:
+	sqlite3_finalize(st);
+	return cause_set(cause, "%s: cannot list the long views: %s",
+	    log_path(rv->log), sqlite3_errmsg(db));
+}
+
 /* Views by actor on the local day of ms.  A day's counts are read for
  * every user at once (one walk of that day's view-starts). */
 static int64_t
@@ -884,18 +999,30 @@ review_many_skip(struct audit_review *rv, sqlite3_stmt *st, int backward,
 	review_day(t, &start, &end);
 	snprintf(key, sizeof key, "max %" PRId64, start);
 	if (!review_cache_get(&rv->many, key, &max)) {
-		sqlite3_reset(rv->st_many);
-		sqlite3_bind_int64(rv->st_many, 1, start);
-		sqlite3_bind_int64(rv->st_many, 2, end);
-		while (sqlite3_step(rv->st_many) == SQLITE_ROW) {
-			n = sqlite3_column_int64(rv->st_many, 1);
-			if (n > max)
-				max = n;
+		/* Entries of any kind that day, from the covering index
+		 * entry_time: when not over the limit, nobody's views are,
+		 * and no row of the day is read. */
+		sqlite3_reset(rv->st_day);
+		sqlite3_bind_int64(rv->st_day, 1, start);
+		sqlite3_bind_int64(rv->st_day, 2, end);
+		if (sqlite3_step(rv->st_day) == SQLITE_ROW)
+			max = sqlite3_column_int64(rv->st_day, 0);
+		sqlite3_reset(rv->st_day);
+		if (max > rv->lim.max_views_per_day) {
+			max = 0;
+			sqlite3_reset(rv->st_many);
+			sqlite3_bind_int64(rv->st_many, 1, start);
+			sqlite3_bind_int64(rv->st_many, 2, end);
+			while (sqlite3_step(rv->st_many) == SQLITE_ROW) {
+				n = sqlite3_column_int64(rv->st_many, 1);
+				if (n > max)
+					max = n;
+			}
+			sqlite3_reset(rv->st_many);
 		}
-		sqlite3_reset(rv->st_many);
 		if (rv->many.n + 2 >= REVIEW_CACHE / 2)
 			review_cache_clear(&rv->many);
-		review_cache_put(&rv->many, key, max);
+		review_cache_put(&rv->many, key, max);	/* a bound, at least */
 	}
 	if (max > rv->lim.max_views_per_day || start > t || end <= t)
 		return 0;
@@ -1309,6 +1436,20 @@ review_iter_open(struct audit_review *rv, const struct audit_review_filter *f,
 		audit_review_iter_free(it);
 		return NULL;
 	}
+	/* The list of the long flag, once a walk without it has run over
+	 * its budget; a flag whose list is empty is on no row. */
+	if ((it->f.flags == AUDIT_FLAG_LONG || (split &&
+	    (it->f.flags & AUDIT_FLAG_LONG))) && (budget == 0 ||
+	    rv->long_upto >= 0)) {
+		if (review_long_table(rv, cause) != 0) {
+			audit_review_iter_free(it);
+			return NULL;
+		}
+		if (rv->long_rows == 0)
+			it->f.flags &= ~AUDIT_FLAG_LONG;
+	}
+	if (f->flags != 0 && it->f.flags == 0)
+		return it;
 	/* Several flags, split: the union of one set of streams per flag,
 	 * each narrowed in SQL for its flag, so that a rare flag costs what
 	 * it costs alone; a row in several of them is shown once.  Not
@@ -1384,8 +1525,9 @@ review_stream_peek(struct audit_review_iter *it, struct review_stream *s,
 	while ((rc = sqlite3_step(s->st)) == SQLITE_ROW) {
 		if (it->budget > 0 && ++it->examined > it->budget)
 			return -2;	/* over budget: no error */
-		if (review_precheck(it->rv, s->st, s->flag))
-			return s->has = 1;
+		/* A row passed over by the skip has not the flag; the skip
+		 * comes first (for many it counts the day's entries, cheaper
+		 * than the user's views). */
 		if (s->skip > 0 && (s->flag == AUDIT_FLAG_HOURS ?
 		    review_hours_skip(it->rv, s->st, it->backward, &skip) :
 		    review_many_skip(it->rv, s->st, it->backward, &skip))) {
@@ -1397,7 +1539,10 @@ review_stream_peek(struct audit_review_iter *it, struct review_stream *s,
 				 * time_ms >= skip going up. */
 				sqlite3_bind_int64(s->st, s->skip + 2, INT64_MIN);
 			}
+			continue;
 		}
+		if (review_precheck(it->rv, s->st, s->flag))
+			return s->has = 1;
 	}
 	s->done = 1;
 	if (rc != SQLITE_DONE)
@@ -1468,6 +1613,21 @@ review_multi(const struct audit_review_filter *f)
 	return (f->flags & (f->flags - 1)) != 0;
 }
 
+/* The rows a first walk of f may examine (0: no limit).  Several flags
+ * are first taken in one walk; the long flag alone, before its list is
+ * made, is first taken without the list (cheap when long views are
+ * common). */
+static int64_t
+review_budget(const struct audit_review *rv, const struct audit_review_filter *f,
+    int split, int retry)
+{
+	if (retry)
+		return 0;
+	if (!split || (f->flags == AUDIT_FLAG_LONG && rv->long_upto < 0))
+		return REVIEW_BUDGET;
+	return 0;
+}
+
 /* 1 when a row matching f lies beyond at in the direction backward. */
 static int
 review_any(struct audit_review *rv, const struct audit_review_filter *f,
@@ -1475,17 +1635,18 @@ review_any(struct audit_review *rv, const struct audit_review_filter *f,
 {
 	struct audit_review_iter *it;
 	struct audit_review_row r;
-	int rc, split = !review_multi(f);
+	int rc, split = !review_multi(f), retry = 0;
 
 	for (;;) {
 		if ((it = review_iter_open(rv, f, at, backward, 1, split,
-		    split ? 0 : REVIEW_BUDGET, cause)) == NULL)
+		    review_budget(rv, f, split, retry), cause)) == NULL)
 			return -1;
 		rc = audit_review_iter_next(it, &r, cause);
 		audit_review_iter_free(it);
 		if (rc != 2)
 			return rc;
 		split = 1;	/* the flags are rare: one stream each */
+		retry = 1;
 	}
 }
 
@@ -1500,7 +1661,7 @@ audit_review_page(struct audit_review *rv, const struct audit_review_filter *f,
 	struct review_rowmem m;
 	struct audit_review_pos edge;
 	size_t i;
-	int rc, split = !review_multi(f);
+	int rc, split = !review_multi(f), retry = 0;
 
 	*page = NULL;
 	if (max == 0 || max > 1000)
@@ -1508,9 +1669,10 @@ audit_review_page(struct audit_review *rv, const struct audit_review_filter *f,
 	if (at == NULL)
 		backward = 0;
 again:
-	/* Several flags: one walk first, within a budget of rows. */
+	/* Several flags (or long, before its list): one walk first, within
+	 * a budget of rows. */
 	if ((it = review_iter_open(rv, f, at, backward, (int64_t)max + 1, split,
-	    split ? 0 : REVIEW_BUDGET, cause)) == NULL)
+	    review_budget(rv, f, split, retry), cause)) == NULL)
 		return -1;
 	p = xcalloc(1, sizeof *p);
 	p->pub.rows = xcalloc(max, sizeof *p->pub.rows);
@@ -1532,9 +1694,10 @@ again:
 	}
 	audit_review_iter_free(it);
 	if (rc == 2) {
-		/* Rare flags: again, one stream each. */
+		/* Rare flags: again, one stream each (and lists). */
 		audit_review_page_free(&p->pub);
 		split = 1;
+		retry = 1;
 		goto again;
 	}
 	if (rc < 0) {

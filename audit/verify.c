@@ -828,6 +828,9 @@ audit_verify(const char *db, const struct audit_verify_opts *o,
 		    sqlite3_errmsg(w.db) : "out of memory");
 		goto out;
 	}
+	/* The worker reads the checkpoints once, in order: a page cache
+	 * would only grow with the log. */
+	sqlite3_exec(w.db, "PRAGMA cache_size=-512", NULL, NULL, NULL);
 	if (pthread_create(&tid, NULL, verify_worker_main, &w) != 0) {
 		cause_set(cause, "cannot start a thread");
 		goto out;

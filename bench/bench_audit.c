@@ -245,18 +245,26 @@ bench_verify(const char *dir)
 {
 	const int64_t sizes[] = { 100000, 1000000 };
 	struct audit_keys k;
-	struct verify_run vr[2];
+	struct verify_run vr[2], again;
 	char db[512], st[512], bodies[512];
 	double build_s[2], b2[2];
 	int64_t bytes[2];
-	int i;
+	int i, j;
 
 	for (i = 0; i < 2; i++) {
 		snprintf(db, sizeof db, "%s/verify%d.db", dir, i);
 		snprintf(st, sizeof st, "%s/verify%d.state", dir, i);
 		snprintf(bodies, sizeof bodies, "%s/bodies%d", dir, i);
 		build_s[i] = build(db, st, sizes[i], &k);
+		/* Best of three, as for b2sum; the peak RSS is the largest. */
 		verify_child(db, &k, &vr[i]);
+		for (j = 0; j < 2; j++) {
+			verify_child(db, &k, &again);
+			if (again.seconds < vr[i].seconds)
+				vr[i].seconds = again.seconds;
+			if (again.maxrss_kb > vr[i].maxrss_kb)
+				vr[i].maxrss_kb = again.maxrss_kb;
+		}
 		bytes[i] = dump_bodies(db, bodies);
 		b2[i] = time_b2sum(bodies);
 		unlink(bodies);
@@ -266,7 +274,8 @@ bench_verify(const char *dir)
 	printf("Logs built through `audit_append_many()` (one transaction per "
 	    "64 entries, automatic checkpoints every 64), then verified by "
 	    "`audit_verify()` with the MAC check on (k0 given) in a child "
-	    "process; peak RSS is the child's `ru_maxrss`. Baseline: `b2sum` "
+	    "process, best of three; peak RSS is the largest child's "
+	    "`ru_maxrss`. Baseline: `b2sum` "
 	    "(BLAKE2b-512, coreutils) over a file holding the same body bytes, "
 	    "best of three.\n\n");
 	printf("| entries | checkpoints | build | verify | entries/s | peak RSS "

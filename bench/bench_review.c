@@ -577,7 +577,9 @@ main(int argc, char **argv)
 	    "under 200 ms.  The bench's thresholds (07-18, 20 min, 10 views a "
 	    "day, 4 cameras, a pattern and a cap), then quiet ones that few "
 	    "rows meet (00:01-23:59, 1440 min, 1000 views a day, 4 cameras, no "
-	    "pattern, no cap): a flag on no row costs a walk of the log.\n\n",
+	    "pattern, no cap): a flag on no row costs a walk of the log (for "
+	    "long, of the view ends, once per review: its list of long "
+	    "views; for many, of the index of entry times).\n\n",
 	    SCREEN);
 	printf("| flags | rows | newest | PgDn | PgUp | End | PgUp from End |\n"
 	    "|---|---|---|---|---|---|---|\n");

@@ -1037,6 +1037,92 @@ test_flags_paged(void **state)
 	assert_int_equal(system(cmd), 0);
 }
 
+/* One view of dave at T(13, m): a view-start and an end of the given
+ * action and details (seqs want and want + 1). */
+static void
+add_view(struct audit_log *log, int64_t want, int m, const char *end,
+    const char *details)
+{
+	add(log, want, T(13, m), "dave", "view-start", "gate", F0, F0 + HOUR,
+	    "POLICE", "P/9", NULL);
+	add(log, want + 1, T(13, m + 1), "dave", end, "gate", F0, F0 + HOUR,
+	    "POLICE", "P/9", details);
+}
+
+/* The list of long views (made once per review from the view ends, kept
+ * up to date as entries are appended) gives exactly the long views: an
+ * end without wall_ms (shown_ms, else its intervals), a negative wall_ms,
+ * an aborted view; not one whose wall_ms is not a number, whose first
+ * end is short (a later one is not its end) or whose times are not
+ * integers (and no shown intervals). */
+static void
+test_long_list(void **state)
+{
+	struct fx *fx = *state;
+	struct audit_review_filter f;
+	struct audit_review_limits l = limits;
+	struct audit_review *rv;
+	char *cause = NULL, d[160];
+	int64_t n = audit_count(fx->log), cnt;
+
+	memset(&f, 0, sizeof f);
+	f.flags = AUDIT_FLAG_LONG;
+	expect_rows(fx, &f, "1");		/* the list is made */
+	big_paged(fx->rv, AUDIT_FLAG_LONG, 1, " 1");
+	/* A review whose limit no view is over: nothing, and a long view
+	 * appended later is found. */
+	l.max_view_minutes = 600;
+	if ((rv = audit_review_new(fx->log, &l, &cause)) == NULL)
+		fail_msg("review: %s", cause);
+	if (audit_review_count(rv, &f, 0, &cnt, &cause) != 0)
+		fail_msg("count: %s", cause);
+	assert_int_equal(cnt, 0);
+	big_paged(rv, AUDIT_FLAG_LONG, 2, "");
+
+	snprintf(d, sizeof d, "{\"shown\":[[%lld,%lld]],\"view\":%lld}",
+	    F0, F0 + 25 * MIN, (long long)n);
+	add_view(fx->log, n, 0, "view-end", d);
+	snprintf(d, sizeof d, "{\"shown_ms\":1500000,\"view\":%lld}",
+	    (long long)n + 2);
+	add_view(fx->log, n + 2, 2, "view-end", d);
+	snprintf(d, sizeof d, "{\"wall_ms\":-1,\"shown_ms\":1500000,"
+	    "\"view\":%lld}", (long long)n + 4);
+	add_view(fx->log, n + 4, 4, "view-end", d);
+	snprintf(d, sizeof d, "{\"wall_ms\":\"x\",\"shown_ms\":60000,"
+	    "\"view\":%lld}", (long long)n + 6);
+	add_view(fx->log, n + 6, 6, "view-end", d);
+	snprintf(d, sizeof d, "{\"wall_ms\":60000,\"view\":%lld}",
+	    (long long)n + 8);
+	add_view(fx->log, n + 8, 8, "view-end", d);
+	snprintf(d, sizeof d, "{\"wall_ms\":99999999,\"view\":%lld}",
+	    (long long)n + 8);
+	add(fx->log, n + 10, T(13, 10), "dave", "view-end", "gate", F0,
+	    F0 + HOUR, "POLICE", "P/9", d);
+	snprintf(d, sizeof d, "{\"wall_ms\":1500000.5,\"view\":%lld}",
+	    (long long)n + 11);
+	add_view(fx->log, n + 11, 12, "view-end", d);
+	snprintf(d, sizeof d, "{\"wall_ms\":1500000,\"view\":%lld}",
+	    (long long)n + 13);
+	add_view(fx->log, n + 13, 14, "view-aborted", d);
+	snprintf(d, sizeof d, "%lld %lld %lld %lld 1", (long long)n + 13,
+	    (long long)n + 4, (long long)n + 2, (long long)n);
+	expect_rows(fx, &f, d);
+	snprintf(d, sizeof d, " %lld %lld %lld %lld 1", (long long)n + 13,
+	    (long long)n + 4, (long long)n + 2, (long long)n);
+	big_paged(fx->rv, AUDIT_FLAG_LONG, 2, d);
+
+	/* Over 600 minutes: one view appended to the empty list. */
+	snprintf(d, sizeof d, "{\"wall_ms\":36000001,\"view\":%lld}",
+	    (long long)n + 15);
+	add_view(fx->log, n + 15, 16, "view-end", d);
+	if (audit_review_count(rv, &f, 0, &cnt, &cause) != 0)
+		fail_msg("count: %s", cause);
+	assert_int_equal(cnt, 1);
+	snprintf(d, sizeof d, " %lld", (long long)n + 15);
+	big_paged(rv, AUDIT_FLAG_LONG, 2, d);
+	audit_review_free(rv);
+}
+
 /* Writes the test log to DIR/audit.db (key state DIR/audit.state) for
  * tests/regress/audit-report.sh. */
 static int
@@ -1077,6 +1163,8 @@ main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_indexes_added, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_flags_paged, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_long_list, setup,
 		    teardown),
 	};
 
