@@ -178,17 +178,12 @@ playscreen_decl(const struct playscreen *ps, struct views_decl *d)
 
 /* A player with sound on or off as the camera allows (libmpv is loaded by
  * the first one). */
-static int
-playscreen_ensure_player(struct playscreen *ps, int audio, char **cause)
+struct player *
+playscreen_player_new(enum player_vo *vo, int audio, char **cause)
 {
 	struct player_options o;
 
-	if (ps->player != NULL && ps->player_audio == audio)
-		return 0;
-	if (ps->player != NULL) {
-		playscreen_shutdown(ps);
-	}
-	if (ps->vo == PLAYER_VO_AUTO) {
+	if (*vo == PLAYER_VO_AUTO) {
 		struct player_env env;
 
 		/* Asks the terminal whether it draws sixel graphics: at the
@@ -199,15 +194,26 @@ playscreen_ensure_player(struct playscreen *ps, int audio, char **cause)
 		player_env_probe(STDIN_FILENO, 1, &env);
 		reset_prog_mode();
 		refresh();
-		ps->vo = player_vo_resolve(PLAYER_VO_AUTO, &env);
+		*vo = player_vo_resolve(PLAYER_VO_AUTO, &env);
 	}
 	memset(&o, 0, sizeof o);
-	o.vo = ps->vo;
+	o.vo = *vo;
 	o.audio = audio;
 	o.truecolor = getenv("COLORTERM") != NULL &&
 	    (strcmp(getenv("COLORTERM"), "truecolor") == 0 ||
 	    strcmp(getenv("COLORTERM"), "24bit") == 0);
-	if ((ps->player = player_create(&o, cause)) == NULL)
+	return player_create(&o, cause);
+}
+
+static int
+playscreen_ensure_player(struct playscreen *ps, int audio, char **cause)
+{
+	if (ps->player != NULL && ps->player_audio == audio)
+		return 0;
+	if (ps->player != NULL) {
+		playscreen_shutdown(ps);
+	}
+	if ((ps->player = playscreen_player_new(&ps->vo, audio, cause)) == NULL)
 		return -1;
 	ps->player_audio = audio;
 	return 0;

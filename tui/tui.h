@@ -11,6 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "player/player.h"
+
 struct auth;
 struct auth_conv;
 
@@ -253,6 +255,11 @@ struct playscreen;
  * resolved at the first view, asking the terminal whether it draws sixel
  * graphics. */
 void playscreen_prepare(struct playscreen *);
+/* A player for *vo; "auto" is resolved first (asking the terminal about
+ * sixel, curses letting go meanwhile) and *vo keeps the answer.  Used by
+ * the player screen and the export wizard's preview.  NULL with *cause. */
+struct player *playscreen_player_new(enum player_vo *vo, int audio,
+    char **cause);
 /* Caller frees with playscreen_free() (after playscreen_shutdown()). */
 struct playscreen *playscreen_new(const struct config *, struct catalog *,
     struct audit_log *, const char *terminal);

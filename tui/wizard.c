@@ -888,27 +888,9 @@ wz_decl(const struct wizard *w, struct views_decl *d)
 static int
 wz_ensure_player(struct wizard *w, char **cause)
 {
-	struct player_options o;
-
 	if (w->player != NULL)
 		return 0;
-	if (w->vo == PLAYER_VO_AUTO) {
-		struct player_env env;
-
-		def_prog_mode();
-		endwin();
-		player_env_probe(STDIN_FILENO, 1, &env);
-		reset_prog_mode();
-		refresh();
-		w->vo = player_vo_resolve(PLAYER_VO_AUTO, &env);
-	}
-	memset(&o, 0, sizeof o);
-	o.vo = w->vo;
-	o.audio = 0;
-	o.truecolor = getenv("COLORTERM") != NULL &&
-	    (strcmp(getenv("COLORTERM"), "truecolor") == 0 ||
-	    strcmp(getenv("COLORTERM"), "24bit") == 0);
-	if ((w->player = player_create(&o, cause)) == NULL)
+	if ((w->player = playscreen_player_new(&w->vo, 0, cause)) == NULL)
 		return -1;
 	return 0;
 }
