@@ -62,6 +62,10 @@ static const char log_review_indexes[] =
 	"WHERE action IN ('view-start', 'export-start');"
 	"CREATE INDEX IF NOT EXISTS entry_multicam ON entry(time_ms) "
 	"WHERE instr(camera, ',') > 0;"
+	"CREATE INDEX IF NOT EXISTS entry_view_wall ON entry((CASE WHEN "
+	"json_valid(details) THEN CASE WHEN json_type(details, '$.wall_ms') = "
+	"'integer' THEN json_extract(details, '$.wall_ms') ELSE -1 END ELSE -1 "
+	"END)) WHERE action IN ('view-end', 'view-aborted');"
 	"CREATE INDEX IF NOT EXISTS entry_export_ref ON entry((CASE WHEN "
 	"json_valid(details) THEN json_extract(details, '$.export') END)) WHERE "
 	"action IN ('export-done', 'export-failed', 'export-approved');";

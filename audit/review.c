@@ -23,6 +23,10 @@
 #define REVIEW_VIEW_REF	"(CASE WHEN json_valid(details) THEN " \
 			"json_extract(details, '$.view') END)"
 #define REVIEW_VIEW_WHERE "action IN ('view-end', 'view-aborted')"
+#define REVIEW_VIEW_WALL "(CASE WHEN json_valid(details) THEN CASE WHEN " \
+			"json_type(details, '$.wall_ms') = 'integer' THEN " \
+			"json_extract(details, '$.wall_ms') ELSE -1 END " \
+			"ELSE -1 END)"
 #define REVIEW_EXPORT_REF "(CASE WHEN json_valid(details) THEN " \
 			"json_extract(details, '$.export') END)"
 #define REVIEW_EXPORT_WHERE "action IN ('export-done', 'export-failed', " \
@@ -81,6 +85,13 @@ struct audit_review {
 	sqlite3_stmt	*st_reused_get;	/* cameras of a reference in it */
 	int		 has_time_ref;	/* index entry_time_ref exists */
 	int		 has_reference;	/* index entry_reference exists */
+	int		 has_view_wall;	/* index entry_view_wall exists */
+	int		 has_reason;	/* index entry_reason exists */
+	/* The reason codes in the log that the configuration does not name
+	 * (their views keep the cap their view-start recorded); norphans -1:
+	 * not known. */
+	char		*orphans[REVIEW_MAX_CODES];
+	int		 norphans;
 	/* The same for the long flag: the view-starts whose end may make
 	 * them long (a superset; the row's own check decides), from one
 	 * walk of the view ends. */
@@ -240,6 +251,54 @@ review_list_drop(struct audit_review *rv, const char *name)
 	free(sql);
 }
 
+static const struct review_code *review_code_find(const struct audit_review *,
+    const char *);
+
+/* Finds the reason codes of the log that no configured code names, one
+ * seek of entry_reason each (not the empty code, which no view has); left
+ * unknown without that index or when there are too many to name. */
+static void
+review_orphans(struct audit_review *rv)
+{
+	sqlite3_stmt *st;
+	const char *code;
+	char *last = xstrdup("");
+	int rc;
+
+	rv->norphans = -1;
+	if (!rv->has_reason || sqlite3_prepare_v2(log_db(rv->log), "SELECT "
+	    "min(reason_code) FROM entry WHERE reason_code > ?1", -1, &st,
+	    NULL) != SQLITE_OK) {
+		free(last);
+		return;
+	}
+	rv->norphans = 0;
+	for (;;) {
+		sqlite3_reset(st);
+		sqlite3_bind_text(st, 1, last, -1, SQLITE_TRANSIENT);
+		if ((rc = sqlite3_step(st)) != SQLITE_ROW ||
+		    sqlite3_column_type(st, 0) == SQLITE_NULL)
+			break;
+		code = (const char *)sqlite3_column_text(st, 0);
+		free(last);
+		last = xstrdup(code != NULL ? code : "");
+		if (review_code_find(rv, last) != NULL)
+			continue;
+		if (rv->norphans == REVIEW_MAX_CODES) {
+			rc = SQLITE_FULL;
+			break;
+		}
+		rv->orphans[rv->norphans++] = xstrdup(last);
+	}
+	if (rc != SQLITE_ROW) {		/* not known: the walk failed */
+		while (rv->norphans > 0)
+			free(rv->orphans[--rv->norphans]);
+		rv->norphans = -1;
+	}
+	sqlite3_finalize(st);
+	free(last);
+}
+
 struct audit_review *
 audit_review_new(struct audit_log *log, const struct audit_review_limits *lim,
     char **cause)
@@ -296,19 +355,27 @@ audit_review_new(struct audit_log *log, const struct audit_review_limits *lim,
 		 * may not have them yet). */
 		if (review_prepare(rv, &st, "SELECT name FROM sqlite_master "
 		    "WHERE type = 'index' AND name IN ('entry_time_ref', "
-		    "'entry_reference')", cause) != 0) {
+		    "'entry_reference', 'entry_view_wall', 'entry_reason')",
+		    cause) != 0) {
 			audit_review_free(rv);
 			return NULL;
 		}
 		while (sqlite3_step(st) == SQLITE_ROW) {
-			if (strcmp((const char *)sqlite3_column_text(st, 0),
-			    "entry_time_ref") == 0)
+			const char *name = (const char *)sqlite3_column_text(st,
+			    0);
+
+			if (strcmp(name, "entry_time_ref") == 0)
 				rv->has_time_ref = 1;
-			else
+			else if (strcmp(name, "entry_reference") == 0)
 				rv->has_reference = 1;
+			else if (strcmp(name, "entry_view_wall") == 0)
+				rv->has_view_wall = 1;
+			else
+				rv->has_reason = 1;
 		}
 		sqlite3_finalize(st);
 	}
+	review_orphans(rv);
 	if (review_prepare(rv, &rv->st_end, "SELECT seq, time_ms, action, "
 	    "details FROM entry WHERE " REVIEW_VIEW_WHERE " AND "
 	    REVIEW_VIEW_REF " = ?1 AND seq > ?1 ORDER BY seq LIMIT 1", cause) ||
@@ -350,6 +417,8 @@ audit_review_free(struct audit_review *rv)
 			regfree(&rv->codes[i].re);
 	}
 	free(rv->codes);
+	for (i = 0; i < (size_t)(rv->norphans > 0 ? rv->norphans : 0); i++)
+		free(rv->orphans[i]);
 	sqlite3_finalize(rv->st_end);
 	sqlite3_finalize(rv->st_xend);
 	sqlite3_finalize(rv->st_approved);
@@ -435,8 +504,13 @@ review_needs_c(const struct audit_review_filter *f)
 static unsigned
 review_possible(const struct audit_review *rv)
 {
-	unsigned m = AUDIT_FLAG_CAP | AUDIT_FLAG_UNAPPROVED | AUDIT_FLAG_ABORTED;
+	unsigned m = AUDIT_FLAG_UNAPPROVED | AUDIT_FLAG_ABORTED;
 	size_t i;
+
+	/* A cap: a code's, or one a view of a code no longer named
+	 * recorded. */
+	if (rv->norphans != 0)
+		m |= AUDIT_FLAG_CAP;
 
 	if (rv->lim.work_from != rv->lim.work_to)
 		m |= AUDIT_FLAG_HOURS;
@@ -449,6 +523,8 @@ review_possible(const struct audit_review *rv)
 	for (i = 0; i < rv->ncodes; i++) {
 		if (rv->codes[i].has_re)
 			m |= AUDIT_FLAG_PATTERN;
+		if (rv->codes[i].cap_seconds > 0)
+			m |= AUDIT_FLAG_CAP;
 	}
 	return m;
 }
@@ -491,8 +567,15 @@ review_codes(const struct audit_review *rv, unsigned flag, struct review_sql *q)
 			review_bind_s(q, rv->codes[i].code);
 		}
 	}
+	if (flag == AUDIT_FLAG_CAP && rv->norphans >= 0) {
+		/* The codes no longer named, found in the log. */
+		for (i = 0; i < (size_t)rv->norphans; i++) {
+			strncat(cond, ", ?", sizeof cond - strlen(cond) - 1);
+			review_bind_s(q, rv->orphans[i]);
+		}
+	}
 	strncat(cond, ")", sizeof cond - strlen(cond) - 1);
-	if (flag == AUDIT_FLAG_CAP) {
+	if (flag == AUDIT_FLAG_CAP && rv->norphans < 0) {
 		strncat(cond, " OR reason_code NOT IN (char(1)",
 		    sizeof cond - strlen(cond) - 1);
 		for (i = 0; i < rv->ncodes; i++) {
@@ -900,16 +983,31 @@ review_long_table(struct audit_review *rv, char **cause)
 			goto fail;
 		rv->long_upto = 0;
 	}
-	/* All of them in time order along entry_action; new ones by seq.
-	 * OFFSET 0 keeps the inner query (and its one parse) apart. */
-	sql = xasprintf("INSERT OR IGNORE INTO temp.%s SELECT json_extract(d, "
-	    "'$.view') FROM (SELECT details AS d, CASE WHEN json_valid("
-	    "details) THEN json_extract(details, '$.wall_ms') END AS w FROM "
-	    "entry%s WHERE %s AND seq >= ?1 LIMIT -1 OFFSET 0) WHERE "
-	    REVIEW_LONG_WHERE, rv->long_table,
-	    rv->long_upto == 0 ? " INDEXED BY entry_action" : "",
-	    rv->long_upto == 0 ? "action IN ('view-end', 'view-aborted')" :
-	    "+action IN ('view-end', 'view-aborted')");
+	/* The first time, the ends whose integer wall_ms is over the limit
+	 * or that have none (-1) are two ranges of entry_view_wall; without
+	 * that index, all of them in time order along entry_action.  Then
+	 * the new ones by seq.  OFFSET 0 keeps the inner query (and its one
+	 * parse) apart. */
+#define REVIEW_LONG_INNER "SELECT details AS d, CASE WHEN json_valid(" \
+	"details) THEN json_extract(details, '$.wall_ms') END AS w FROM entry"
+	if (rv->long_upto == 0 && rv->has_view_wall)
+		sql = xasprintf("INSERT OR IGNORE INTO temp.%s SELECT "
+		    "json_extract(d, '$.view') FROM (" REVIEW_LONG_INNER
+		    " INDEXED BY entry_view_wall WHERE " REVIEW_VIEW_WHERE
+		    " AND " REVIEW_VIEW_WALL " > ?2 AND seq >= ?1 UNION ALL "
+		    REVIEW_LONG_INNER " INDEXED BY entry_view_wall WHERE "
+		    REVIEW_VIEW_WHERE " AND " REVIEW_VIEW_WALL " < 0 AND "
+		    "seq >= ?1 LIMIT -1 OFFSET 0) WHERE " REVIEW_LONG_WHERE,
+		    rv->long_table);
+	else
+		sql = xasprintf("INSERT OR IGNORE INTO temp.%s SELECT "
+		    "json_extract(d, '$.view') FROM (" REVIEW_LONG_INNER "%s "
+		    "WHERE %s AND seq >= ?1 LIMIT -1 OFFSET 0) WHERE "
+		    REVIEW_LONG_WHERE, rv->long_table,
+		    rv->long_upto == 0 ? " INDEXED BY entry_action" : "",
+		    rv->long_upto == 0 ? REVIEW_VIEW_WHERE :
+		    "+" REVIEW_VIEW_WHERE);
+#undef REVIEW_LONG_INNER
 	rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
 	free(sql);
 	if (rc != SQLITE_OK)
@@ -1613,16 +1711,48 @@ review_multi(const struct audit_review_filter *f)
 	return (f->flags & (f->flags - 1)) != 0;
 }
 
+/* With the index entry_view_wall, the ends that may make a view long are
+ * counted on the index alone; when they are few, the list of the long
+ * flag is made at once (those ends read, nothing else).  Many: long views
+ * are common, and a walk finds them sooner. */
+static void
+review_long_early(struct audit_review *rv)
+{
+	sqlite3_stmt *st;
+	char *cause = NULL;
+	int64_t n = -1;
+
+	if (rv->long_upto >= 0 || !rv->has_view_wall)
+		return;
+	if (sqlite3_prepare_v2(log_db(rv->log), "SELECT (SELECT count(*) FROM "
+	    "entry INDEXED BY entry_view_wall WHERE " REVIEW_VIEW_WHERE " AND "
+	    REVIEW_VIEW_WALL " > ?1) + (SELECT count(*) FROM entry INDEXED BY "
+	    "entry_view_wall WHERE " REVIEW_VIEW_WHERE " AND " REVIEW_VIEW_WALL
+	    " < 0)", -1, &st, NULL) != SQLITE_OK)
+		return;
+	sqlite3_bind_int64(st, 1, (int64_t)rv->lim.max_view_minutes * 60000);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	/* A failure here leaves the walk to find the rows (or the error). */
+	if (n >= 0 && n <= REVIEW_LONG_SMALL && review_long_table(rv,
+	    &cause) != 0)
+		free(cause);
+}
+
 /* The rows a first walk of f may examine (0: no limit).  Several flags
  * are first taken in one walk; the long flag alone, before its list is
  * made, is first taken without the list (cheap when long views are
  * common). */
 static int64_t
-review_budget(const struct audit_review *rv, const struct audit_review_filter *f,
+review_budget(struct audit_review *rv, const struct audit_review_filter *f,
     int split, int retry)
 {
 	if (retry)
 		return 0;
+	if (split && f->flags == AUDIT_FLAG_LONG &&
+	    (rv->lim.max_view_minutes > 0))
+		review_long_early(rv);
 	if (!split || (f->flags == AUDIT_FLAG_LONG && rv->long_upto < 0))
 		return REVIEW_BUDGET;
 	return 0;

@@ -76,7 +76,7 @@ struct verify_worker {
  * ring (published a batch at a time under the mutex), so that the MACs
  * need no second walk of the table. */
 #define VERIFY_RING_SLOTS	8192
-#define VERIFY_RING_BATCH	128
+#define VERIFY_RING_BATCH	1024
 
 struct verify_slot {
 	int64_t		 seq;

@@ -43,6 +43,18 @@ static const struct audit_review_limits limits = {
 	7 * 60, 18 * 60, 20, 3, 2, codes, 3
 };
 
+/* Runs SQL on the log file through a connection of its own. */
+static void
+db_exec(const char *db, const char *sql)
+{
+	sqlite3 *h;
+
+	if (sqlite3_open(db, &h) != SQLITE_OK ||
+	    sqlite3_exec(h, sql, NULL, NULL, NULL) != SQLITE_OK)
+		fail_msg("%s: %s", sql, sqlite3_errmsg(h));
+	sqlite3_close(h);
+}
+
 static void
 add(struct audit_log *log, int64_t want, int64_t t, const char *actor,
     const char *action, const char *camera, int64_t from, int64_t to,
@@ -317,6 +329,28 @@ test_flags(void **state)
 		assert_non_null(fx->rv);
 		memset(&f, 0, sizeof f);
 		f.flags = AUDIT_FLAG_CAP;
+		expect_rows(fx, &f, "5");
+		audit_review_free(fx->rv);
+		/* Every code named, none with a cap: no row can have one. */
+		{
+			struct audit_review_code nocap[] = { codes[0], codes[1],
+			    codes[2] };
+
+			nocap[2].cap_seconds = 0;
+			l.codes = nocap;
+			l.ncodes = 3;
+			fx->rv = audit_review_new(fx->log, &l, &cause);
+			assert_non_null(fx->rv);
+			expect_rows(fx, &f, "");
+			audit_review_free(fx->rv);
+		}
+		/* Without the index entry_reason the codes in the log are not
+		 * listed: the same rows, found another way. */
+		db_exec(fx->db, "DROP INDEX entry_reason");
+		l.codes = codes;
+		l.ncodes = 2;
+		fx->rv = audit_review_new(fx->log, &l, &cause);
+		assert_non_null(fx->rv);
 		expect_rows(fx, &f, "5");
 		audit_review_free(fx->rv);
 		fx->rv = saved;
@@ -1064,6 +1098,7 @@ test_long_list(void **state)
 	struct audit_review *rv;
 	char *cause = NULL, d[160];
 	int64_t n = audit_count(fx->log), cnt;
+	int i;
 
 	memset(&f, 0, sizeof f);
 	f.flags = AUDIT_FLAG_LONG;
@@ -1110,6 +1145,19 @@ test_long_list(void **state)
 	snprintf(d, sizeof d, " %lld %lld %lld %lld 1", (long long)n + 13,
 	    (long long)n + 4, (long long)n + 2, (long long)n);
 	big_paged(fx->rv, AUDIT_FLAG_LONG, 2, d);
+	/* The same from a list made at once of all of these (two ranges of
+	 * the index entry_view_wall), and from one made without that index
+	 * (a walk of every view end). */
+	for (i = 0; i < 2; i++) {
+		struct audit_review *again;
+
+		if (i == 1)
+			db_exec(fx->db, "DROP INDEX entry_view_wall");
+		if ((again = audit_review_new(fx->log, &limits, &cause)) == NULL)
+			fail_msg("review: %s", cause);
+		big_paged(again, AUDIT_FLAG_LONG, 2, d);
+		audit_review_free(again);
+	}
 
 	/* Over 600 minutes: one view appended to the empty list. */
 	snprintf(d, sizeof d, "{\"wall_ms\":36000001,\"view\":%lld}",
