@@ -98,6 +98,8 @@ struct audit_review {
 	char		 long_table[48];
 	int64_t		 long_upto;	/* entries it covers; -1: not made */
 	int64_t		 long_rows;	/* views in it */
+	int64_t		 day_start;	/* the local day review_day() found */
+	int64_t		 day_end;
 };
 
 /* Owned copy of one row's strings and intervals. */
@@ -765,13 +767,21 @@ review_localtime(int64_t ms, struct tm *tm)
 	localtime_r(&t, tm);
 }
 
-/* The local day [start, end) that ms falls in, in ms. */
+/* The local day [start, end) that ms falls in, in ms.  The last one is
+ * kept: rows come in time order, and mktime() reads the time zone file
+ * again each time. */
 static void
-review_day(int64_t ms, int64_t *start, int64_t *end)
+review_day(struct audit_review *rv, int64_t ms, int64_t *start, int64_t *end)
 {
 	struct tm tm;
 	time_t t;
 
+	if (rv->day_end > rv->day_start && ms >= rv->day_start &&
+	    ms < rv->day_end) {
+		*start = rv->day_start;
+		*end = rv->day_end;
+		return;
+	}
 	review_localtime(ms, &tm);
 	tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
 	tm.tm_isdst = -1;
@@ -782,6 +792,8 @@ review_day(int64_t ms, int64_t *start, int64_t *end)
 	tm.tm_isdst = -1;
 	t = mktime(&tm);
 	*end = (int64_t)t * 1000;
+	rv->day_start = *start;
+	rv->day_end = *end;
 }
 
 static int
@@ -1043,7 +1055,7 @@ review_many(struct audit_review *rv, const char *actor, int64_t ms)
 	char *key, day[32];
 	int complete = 1;
 
-	review_day(ms, &start, &end);
+	review_day(rv, ms, &start, &end);
 	key = xasprintf("%" PRId64 " %s", start, actor);
 	if (review_cache_get(&rv->many, key, &n)) {
 		free(key);
@@ -1094,7 +1106,7 @@ review_many_skip(struct audit_review *rv, sqlite3_stmt *st, int backward,
 
 	if (strcmp(review_col(st, 3), "view-start") != 0)
 		return 0;
-	review_day(t, &start, &end);
+	review_day(rv, t, &start, &end);
 	snprintf(key, sizeof key, "max %" PRId64, start);
 	if (!review_cache_get(&rv->many, key, &max)) {
 		/* Entries of any kind that day, from the covering index

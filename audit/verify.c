@@ -40,8 +40,14 @@ struct verify {
 	int		 at_phase;
 	int64_t		 fail_pos;
 	int		 fail_phase;
-	atomic_llong	*stop_pos;	/* tells the worker where to stop */
-	struct verify_ring *ring;	/* NULL: the worker needs no rows */
+	atomic_llong	*stop_pos;	/* tells the others where to stop */
+	/* The other thread's rows: with k0, each row's MAC inputs (ring),
+	 * and the chain and Merkle tree are this thread's (m); without, each
+	 * entry's leaf and chain column (tree), for the chain and tree
+	 * there. */
+	struct verify_ring *ring;
+	struct verify_ring *tree;
+	struct merkle	 m;
 };
 
 /* Phases of the checks at one position, in the order they are made. */
@@ -50,16 +56,23 @@ enum {
 	PH_MAC, PH_HELD, PH_CKPT_FORM, PH_CKPT_SIG, PH_CKPT_ROOT, PH_END
 };
 
-/* The second thread: MACs (with k0) and checkpoint signatures, which do
- * not depend on the main thread's chain and Merkle work. */
+/* The second thread, fed by the main thread through a ring.  With k0 it
+ * checks every entry's MAC and the checkpoints' signatures (the main
+ * thread the rest); without, the main thread has less to do, and this one
+ * checks the chain, builds the Merkle tree and checks the checkpoint the
+ * caller holds and each checkpoint's signature, root and chain: either
+ * way the two share the work about evenly on two cores. */
 struct verify_worker {
 	sqlite3		*db;
 	uint8_t		 k[AUDIT_KEY_LEN];
 	int		 have_k;
+	int		 tree;		/* the Merkle tree is this thread's */
 	uint8_t		 pk[AUDIT_PK_LEN];
 	uint8_t		 log_id[AUDIT_LOGID_LEN];
 	int64_t		 max_seq;
 	int64_t		 max_epoch;
+	const struct audit_ckpt_info *held;	/* tree: the caller's, or NULL */
+	int64_t		 verified;	/* checkpoints it checked, in order */
 	atomic_llong	*stop_pos;
 	/* The worker's first failure. */
 	enum audit_fault fault;
@@ -68,21 +81,23 @@ struct verify_worker {
 	int		 phase;
 	char		 detail[256];
 	char		*error;
-	struct verify_ring *ring;	/* with k0: the entries' MAC inputs */
+	struct verify_ring *ring;	/* the rows it checks */
 };
 
 /* One pass over the entries: the main thread, which reads every row
- * anyway, hands each row's seq, chain and mac to the worker through this
- * ring (published a batch at a time under the mutex), so that the MACs
- * need no second walk of the table. */
+ * anyway, hands each row's seq, chain and mac (to the MAC thread) or its
+ * leaf and chain value (to the tree thread) through a ring of its own
+ * (published a batch at a time under the mutex), so that neither needs a
+ * second walk of the table. */
 #define VERIFY_RING_SLOTS	8192
 #define VERIFY_RING_BATCH	1024
 
 struct verify_slot {
 	int64_t		 seq;
 	uint8_t		 chain[HASH_LEN];
-	uint8_t		 mac[HASH_LEN];
-	int		 ok;		/* both columns are 32 bytes */
+	uint8_t		 mac[HASH_LEN];	/* MAC thread: the stored MAC */
+	uint8_t		 leaf[HASH_LEN];	/* tree thread */
+	int		 ok;		/* the columns handed over are 32 bytes */
 };
 
 struct verify_ring {
@@ -140,12 +155,26 @@ audit_fault_name(enum audit_fault f)
 static int verify_fail(struct verify *, enum audit_fault, int64_t,
     const char *, ...) __attribute__((format(printf, 4, 5)));
 static void ring_push(struct verify_ring *, sqlite3_stmt *);
+static void ring_push_leaf(struct verify_ring *, sqlite3_stmt *,
+    const uint8_t *);
 static void ring_close(struct verify_ring *);
 static void verify_worker_fail(struct verify_worker *, enum audit_fault,
     int64_t, int64_t, int, const char *, ...)
     __attribute__((format(printf, 6, 7)));
 
-/* Records the first failure; returns 1 so callers can stop. */
+/* Tells every thread that nothing after pos counts (the earliest
+ * failure so far wins). */
+static void
+stop_at(atomic_llong *stop_pos, int64_t pos)
+{
+	long long cur = atomic_load(stop_pos);
+
+	while (pos < cur && !atomic_compare_exchange_weak(stop_pos, &cur, pos))
+		;
+}
+
+/* Records the main thread's first failure; returns 1 so callers can
+ * stop. */
 static int
 verify_fail(struct verify *v, enum audit_fault f, int64_t seq,
     const char *fmt, ...)
@@ -157,7 +186,7 @@ verify_fail(struct verify *v, enum audit_fault f, int64_t seq,
 	v->fail_pos = v->at_pos;
 	v->fail_phase = v->at_phase;
 	if (v->stop_pos != NULL)
-		atomic_store(v->stop_pos, v->at_pos);
+		stop_at(v->stop_pos, v->at_pos);
 	va_start(ap, fmt);
 	vsnprintf(v->r->detail, sizeof v->r->detail, fmt, ap);
 	va_end(ap);
@@ -194,10 +223,12 @@ verify_next_ckpt(struct verify *v, char **cause)
 	return 0;
 }
 
-/* Checks the stored checkpoint in v against the entries so far (n entries,
- * Merkle state m, newest chain value chain).  Returns 1 on a failure. */
+/* Checks the stored checkpoint in v, reached by the entries (newest chain
+ * value chain): its form, and its root and chain when the Merkle tree is
+ * this thread's (its signature is the other thread's).  Returns 1 on a
+ * failure. */
 static int
-verify_ckpt(struct verify *v, const struct merkle *m, const uint8_t *chain)
+verify_ckpt(struct verify *v, const uint8_t *chain)
 {
 	uint8_t root[HASH_LEN];
 	int64_t j = v->expect_epoch;
@@ -213,16 +244,17 @@ verify_ckpt(struct verify *v, const struct merkle *m, const uint8_t *chain)
 	    be64_get(v->ck_body + 24) != j || v->ck_n <= v->prev_n)
 		return verify_fail(v, AUDIT_CKPT_SIG, v->prev_n, "checkpoint %lld "
 		    "is malformed", (long long)j);
-	/* The signature is the worker's (sigs_check()). */
 	v->at_phase = PH_CKPT_ROOT;
-	merkle_root(m, root);
-	if (memcmp(root, v->ck_body + 40, HASH_LEN) != 0 ||
-	    memcmp(chain, v->ck_body + 72, HASH_LEN) != 0)
-		return verify_fail(v, AUDIT_CKPT_MISMATCH, v->prev_n, "entries "
-		    "%lld to %lld do not give the root and chain signed in "
-		    "checkpoint %lld", (long long)v->prev_n,
-		    (long long)v->ck_n - 1, (long long)j);
-	memcpy(v->pk, v->ck_body + 112, AUDIT_PK_LEN);
+	if (v->tree == NULL) {
+		merkle_root(&v->m, root);
+		if (memcmp(root, v->ck_body + 40, HASH_LEN) != 0 ||
+		    memcmp(chain, v->ck_body + 72, HASH_LEN) != 0)
+			return verify_fail(v, AUDIT_CKPT_MISMATCH, v->prev_n,
+			    "entries %lld to %lld do not give the root and "
+			    "chain signed in checkpoint %lld",
+			    (long long)v->prev_n, (long long)v->ck_n - 1,
+			    (long long)j);
+	}
 	v->prev_n = v->ck_n;
 	v->expect_epoch++;
 	v->r->checkpoints++;
@@ -329,7 +361,6 @@ static int
 verify_stream(struct verify *v, const struct audit_verify_opts *o,
     int64_t total, char **cause)
 {
-	struct merkle m;
 	struct audit_row b;
 	uint8_t chain[HASH_LEN], leaf[HASH_LEN];
 	const uint8_t *body;
@@ -338,12 +369,12 @@ verify_stream(struct verify *v, const struct audit_verify_opts *o,
 	size_t len;
 	int rc, col;
 
-	merkle_init(&m);
+	merkle_init(&v->m);
 	chain_start(v->log_id, chain);
 	if (verify_next_ckpt(v, cause) != 0)
 		return -1;
 	if (v->have_ck && (v->ck_malformed || v->ck_n <= 0)) {
-		verify_ckpt(v, &m, chain);	/* reports it as malformed */
+		verify_ckpt(v, chain);	/* reports it as malformed */
 		return 0;
 	}
 	while ((rc = sqlite3_step(v->entries)) == SQLITE_ROW) {
@@ -377,14 +408,20 @@ verify_stream(struct verify *v, const struct audit_verify_opts *o,
 			return 0;
 		}
 		hash_parts(leaf, NULL, 2, &verify_leaf_tag, (size_t)1, body, len);
-		hash_parts(chain, NULL, 3, &verify_chain_tag, (size_t)1, chain,
-		    (size_t)HASH_LEN, leaf, (size_t)HASH_LEN);
-		v->at_phase = PH_CHAIN;
-		if (sqlite3_column_bytes(v->entries, 2) != HASH_LEN ||
-		    memcmp(chain, sqlite3_column_blob(v->entries, 2), HASH_LEN) != 0) {
-			verify_fail(v, AUDIT_EDITED, seq, "entry %lld does not match "
-			    "its chain value", (long long)seq);
-			return 0;
+		if (v->tree != NULL) {
+			/* The chain (PH_CHAIN) is the other thread's. */
+			ring_push_leaf(v->tree, v->entries, leaf);
+		} else {
+			hash_parts(chain, NULL, 3, &verify_chain_tag, (size_t)1,
+			    chain, (size_t)HASH_LEN, leaf, (size_t)HASH_LEN);
+			v->at_phase = PH_CHAIN;
+			if (sqlite3_column_bytes(v->entries, 2) != HASH_LEN ||
+			    memcmp(chain, sqlite3_column_blob(v->entries, 2),
+			    HASH_LEN) != 0) {
+				verify_fail(v, AUDIT_EDITED, seq, "entry %lld does "
+				    "not match its chain value", (long long)seq);
+				return 0;
+			}
 		}
 		v->at_phase = PH_COLUMNS;
 		if ((col = verify_columns_match(v, &b)) != -1) {
@@ -393,32 +430,39 @@ verify_stream(struct verify *v, const struct audit_verify_opts *o,
 			    verify_columns[col]);
 			return 0;
 		}
-		/* The MAC (phase PH_MAC) is the worker's. */
-		merkle_add(&m, leaf);
+		/* The MAC (phase PH_MAC) is the other thread's. */
 		e++;
 		v->r->entries = e;
-		if (h != NULL && h->n == e) {
-			uint8_t root[HASH_LEN];
+		if (v->tree == NULL) {
+			merkle_add(&v->m, leaf);
+			if (h != NULL && h->n == e) {
+				uint8_t root[HASH_LEN];
 
-			v->at_pos = e - 1;
-			v->at_phase = PH_HELD;
-			merkle_root(&m, root);
-			if (memcmp(root, h->root, HASH_LEN) != 0 ||
-			    memcmp(chain, h->chain, HASH_LEN) != 0) {
-				verify_fail(v, AUDIT_CKPT_MISMATCH, e - 1, "entries "
-				    "0 to %lld do not give the checkpoint %lld you "
-				    "hold", (long long)e - 1, (long long)h->epoch);
-				return 0;
+				v->at_pos = e - 1;
+				v->at_phase = PH_HELD;
+				merkle_root(&v->m, root);
+				if (memcmp(root, h->root, HASH_LEN) != 0 ||
+				    memcmp(chain, h->chain, HASH_LEN) != 0) {
+					verify_fail(v, AUDIT_CKPT_MISMATCH, e - 1,
+					    "entries 0 to %lld do not give the "
+					    "checkpoint %lld you hold",
+					    (long long)e - 1,
+					    (long long)h->epoch);
+					return 0;
+				}
 			}
 		}
 		if (v->have_ck && (v->ck_malformed || v->ck_n <= e)) {
-			if (verify_ckpt(v, &m, chain) != 0)
+			if (verify_ckpt(v, chain) != 0)
 				return 0;
 			if (verify_next_ckpt(v, cause) != 0)
 				return -1;
 		}
 		if (o->progress != NULL && (e & 0x3fff) == 0)
 			o->progress(e, total, o->arg);
+		/* Another thread failed before here: nothing after counts. */
+		if ((e & 0xff) == 0 && atomic_load(v->stop_pos) < e)
+			return 0;
 	}
 	if (rc != SQLITE_DONE)
 		return cause_set(cause, "reading entries: %s", sqlite3_errmsg(v->db));
@@ -453,6 +497,7 @@ verify_worker_fail(struct verify_worker *w, enum audit_fault f, int64_t seq,
 	w->seq = seq;
 	w->pos = pos;
 	w->phase = phase;
+	stop_at(w->stop_pos, pos);
 	va_start(ap, fmt);
 	vsnprintf(w->detail, sizeof w->detail, fmt, ap);
 	va_end(ap);
@@ -469,15 +514,13 @@ ring_publish(struct verify_ring *q)
 	pthread_cond_signal(&q->more);
 }
 
-/* The main thread: hands one row (seq, chain, mac columns) to the worker,
- * waiting while the ring is full. */
-static void
-ring_push(struct verify_ring *q, sqlite3_stmt *row)
+/* The main thread: the next free slot, waiting while the ring is full;
+ * NULL when the reader quit. */
+static struct verify_slot *
+ring_slot(struct verify_ring *q)
 {
-	struct verify_slot *sl;
-
 	if (q->off)
-		return;
+		return NULL;
 	if (q->local - q->tail_seen >= VERIFY_RING_SLOTS) {
 		pthread_mutex_lock(&q->mu);
 		ring_publish(q);
@@ -487,9 +530,31 @@ ring_push(struct verify_ring *q, sqlite3_stmt *row)
 		q->off = q->quit;
 		pthread_mutex_unlock(&q->mu);
 		if (q->off)
-			return;
+			return NULL;
 	}
-	sl = &q->slot[q->local % VERIFY_RING_SLOTS];
+	return &q->slot[q->local % VERIFY_RING_SLOTS];
+}
+
+/* The main thread wrote the slot: published a batch at a time. */
+static void
+ring_next(struct verify_ring *q)
+{
+	q->local++;
+	if (q->local % VERIFY_RING_BATCH == 0) {
+		pthread_mutex_lock(&q->mu);
+		ring_publish(q);
+		pthread_mutex_unlock(&q->mu);
+	}
+}
+
+/* Hands one row's seq, chain and mac columns to the MAC thread. */
+static void
+ring_push(struct verify_ring *q, sqlite3_stmt *row)
+{
+	struct verify_slot *sl;
+
+	if ((sl = ring_slot(q)) == NULL)
+		return;
 	sl->seq = sqlite3_column_int64(row, 0);
 	sl->ok = sqlite3_column_bytes(row, 2) == HASH_LEN &&
 	    sqlite3_column_bytes(row, 3) == HASH_LEN;
@@ -497,12 +562,23 @@ ring_push(struct verify_ring *q, sqlite3_stmt *row)
 		memcpy(sl->chain, sqlite3_column_blob(row, 2), HASH_LEN);
 		memcpy(sl->mac, sqlite3_column_blob(row, 3), HASH_LEN);
 	}
-	q->local++;
-	if (q->local % VERIFY_RING_BATCH == 0) {
-		pthread_mutex_lock(&q->mu);
-		ring_publish(q);
-		pthread_mutex_unlock(&q->mu);
-	}
+	ring_next(q);
+}
+
+/* Hands one entry's leaf and chain column to the tree thread. */
+static void
+ring_push_leaf(struct verify_ring *q, sqlite3_stmt *row, const uint8_t *leaf)
+{
+	struct verify_slot *sl;
+
+	if ((sl = ring_slot(q)) == NULL)
+		return;
+	sl->seq = sqlite3_column_int64(row, 0);
+	memcpy(sl->leaf, leaf, HASH_LEN);
+	sl->ok = sqlite3_column_bytes(row, 2) == HASH_LEN;
+	if (sl->ok)
+		memcpy(sl->chain, sqlite3_column_blob(row, 2), HASH_LEN);
+	ring_next(q);
 }
 
 /* The main thread is done: the rest is published and the worker told. */
@@ -621,51 +697,116 @@ verify_worker_mac(struct verify_worker *w, const struct verify_slot *sl,
 	return 0;
 }
 
-/* The worker: checkpoint signatures along the chain of keys from pk_0,
- * and (with k0) every MAC from the rows the main thread hands over, in
- * the order of positions, so that the first failure it meets is its
+/* The tree thread, after the leaf of entry e - 1: the checkpoint the
+ * caller holds when it covers e entries (phase PH_HELD), then the stored
+ * checkpoint that covers e entries: its signature with the key the one
+ * before it named (pk_0 first; PH_CKPT_SIG), its root and chain
+ * (PH_CKPT_ROOT).  1 on a failure (recorded). */
+static int
+verify_tree_at(struct verify_worker *w, struct verify_sigs *st,
+    const struct merkle *m, int64_t e, const uint8_t chain[HASH_LEN])
+{
+	const struct audit_ckpt_info *h = w->held;
+	uint8_t root[HASH_LEN];
+	int64_t j, prev;
+
+	if (h != NULL && h->n == e) {
+		merkle_root(m, root);
+		if (memcmp(root, h->root, HASH_LEN) != 0 ||
+		    memcmp(chain, h->chain, HASH_LEN) != 0) {
+			verify_worker_fail(w, AUDIT_CKPT_MISMATCH, e - 1, e - 1,
+			    PH_HELD, "entries 0 to %lld do not give the "
+			    "checkpoint %lld you hold", (long long)e - 1,
+			    (long long)h->epoch);
+			return 1;
+		}
+	}
+	if (sigs_peek(w, st) != 0 || st->n != e)
+		return 0;
+	j = st->j;
+	prev = st->prev_n;
+	if (sigs_check(w, st) != 0)
+		return 1;
+	merkle_root(m, root);
+	if (memcmp(root, st->body + 40, HASH_LEN) != 0 ||
+	    memcmp(chain, st->body + 72, HASH_LEN) != 0) {
+		verify_worker_fail(w, AUDIT_CKPT_MISMATCH, prev, e - 1,
+		    PH_CKPT_ROOT, "entries %lld to %lld do not give the root "
+		    "and chain signed in checkpoint %lld", (long long)prev,
+		    (long long)e - 1, (long long)j);
+		return 1;
+	}
+	w->verified = st->j;
+	return 0;
+}
+
+/* The second thread: with k0, every MAC, and the checkpoint signatures in
+ * step with them; without, the chain, the Merkle tree and every
+ * checkpoint's signature, root and chain at the entry that ends it.  Either way in the
+ * order of positions, so that the first failure it meets is its
  * earliest (a MAC at a position comes before a signature there). */
 static void *
 verify_worker_main(void *arg)
 {
 	struct verify_worker *w = arg;
 	struct verify_sigs st;
+	struct merkle m;
 	const struct verify_slot *sl;
-	int64_t at = 0, from, n, i, last = -1;
+	uint8_t chain[HASH_LEN];
+	int64_t at = 0, e = 0, from, n, i, last = -1;
 
 	memset(&st, 0, sizeof st);
+	merkle_init(&m);
+	chain_start(w->log_id, chain);
 	if (sqlite3_prepare_v2(w->db, "SELECT epoch, body, sig FROM checkpoint "
 	    "WHERE epoch <= ? ORDER BY epoch", -1, &st.s, NULL) != SQLITE_OK) {
 		w->error = xasprintf("reading checkpoints: %s",
 		    sqlite3_errmsg(w->db));
-		if (w->ring != NULL)
-			ring_done(w->ring, 0, 1);
+		ring_done(w->ring, 0, 1);
 		return NULL;
 	}
 	sqlite3_bind_int64(st.s, 1, w->max_epoch);
-	if (w->ring == NULL) {
-		while (sigs_peek(w, &st) == 0 && sigs_check(w, &st) == 0)
-			;
-		sqlite3_finalize(st.s);
-		return NULL;
-	}
 	while ((n = ring_take(w->ring, &from)) > 0) {
 		for (i = from; i < from + n; i++) {
 			sl = &w->ring->slot[i % VERIFY_RING_SLOTS];
-			while (sigs_peek(w, &st) == 0 && st.n - 1 < sl->seq) {
-				if (sigs_check(w, &st) != 0)
+			if (sl->seq > atomic_load(w->stop_pos))
+				goto out;
+			if (w->have_k) {
+				while (!w->tree && sigs_peek(w, &st) == 0 &&
+				    st.n - 1 < sl->seq) {
+					if (sigs_check(w, &st) != 0)
+						goto out;
+					w->verified = st.j;
+				}
+				if (verify_worker_mac(w, sl, &at) != 0)
 					goto out;
 			}
-			if (verify_worker_mac(w, sl, &at) != 0)
-				goto out;
+			if (w->tree) {
+				hash_parts(chain, NULL, 3, &verify_chain_tag,
+				    (size_t)1, chain, (size_t)HASH_LEN, sl->leaf,
+				    (size_t)HASH_LEN);
+				if (!sl->ok || memcmp(chain, sl->chain,
+				    HASH_LEN) != 0) {
+					verify_worker_fail(w, AUDIT_EDITED, sl->seq,
+					    sl->seq, PH_CHAIN, "entry %lld does not "
+					    "match its chain value",
+					    (long long)sl->seq);
+					goto out;
+				}
+				merkle_add(&m, sl->leaf);
+				e++;
+				if (verify_tree_at(w, &st, &m, e, chain) != 0)
+					goto out;
+			}
 			last = sl->seq;
 		}
 		ring_done(w->ring, from + n, 0);
 	}
 	/* The signatures of the checkpoints the rows reached. */
-	while (sigs_peek(w, &st) == 0 && st.n - 1 <= last) {
+	while (!w->tree && sigs_peek(w, &st) == 0 && st.n - 1 <= last) {
 		if (sigs_check(w, &st) != 0)
 			break;
+		w->verified = st.j;
 	}
 out:
 	ring_done(w->ring, 0, 1);
@@ -704,6 +845,87 @@ verify_meta(sqlite3 *db, const char *key, void *out, int len)
 	return bad;
 }
 
+/* A ring between the main thread and one other. */
+static int
+ring_init(struct verify_ring *q)
+{
+	memset(q, 0, sizeof *q);
+	if ((q->slot = calloc(VERIFY_RING_SLOTS, sizeof *q->slot)) == NULL)
+		return -1;
+	pthread_mutex_init(&q->mu, NULL);
+	pthread_cond_init(&q->more, NULL);
+	pthread_cond_init(&q->space, NULL);
+	return 0;
+}
+
+static void
+ring_free(struct verify_ring *q)
+{
+	if (q->slot == NULL)
+		return;
+	pthread_mutex_destroy(&q->mu);
+	pthread_cond_destroy(&q->more);
+	pthread_cond_destroy(&q->space);
+	sodium_memzero(q->slot, VERIFY_RING_SLOTS * sizeof *q->slot);
+	free(q->slot);
+	q->slot = NULL;
+}
+
+/* Takes another thread's failure when it lies before the one so far
+ * (position, then phase: the order of vigil-audit(5)). */
+static void
+verify_merge(struct verify *v, const struct verify_worker *w)
+{
+	struct audit_verify_result *r = v->r;
+
+	if (w->fault == AUDIT_OK || w->pos > v->fail_pos ||
+	    (w->pos == v->fail_pos && w->phase >= v->fail_phase))
+		return;
+	r->fault = w->fault;
+	r->seq = w->seq;
+	memcpy(r->detail, w->detail, sizeof r->detail);
+	v->fail_pos = w->pos;
+	v->fail_phase = w->phase;
+}
+
+/* What was verified before the first failure (all, when intact): the
+ * entries before its position (through it, for a checkpoint's failure),
+ * and the checkpoints, checked in full by the tree thread (verified of
+ * them), that end before it. */
+static int
+verify_counts(struct verify *v, int64_t verified)
+{
+	struct audit_verify_result *r = v->r;
+	sqlite3_stmt *s;
+	int64_t before = v->fail_pos;
+	int rc;
+
+	if (r->fault != AUDIT_OK && v->fail_phase < PH_END) {
+		before = v->fail_phase <= PH_MAC ? v->fail_pos :
+		    v->fail_pos + 1;
+		if (before < r->entries)
+			r->entries = before;
+		before = v->fail_pos;
+	} else {
+		before = INT64_MAX;
+	}
+	if (sqlite3_prepare_v2(v->db, "SELECT count(*), max(epoch), max(n) "
+	    "FROM checkpoint WHERE epoch < ?1 AND n - 1 < ?2", -1, &s,
+	    NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_int64(s, 1, verified);
+	sqlite3_bind_int64(s, 2, before);
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		r->checkpoints = sqlite3_column_int64(s, 0);
+		r->last_epoch = r->checkpoints > 0 ?
+		    sqlite3_column_int64(s, 1) : -1;
+		r->covered = r->checkpoints > 0 ?
+		    sqlite3_column_int64(s, 2) : 0;
+	}
+	sqlite3_finalize(s);
+	return rc == SQLITE_ROW ? 0 : -1;
+}
+
 int
 audit_verify(const char *db, const struct audit_verify_opts *o,
     struct audit_verify_result *r, char **cause)
@@ -723,6 +945,8 @@ audit_verify(const char *db, const struct audit_verify_opts *o,
 	r->last_epoch = -1;
 	memset(&v, 0, sizeof v);
 	memset(&w, 0, sizeof w);
+	memset(&ring, 0, sizeof ring);
+	atomic_init(&stop_pos, INT64_MAX);
 	v.r = r;
 	if (sodium_init() < 0)
 		return cause_set(cause, "libsodium could not be initialised");
@@ -801,35 +1025,32 @@ audit_verify(const char *db, const struct audit_verify_opts *o,
 	sqlite3_bind_int64(v.entries, 1, max_seq);
 	sqlite3_bind_int64(v.ckpts, 1, max_epoch);
 
-	memset(&w, 0, sizeof w);
-	atomic_init(&stop_pos, INT64_MAX);
-	v.stop_pos = &stop_pos;
-	w.stop_pos = &stop_pos;
-	w.max_seq = max_seq;
-	w.max_epoch = max_epoch;
-	memcpy(w.pk, v.pk, AUDIT_PK_LEN);
-	memcpy(w.log_id, v.log_id, AUDIT_LOGID_LEN);
+	v.stop_pos = w.stop_pos = &stop_pos;
+	if (ring_init(&ring) != 0) {
+		cause_set(cause, "out of memory");
+		goto out;
+	}
+	w.ring = &ring;
 	if (o->k0 != NULL) {
 		memcpy(w.k, o->k0, AUDIT_KEY_LEN);
 		w.have_k = 1;
-		memset(&ring, 0, sizeof ring);
-		if ((ring.slot = calloc(VERIFY_RING_SLOTS,
-		    sizeof *ring.slot)) == NULL) {
-			cause_set(cause, "out of memory");
-			goto out;
-		}
-		pthread_mutex_init(&ring.mu, NULL);
-		pthread_cond_init(&ring.more, NULL);
-		pthread_cond_init(&ring.space, NULL);
-		v.ring = w.ring = &ring;
+		v.ring = &ring;
+	} else {
+		w.tree = 1;
+		v.tree = &ring;
 	}
+	w.max_seq = max_seq;
+	w.max_epoch = max_epoch;
+	w.held = o->against;
+	memcpy(w.pk, v.pk, AUDIT_PK_LEN);
+	memcpy(w.log_id, v.log_id, AUDIT_LOGID_LEN);
 	if (verify_open_db(db, &w.db) != 0) {
 		cause_set(cause, "cannot open %s: %s", db, w.db != NULL ?
 		    sqlite3_errmsg(w.db) : "out of memory");
 		goto out;
 	}
-	/* The worker reads the checkpoints once, in order: a page cache
-	 * would only grow with the log. */
+	/* The second thread reads the checkpoints once, in order: a page
+	 * cache would only grow with the log. */
 	sqlite3_exec(w.db, "PRAGMA cache_size=-512", NULL, NULL, NULL);
 	if (pthread_create(&tid, NULL, verify_worker_main, &w) != 0) {
 		cause_set(cause, "cannot start a thread");
@@ -839,34 +1060,28 @@ audit_verify(const char *db, const struct audit_verify_opts *o,
 	v.fail_pos = INT64_MAX;
 	v.fail_phase = PH_END + 1;
 	rc = verify_stream(&v, o, total, cause);
-	if (v.ring != NULL)
-		ring_close(v.ring);
+	ring_close(&ring);
 	pthread_join(tid, NULL);
 	started = 0;
 	if (rc == 0 && w.error != NULL) {
 		cause_set(cause, "%s: %s", db, w.error);
 		rc = -1;
-	} else if (rc == 0 && w.fault != AUDIT_OK && w.pos < r->entries &&
-	    (w.pos < v.fail_pos || (w.pos == v.fail_pos &&
-	    w.phase < v.fail_phase))) {
-		r->fault = w.fault;
-		r->seq = w.seq;
-		memcpy(r->detail, w.detail, sizeof r->detail);
+	}
+	if (rc == 0) {
+		verify_merge(&v, &w);
+		if (verify_counts(&v, w.verified) != 0) {
+			cause_set(cause, "reading checkpoints: %s",
+			    sqlite3_errmsg(v.db));
+			rc = -1;
+		}
 	}
 out:
+	atomic_store(&stop_pos, -1);
 	if (started) {
-		atomic_store(&stop_pos, -1);
-		if (v.ring != NULL)
-			ring_close(v.ring);
+		ring_close(&ring);
 		pthread_join(tid, NULL);
 	}
-	if (v.ring != NULL) {
-		pthread_mutex_destroy(&ring.mu);
-		pthread_cond_destroy(&ring.more);
-		pthread_cond_destroy(&ring.space);
-		sodium_memzero(ring.slot, VERIFY_RING_SLOTS * sizeof *ring.slot);
-		free(ring.slot);
-	}
+	ring_free(&ring);
 	sodium_memzero(w.k, sizeof w.k);
 	free(w.error);
 	if (w.db != NULL)

@@ -144,14 +144,16 @@ report_csv_field(FILE *f, const char *s, int last)
 	formula = s[0] != '\0' && strchr("=+-@\t\r", s[0]) != NULL &&
 	    strcmp(s, "-") != 0;
 	if (formula || strpbrk(s, ",\"\r\n") != NULL) {
-		fputc('"', f);
-		if (formula)
-			fputc('\'', f);
-		for (; *s != '\0'; s++) {
-			if (*s == '"')
-				fputc('"', f);
-			fputc(*s, f);
+		const char *q;
+
+		fputs(formula ? "\"'" : "\"", f);
+		/* Up to each quote, which is doubled. */
+		while ((q = strchr(s, '"')) != NULL) {
+			fwrite(s, 1, (size_t)(q - s) + 1, f);
+			fputc('"', f);
+			s = q + 1;
 		}
+		fputs(s, f);
 		fputc('"', f);
 	} else {
 		fputs(s, f);

@@ -665,6 +665,53 @@ test_two_writers(void **state)
 	assert_int_equal(r.checkpoints, 2 * n / 64);
 }
 
+/* What a failed verification says was verified before the fault: the
+ * entries before it, and the checkpoints that end before it. */
+static void
+test_verify_counts(void **state)
+{
+	struct fx *f = *state;
+	struct audit_verify_opts o;
+	struct audit_verify_result r;
+	char cmd[400], *cause = NULL;
+
+	append_n(f, 200);	/* automatic checkpoints at 64, 128, 192 */
+	snprintf(cmd, sizeof cmd, "sqlite3 '%s' \"UPDATE entry SET mac = "
+	    "zeroblob(32) WHERE seq = 130\"", f->db);
+	assert_int_equal(system(cmd), 0);
+	memset(&o, 0, sizeof o);
+	o.k0 = f->keys.k0;
+	assert_int_equal(audit_verify(f->db, &o, &r, &cause), 0);
+	assert_int_equal(r.fault, AUDIT_MAC);
+	assert_int_equal(r.seq, 130);
+	assert_int_equal(r.entries, 130);
+	assert_int_equal(r.checkpoints, 2);
+	assert_int_equal(r.last_epoch, 1);
+	assert_int_equal(r.covered, 128);
+	/* Without k0 the MACs are not checked: all of it. */
+	o.k0 = NULL;
+	assert_int_equal(audit_verify(f->db, &o, &r, &cause), 0);
+	assert_int_equal(r.fault, AUDIT_OK);
+	assert_int_equal(r.entries, 200);
+	assert_int_equal(r.checkpoints, 3);
+	assert_int_equal(r.covered, 192);
+	/* A signature that does not verify: checkpoint 1, at entry 127. */
+	snprintf(cmd, sizeof cmd, "sqlite3 '%s' \"UPDATE checkpoint SET sig = "
+	    "zeroblob(64) WHERE epoch = 1\"", f->db);
+	assert_int_equal(system(cmd), 0);
+	assert_int_equal(audit_verify(f->db, &o, &r, &cause), 0);
+	assert_int_equal(r.fault, AUDIT_CKPT_SIG);
+	assert_int_equal(r.seq, 64);
+	assert_int_equal(r.entries, 128);
+	assert_int_equal(r.checkpoints, 1);
+	assert_int_equal(r.covered, 64);
+	o.k0 = f->keys.k0;
+	assert_int_equal(audit_verify(f->db, &o, &r, &cause), 0);
+	assert_int_equal(r.fault, AUDIT_CKPT_SIG);
+	assert_int_equal(r.seq, 64);
+	assert_int_equal(r.checkpoints, 1);
+}
+
 static void
 test_export_against(void **state)
 {
@@ -693,6 +740,28 @@ test_export_against(void **state)
 	o.against = &back;
 	assert_int_equal(audit_verify(f->db, &o, &r, &cause), 0);
 	assert_int_equal(r.fault, AUDIT_OK);
+	/* A held copy whose root the entries do not give, found with k0
+	 * (the main thread builds the tree) and without (the other one
+	 * does); what was verified stops before it. */
+	{
+		struct audit_ckpt_info bad = back;
+
+		bad.root[5] ^= 1;
+		o.against = &bad;
+		assert_int_equal(audit_verify(f->db, &o, &r, &cause), 0);
+		assert_int_equal(r.fault, AUDIT_CKPT_MISMATCH);
+		assert_int_equal(r.seq, 99);
+		assert_int_equal(r.entries, 100);
+		assert_int_equal(r.checkpoints, 1);	/* the one at 64 */
+		o.k0 = f->keys.k0;
+		assert_int_equal(audit_verify(f->db, &o, &r, &cause), 0);
+		assert_int_equal(r.fault, AUDIT_CKPT_MISMATCH);
+		assert_int_equal(r.seq, 99);
+		assert_int_equal(r.entries, 100);
+		assert_int_equal(r.checkpoints, 1);
+		o.k0 = NULL;
+		o.against = &back;
+	}
 
 	/* Cut the tail and every checkpoint: only the held copy tells. */
 	snprintf(cmd, sizeof cmd, "sqlite3 '%s' 'DELETE FROM entry WHERE seq >= "
@@ -894,6 +963,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_sigkill_loop, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_two_writers, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_export_against, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_verify_counts, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_query_filters, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_views_open, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_quick_check, setup, teardown),
