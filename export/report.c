@@ -872,7 +872,7 @@ report_write(const struct report_opts *o, struct report_result *res,
 		goto fail;
 	res->rows = rp.rows;
 	while (!atomic_load(&v.done)) {
-		struct timespec ts = { 0, 50 * 1000 * 1000 };
+		struct timespec ts = { 0, 10 * 1000 * 1000 };
 
 		if (o->progress != NULL)
 			o->progress("verify", atomic_load(&v.at),
