@@ -69,7 +69,6 @@ struct verify_worker {
 	int		 tree;		/* the Merkle tree is this thread's */
 	uint8_t		 pk[AUDIT_PK_LEN];
 	uint8_t		 log_id[AUDIT_LOGID_LEN];
-	int64_t		 max_seq;
 	int64_t		 max_epoch;
 	const struct audit_ckpt_info *held;	/* tree: the caller's, or NULL */
 	int64_t		 verified;	/* checkpoints it checked, in order */
@@ -85,18 +84,18 @@ struct verify_worker {
 };
 
 /* One pass over the entries: the main thread, which reads every row
- * anyway, hands each row's seq, chain and mac (to the MAC thread) or its
- * leaf and chain value (to the tree thread) through a ring of its own
- * (published a batch at a time under the mutex), so that neither needs a
- * second walk of the table. */
+ * anyway, hands the second thread each row's seq, chain and mac columns
+ * (with k0) or its seq, leaf and chain column (without) through a ring
+ * (published a batch at a time under the mutex), so that the second
+ * thread needs no walk of the table of its own. */
 #define VERIFY_RING_SLOTS	8192
 #define VERIFY_RING_BATCH	1024
 
 struct verify_slot {
 	int64_t		 seq;
 	uint8_t		 chain[HASH_LEN];
-	uint8_t		 mac[HASH_LEN];	/* MAC thread: the stored MAC */
-	uint8_t		 leaf[HASH_LEN];	/* tree thread */
+	uint8_t		 mac[HASH_LEN];	/* with k0 */
+	uint8_t		 leaf[HASH_LEN];	/* without */
 	int		 ok;		/* the columns handed over are 32 bytes */
 };
 
@@ -547,7 +546,7 @@ ring_next(struct verify_ring *q)
 	}
 }
 
-/* Hands one row's seq, chain and mac columns to the MAC thread. */
+/* Hands one row's seq, chain and mac columns to the second thread. */
 static void
 ring_push(struct verify_ring *q, sqlite3_stmt *row)
 {
@@ -565,7 +564,7 @@ ring_push(struct verify_ring *q, sqlite3_stmt *row)
 	ring_next(q);
 }
 
-/* Hands one entry's leaf and chain column to the tree thread. */
+/* Hands one entry's seq, leaf and chain column to the second thread. */
 static void
 ring_push_leaf(struct verify_ring *q, sqlite3_stmt *row, const uint8_t *leaf)
 {
@@ -697,7 +696,7 @@ verify_worker_mac(struct verify_worker *w, const struct verify_slot *sl,
 	return 0;
 }
 
-/* The tree thread, after the leaf of entry e - 1: the checkpoint the
+/* The second thread without k0, after the leaf of entry e - 1: the checkpoint the
  * caller holds when it covers e entries (phase PH_HELD), then the stored
  * checkpoint that covers e entries: its signature with the key the one
  * before it named (pk_0 first; PH_CKPT_SIG), its root and chain
@@ -890,7 +889,7 @@ verify_merge(struct verify *v, const struct verify_worker *w)
 
 /* What was verified before the first failure (all, when intact): the
  * entries before its position (through it, for a checkpoint's failure),
- * and the checkpoints, checked in full by the tree thread (verified of
+ * and the checkpoints, checked in full by the second thread (verified of
  * them), that end before it. */
 static int
 verify_counts(struct verify *v, int64_t verified)
@@ -1039,7 +1038,6 @@ audit_verify(const char *db, const struct audit_verify_opts *o,
 		w.tree = 1;
 		v.tree = &ring;
 	}
-	w.max_seq = max_seq;
 	w.max_epoch = max_epoch;
 	w.held = o->against;
 	memcpy(w.pk, v.pk, AUDIT_PK_LEN);

@@ -32,6 +32,7 @@ static int64_t ENTRIES = 1000000;
 #define CAMERAS		32
 #define PAGE		50
 #define SCREEN		16	/* rows on the review screen (80x24) */
+#define REPORTS		5	/* reports timed; the median counts */
 
 static const struct audit_review_code codes[] = {
 	{ "INCIDENT", "INC-[0-9]+", 0, 0 },
@@ -54,6 +55,14 @@ static const struct audit_review_code quiet_codes[] = {
 static const struct audit_review_limits quiet = {
 	1, 23 * 60 + 59, 1440, 1000, 4, quiet_codes, 5
 };
+
+static int
+cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
 
 static double
 now_s(void)
@@ -442,6 +451,7 @@ main(int argc, char **argv)
 	char db[512], st[512], tmpdb[600], tmpst[600], key_path[600], pub[600];
 	char out[600], cmd[2048], when[40], *cause = NULL;
 	double t, gen_s = 0, tf, treport, tsql, tsqlpage, trows, tverify;
+	double treports[REPORTS], sorted[REPORTS];
 	int64_t n, total, from, to;
 	size_t rows;
 	int status;
@@ -663,8 +673,6 @@ main(int argc, char **argv)
 		die("key", cause);
 	snprintf(out, sizeof out, "%s/report", argv[1]);
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", out);
-	if (system(cmd) != 0)
-		die("rm", NULL);
 	memset(&o, 0, sizeof o);
 	o.log = log;
 	o.review = rv;
@@ -674,10 +682,18 @@ main(int argc, char **argv)
 	o.out = out;
 	o.key = key;
 	o.made_by = "bench";
-	t = now_s();
-	if (report_write(&o, &res, &cause) != 0)
-		die("report", cause);
-	treport = now_s() - t;
+	/* Five reports, each into a new folder; the median counts. */
+	for (i = 0; i < REPORTS; i++) {
+		if (system(cmd) != 0)
+			die("rm", NULL);
+		t = now_s();
+		if (report_write(&o, &res, &cause) != 0)
+			die("report", cause);
+		treports[i] = now_s() - t;
+	}
+	memcpy(sorted, treports, sizeof sorted);
+	qsort(sorted, REPORTS, sizeof sorted[0], cmp_double);
+	treport = sorted[REPORTS / 2];
 	sign_key_free(key);
 	audit_review_free(rv);
 
@@ -701,13 +717,18 @@ main(int argc, char **argv)
 	    "README, SHA256SUMS, minisign signature and public key, written to "
 	    "a partial folder, flushed, read back and renamed; the full "
 	    "verification of all %lld entries (MACs not checked: no k0) runs "
-	    "on a second thread meanwhile and is included.\n\n",
+	    "on a second thread meanwhile and is included.  Five reports in "
+	    "turn, each into a new folder; the median counts.\n\n",
 	    (long long)res.rows, (long long)((to - from) / 86400000),
 	    (long long)total);
 	printf("| what | time | target |\n|---|---|---|\n");
-	printf("| report, %lld rows, CSV + verification (%s) | %.2f s | < 2 s: "
-	    "%s |\n", (long long)res.rows, res.intact ? "intact" : "BROKEN",
-	    treport, treport < 2 ? "met" : "NOT met");
+	printf("| report, %lld rows, CSV + verification (%s), median of %d "
+	    "(runs:", (long long)res.rows, res.intact ? "intact" : "BROKEN",
+	    REPORTS);
+	for (i = 0; i < REPORTS; i++)
+		printf("%s %.2f", i > 0 ? "," : "", treports[i]);
+	printf(" s) | %.2f s | < 2 s: %s |\n", treport, treport < 2 ? "met" :
+	    "NOT met");
 	printf("| of which: reading the %lld rows (grouping, links, flags) "
 	    "alone | %.2f s | |\n", (long long)res.rows, trows);
 	printf("| of which: `audit_verify()` of the whole log alone (it runs "
