@@ -98,6 +98,7 @@ struct audit_review {
 	char		 long_table[48];
 	int64_t		 long_upto;	/* entries it covers; -1: not made */
 	int64_t		 long_rows;	/* views in it */
+	int		 long_counted;	/* review_long_early() counted */
 	int64_t		 day_start;	/* the local day review_day() found */
 	int64_t		 day_end;
 };
@@ -1734,8 +1735,10 @@ review_long_early(struct audit_review *rv)
 	char *cause = NULL;
 	int64_t n = -1;
 
-	if (rv->long_upto >= 0 || !rv->has_view_wall)
+	if (rv->long_upto >= 0 || !rv->has_view_wall || rv->long_counted)
 		return;
+	/* Counted once per review: the count only grows with the log. */
+	rv->long_counted = 1;
 	if (sqlite3_prepare_v2(log_db(rv->log), "SELECT (SELECT count(*) FROM "
 	    "entry INDEXED BY entry_view_wall WHERE " REVIEW_VIEW_WHERE " AND "
 	    REVIEW_VIEW_WALL " > ?1) + (SELECT count(*) FROM entry INDEXED BY "
