@@ -652,7 +652,20 @@ player_hide(struct player *p, int hide, char **cause)
 	hide = hide != 0;
 	if (hide == p->hidden)
 		return 0;
-	if (player_set_async(p, "vo", hide ? "null" : player_vo_name(p->vo),
+	if (hide) {
+		const char *args[] = { "set", "vo", "null", NULL };
+		int rc;
+
+		/* Waited for: mpv's core takes the output down before the
+		 * command returns, so no frame of the old one can be drawn
+		 * after this (over a lock screen, say).  What the terminal
+		 * output wrote on its way out (a screen clear, left in stdio's
+		 * buffer) goes now, before the caller draws its own screen. */
+		if ((rc = mpv_command(p->mpv, args)) < 0)
+			return cause_set(cause, "mpv set vo: %s",
+			    mpv_error_string(rc));
+		fflush(stdout);
+	} else if (player_set_async(p, "vo", player_vo_name(p->vo),
 	    cause) != 0)
 		return -1;
 	p->hidden = hide;

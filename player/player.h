@@ -126,7 +126,10 @@ int player_load(struct player *p, const struct player_range *range,
 int player_pause(struct player *p, int pause, char **cause);
 /* Switches the video output off (hide 1: no picture is drawn, a window or
  * console picture goes away, nothing is decoded for display) or back on
- * (0), for a locked session; pause first.  Output restarts for a new
+ * (0), for a locked session; pause first.  Switching off waits until mpv
+ * has taken the output down: nothing of the picture is drawn after it
+ * returns.  Switching on does not wait; a picture in the terminal clears
+ * the whole screen when its first frame comes.  Output restarts for a new
  * terminal area wait until it is shown again.  Returns 0 or -1 (the player
  * has shut down, mpv refused). */
 int player_hide(struct player *p, int hide, char **cause);

@@ -20,6 +20,7 @@
 
 #define PLAYSCREEN_CKPT_MS	2000	/* intervals saved this often */
 #define PLAYSCREEN_STATUS_ROWS	6	/* below a picture in the terminal */
+#define PLAYSCREEN_REPAINT_MS	250	/* status lines under it rewritten */
 
 struct playscreen {
 	const struct config	*cfg;
@@ -538,6 +539,13 @@ playscreen_wait(const struct playscreen *ps, int64_t now_ms)
 		return -1;
 	w = 60000 - now_ms % 60000 + 5;		/* the watermark's minute */
 	player_get_state(ps->player, &st);
+	/* A picture in the terminal clears the whole screen when it starts
+	 * (first frame, again after a lock or a resize), at a moment only
+	 * the player knows: the status lines are written again this often,
+	 * paused or not (playscreen_draw()). */
+	if (!ps->held && player_vo_is_terminal(player_vo(ps->player)) &&
+	    PLAYSCREEN_REPAINT_MS < w)
+		w = PLAYSCREEN_REPAINT_MS;
 	if (!st.paused && !st.eof) {
 		c = ps->last_ckpt + PLAYSCREEN_CKPT_MS - playscreen_mono();
 		if (c < 0)
