@@ -1621,7 +1621,7 @@ static int
 review_stream_peek(struct audit_review_iter *it, struct review_stream *s,
     char **cause)
 {
-	int64_t skip;
+	int64_t skip = 0;
 	int rc;
 
 	if (s->has)
@@ -1906,7 +1906,7 @@ audit_review_count(struct audit_review *rv, const struct audit_review_filter *f,
 	struct review_sql q;
 	sqlite3_stmt *st;
 	char *inner;
-	int rc;
+	int rc = 0;
 
 	*n = 0;
 	if (limit <= 0)
