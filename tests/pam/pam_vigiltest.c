@@ -7,12 +7,16 @@
  *   newauthtok   PAM_ERROR_MSG and PAM_NEW_AUTHTOK_REQD
  *   ok           PAM_SUCCESS
  *
- * and its session, with the argument sessionfail=USER, refuses to open a
- * session for USER (PAM_ERROR_MSG and PAM_SESSION_ERR).
+ * its session, with the argument sessionfail=USER, refuses to open a
+ * session for USER (PAM_ERROR_MSG and PAM_SESSION_ERR), and its auth, with
+ * delay=MS, takes that long before it answers PAM_IGNORE (a slow password
+ * check).
  *
  * Built by the tests with: cc -shared -fPIC -o pam_vigiltest.so
  * pam_vigiltest.c -lpam */
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <security/pam_ext.h>
 #include <security/pam_modules.h>
@@ -47,7 +51,20 @@ pam_sm_acct_mgmt(pam_handle_t *ph, int flags, int argc, const char **argv)
 int
 pam_sm_authenticate(pam_handle_t *ph, int flags, int argc, const char **argv)
 {
-	(void)ph; (void)flags; (void)argc; (void)argv;
+	struct timespec ts;
+	long ms;
+	int i;
+
+	(void)ph; (void)flags;
+	for (i = 0; i < argc; i++) {
+		if (strncmp(argv[i], "delay=", 6) != 0)
+			continue;
+		ms = strtol(argv[i] + 6, NULL, 10);
+		ts.tv_sec = ms / 1000;
+		ts.tv_nsec = ms % 1000 * 1000000;
+		while (nanosleep(&ts, &ts) == -1)
+			;
+	}
 	return PAM_IGNORE;
 }
 
