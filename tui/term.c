@@ -949,8 +949,9 @@ tui_run(const char *config)
 		while (key != ERR && !quit) {
 			idle_touch(t.auth, clock_now_ms());
 			quit = term_key(&t, key);
-			/* Idle from when the key's work is done (a login or
-			 * a report can take seconds), not from the key. */
+			/* Idle from when the key's work is done (a report
+			 * written from the review screen can take seconds),
+			 * not from the key. */
 			idle_touch(t.auth, clock_now_ms());
 			if (term_signal != 0)
 				break;
