@@ -86,7 +86,7 @@ keys Space
 keys Enter
 wait_screen 'Filter: views . reason INCIDENT'
 s=$(screen)
-[ "$(printf '%s\n' "$s" | grep -Ec '^ *11-2[0-9] [0-9:]+ +(alice|dora) ')" = 1 ] ||
+[ "$(printf '%s\n' "$s" | grep -Ec '^ *[0-9][0-9]-[0-9][0-9] [0-9:]+ +(alice|dora) ')" = 1 ] ||
     { printf '%s\n' "$s"; fail "the filter should leave exactly one row"; }
 expect_match 'alice +view +entrance' "$s"
 expect_match '#[0-9]+ view, ended #[0-9]+' "$s"
@@ -101,9 +101,9 @@ wait_screen '< many views by one user in a day >'
 keys Enter
 wait_screen 'Filter: flag: many views by one user in a day'
 s=$(screen)
-[ "$(printf '%s\n' "$s" | grep -Ec '^ *11-2[0-9] [0-9:]+ +alice +view .*⚑')" = 2 ] ||
+[ "$(printf '%s\n' "$s" | grep -Ec '^ *[0-9][0-9]-[0-9][0-9] [0-9:]+ +alice +view .*⚑')" = 2 ] ||
     { printf '%s\n' "$s"; fail "the flag filter should leave alice's two views"; }
-[ "$(printf '%s\n' "$s" | grep -Ec '^ *11-2[0-9] [0-9:]+ ')" = 2 ] ||
+[ "$(printf '%s\n' "$s" | grep -Ec '^ *[0-9][0-9]-[0-9][0-9] [0-9:]+ ')" = 2 ] ||
     { printf '%s\n' "$s"; fail "the flag filter shows other rows"; }
 expect_match 'alice began 2 views on' "$s"
 # Dates: today's entries are there, none before 2000.
