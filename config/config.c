@@ -1093,7 +1093,7 @@ config_parse_bytes(struct config *c, const char *file, const char *buf,
 {
 	struct config_parse p;
 	size_t i, total = 0;
-	char *out, *o;
+	char *out, *o, *tail = NULL;
 	int rc;
 
 	memset(&p, 0, sizeof p);
@@ -1120,13 +1120,27 @@ config_parse_bytes(struct config *c, const char *file, const char *buf,
 		config_parse_free(&p);
 		return 0;
 	}
+	/* Each message and the line break before it, then the line saying
+	 * the rest were not looked at (it names the file: any length). */
+	if (p.nerrs == CONFIG_MAX_ERRORS)
+		tail = xasprintf("\n%s: stopped after %d problems", file,
+		    CONFIG_MAX_ERRORS);
 	for (i = 0; i < p.nerrs; i++)
 		total += strlen(p.errs[i]) + 1;
-	o = out = xmalloc(total + 64);
-	for (i = 0; i < p.nerrs; i++)
-		o += sprintf(o, "%s%s", i > 0 ? "\n" : "", p.errs[i]);
-	if (p.nerrs == CONFIG_MAX_ERRORS)
-		sprintf(o, "\n%s: stopped after %d problems", file, CONFIG_MAX_ERRORS);
+	total += tail != NULL ? strlen(tail) : 0;
+	o = out = xmalloc(total + 1);
+	for (i = 0; i < p.nerrs; i++) {
+		if (i > 0)
+			*o++ = '\n';
+		memcpy(o, p.errs[i], strlen(p.errs[i]));
+		o += strlen(p.errs[i]);
+	}
+	if (tail != NULL) {
+		memcpy(o, tail, strlen(tail));
+		o += strlen(tail);
+	}
+	*o = '\0';
+	free(tail);
 	if (cause != NULL) {
 		free(*cause);
 		*cause = out;

@@ -501,6 +501,42 @@ test_many_errors(void **state)
 	free(path);
 }
 
+/* Fifty problems in a file with a long name: every one is reported, then
+ * the line saying the rest were not looked at (the message once outgrew
+ * its buffer when the name was 37 bytes or longer). */
+static void
+test_many_errors_long_name(void **state)
+{
+	struct config *c;
+	char *path, *cause = NULL, *text, *p, *tail;
+	char name[160];
+	size_t i, lines = 1;
+
+	(void)state;
+	memset(name, 'n', sizeof name);
+	memcpy(name + sizeof name - 6, ".conf", 6);
+	text = xstrdup("[site]\n");
+	for (i = 0; i < 60; i++) {
+		p = xasprintf("%snot a key %zu\n", text, i);
+		free(text);
+		text = p;
+	}
+	path = write_conf(name, text, 0);
+	assert_true(strlen(path) >= 37);
+	assert_int_equal(config_load(path, &c, &cause), CONFIG_ERR_INVALID);
+	assert_null(c);
+	for (p = cause; *p != '\0'; p++)
+		lines += *p == '\n';
+	assert_int_equal(lines, 51);
+	tail = xasprintf("\n%s: stopped after 50 problems", path);
+	assert_true(strlen(cause) > strlen(tail));
+	assert_string_equal(cause + strlen(cause) - strlen(tail), tail);
+	free(tail);
+	free(cause);
+	free(path);
+	free(text);
+}
+
 /* The reason dialog's checks. */
 static void
 test_reason_check(void **state)
@@ -615,6 +651,7 @@ main(void)
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_bytes),
 		cmocka_unit_test(test_many_errors),
+		cmocka_unit_test(test_many_errors_long_name),
 		cmocka_unit_test(test_reason_check),
 		cmocka_unit_test(test_log_loaded),
 	};
