@@ -36,6 +36,7 @@ static const struct help_key help_player[] = {
 	{ ",  .", "one frame back or forward (pauses)" },
 	{ "-  +", "slower or faster (0.25x to 16x)" },
 	{ "p  n", "previous or next segment" },
+	{ "L", "lock the terminal (the view pauses; unlocking goes back to it)" },
 	{ "q", "stop: the view ends and is logged" },
 	{ "?", "this help" },
 	{ NULL, NULL }

@@ -699,6 +699,9 @@ playscreen_key(struct playscreen *ps, int key)
 		return 1;
 	case '?':
 		return 2;
+	case 'L':
+		/* The lock, as on the other screens (l seeks here). */
+		return 3;
 	case KEY_RESIZE:
 		break;
 	default:
@@ -804,8 +807,8 @@ void
 playscreen_draw(struct playscreen *ps, const struct screen_state *st)
 {
 	const char *hints = screen_utf8() ?
-	    "Space pause  ←→ 5 s  ↑↓ 1 min  , . frame  - + speed  n p seg  q stop" :
-	    "Space pause  <> 5 s  ^v 1 min  , . frame  - + speed  n p seg  q stop";
+	    "Space pause  ←→ 5 s  ↑↓ 1 min  , . frame  - + speed  n p seg  L lock  q stop" :
+	    "Space pause  <> 5 s  ^v 1 min  , . frame  - + speed  n p seg  L lock  q stop";
 	int top, y;
 
 	if (ps->player == NULL || !ps->active)

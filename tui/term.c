@@ -680,6 +680,11 @@ term_key(struct term *t, int key)
 			}
 			clearok(curscr, TRUE);
 			break;
+		case 3:
+			/* L: paused and its picture off before the lock screen,
+			 * as the idle lock does. */
+			term_lock(t, "user");
+			break;
 		}
 		return 0;
 	case TERM_EXPORT:

@@ -287,7 +287,8 @@ int playscreen_on_terminal(const struct playscreen *);
 /* 1 while the open view is held by a lock. */
 int playscreen_held(const struct playscreen *);
 void playscreen_draw(struct playscreen *, const struct screen_state *);
-/* Handles one key; returns 1 when the view ended (q). */
+/* Handles one key; returns 1 when the view ended (q), 2 for the help (?),
+ * 3 for the lock (L: the caller locks as the idle lock does), else 0. */
 int playscreen_key(struct playscreen *, int key);
 /* The player's fd to poll, or -1. */
 int playscreen_fd(const struct playscreen *);
