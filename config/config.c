@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <ini.h>
 #include <sodium.h>
@@ -292,11 +293,7 @@ config_error(struct config_parse *p, int line, const char *fmt, ...)
 static char *
 config_quote(const char *v)
 {
-	char *s = utf8_sanitize(v, strlen(v));
-
-	if (strlen(s) > 60)
-		strcpy(s + 57, "...");
-	return s;
+	return utf8_shorten(utf8_sanitize(v, strlen(v)), 60);
 }
 
 static void
@@ -1167,8 +1164,9 @@ config_load(const char *path, struct config **cfg, char **cause)
 {
 	struct config *c;
 	struct stat st;
-	char *buf, *shown;
+	char *buf, *shown, *msg;
 	size_t len;
+	int fd, rc;
 
 	*cfg = NULL;
 	if (path == NULL) {
@@ -1179,20 +1177,28 @@ config_load(const char *path, struct config **cfg, char **cause)
 		path = CONFIG_DEFAULT_PATH;
 	}
 	shown = utf8_sanitize(path, strlen(path));
-	if (stat(path, &st) == -1) {
-		cause_set(cause, "%s: %s; expected a vigil.conf file", shown,
-		    strerror(errno));
+	/* Opened without blocking (a FIFO has no end) and checked on the
+	 * descriptor: a regular file, not writable by anyone. */
+	if ((fd = file_open_regular(path, shown, &st, cause)) == -1) {
+		if (cause != NULL && *cause != NULL) {
+			msg = xasprintf("%s; expected a vigil.conf file", *cause);
+			free(*cause);
+			*cause = msg;
+		}
 		free(shown);
 		return CONFIG_ERR_READ;
 	}
-	if (S_ISREG(st.st_mode) && (st.st_mode & S_IWOTH)) {
+	if (st.st_mode & S_IWOTH) {
 		cause_set(cause, "%s: writable by anyone (mode %04o); expected a file "
 		    "only its owner (and group) may change", shown,
 		    (unsigned)(st.st_mode & 07777));
+		close(fd);
 		free(shown);
 		return CONFIG_ERR_READ;
 	}
-	if (file_read_all(path, CONFIG_MAX_SIZE, &buf, &len, cause) == -1) {
+	rc = file_read_fd(fd, shown, CONFIG_MAX_SIZE, &buf, &len, cause);
+	close(fd);
+	if (rc == -1) {
 		free(shown);
 		return CONFIG_ERR_READ;
 	}

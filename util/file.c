@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pwd.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,29 +28,65 @@ file_sync_dir(const char *path, char **cause)
 	return 0;
 }
 
+/* What a file that is not a regular file is, for messages. */
+static const char *
+file_kind(mode_t mode)
+{
+	if (S_ISDIR(mode))
+		return "a directory";
+	if (S_ISFIFO(mode))
+		return "a FIFO";
+	if (S_ISCHR(mode))
+		return "a character device";
+	if (S_ISBLK(mode))
+		return "a block device";
+	if (S_ISSOCK(mode))
+		return "a socket";
+	return "not a file";
+}
+
 int
-file_read_all(const char *path, size_t max, char **buf, size_t *len, char **cause)
+file_open_regular(const char *path, const char *shown, struct stat *st,
+    char **cause)
+{
+	int fd;
+
+	if (shown == NULL)
+		shown = path;
+	/* O_NONBLOCK: opening a FIFO without a writer would wait forever;
+	 * the type is then checked on what was opened, not on the name. */
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	if (fd == -1)
+		return cause_set(cause, "%s: %s", shown, strerror(errno));
+	if (fstat(fd, st) == -1) {
+		int e = errno;
+
+		close(fd);
+		return cause_set(cause, "%s: %s", shown, strerror(e));
+	}
+	if (!S_ISREG(st->st_mode)) {
+		close(fd);
+		return cause_set(cause, "%s: not a regular file (%s)", shown,
+		    file_kind(st->st_mode));
+	}
+	return fd;
+}
+
+int
+file_read_fd(int fd, const char *shown, size_t max, char **buf, size_t *len,
+    char **cause)
 {
 	struct stat st;
 	char *b;
 	size_t off = 0;
 	ssize_t n;
-	int fd;
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
-		return cause_set(cause, "%s: %s", path, strerror(errno));
-	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
-		close(fd);
-		return cause_set(cause, "%s: not a regular file", path);
-	}
-	if ((size_t)st.st_size > max) {
-		close(fd);
-		return cause_set(cause, "%s: larger than %zu bytes", path, max);
-	}
-	if ((b = malloc(max + 1)) == NULL) {
-		close(fd);
-		return cause_set(cause, "%s: out of memory", path);
-	}
+	if (fstat(fd, &st) == -1)
+		return cause_set(cause, "%s: %s", shown, strerror(errno));
+	if (S_ISREG(st.st_mode) && (uintmax_t)st.st_size > max)
+		return cause_set(cause, "%s: larger than %zu bytes", shown, max);
+	if ((b = malloc(max + 1)) == NULL)
+		return cause_set(cause, "%s: out of memory", shown);
 	for (;;) {
 		n = read(fd, b + off, max + 1 - off);
 		if (n == -1 && errno == EINTR)
@@ -58,23 +95,34 @@ file_read_all(const char *path, size_t max, char **buf, size_t *len, char **caus
 			int e = errno;
 
 			free(b);
-			close(fd);
-			return cause_set(cause, "%s: %s", path, strerror(e));
+			return cause_set(cause, "%s: %s", shown, strerror(e));
 		}
 		if (n == 0)
 			break;
 		off += (size_t)n;
 		if (off > max) {
 			free(b);
-			close(fd);
-			return cause_set(cause, "%s: larger than %zu bytes", path, max);
+			return cause_set(cause, "%s: larger than %zu bytes", shown,
+			    max);
 		}
 	}
-	close(fd);
 	b[off] = '\0';
 	*buf = b;
 	*len = off;
 	return 0;
+}
+
+int
+file_read_all(const char *path, size_t max, char **buf, size_t *len, char **cause)
+{
+	struct stat st;
+	int fd, rc;
+
+	if ((fd = file_open_regular(path, NULL, &st, cause)) == -1)
+		return -1;
+	rc = file_read_fd(fd, path, max, buf, len, cause);
+	close(fd);
+	return rc;
 }
 
 char *

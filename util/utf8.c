@@ -91,3 +91,19 @@ utf8_sanitize(const char *s, size_t len)
 	*o = '\0';
 	return out;
 }
+
+char *
+utf8_shorten(char *s, size_t max)
+{
+	size_t n = strlen(s);
+
+	if (n <= max || max < 4)
+		return s;
+	/* Back to the first byte of a character: never a continuation
+	 * byte (10xxxxxx). */
+	n = max - 3;
+	while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
+		n--;
+	memcpy(s + n, "...", 4);
+	return s;
+}

@@ -4,6 +4,8 @@
 #ifndef VIGIL_UTIL_H
 #define VIGIL_UTIL_H
 
+#include <sys/stat.h>
+
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -33,6 +35,10 @@ int utf8_valid(const char *s, size_t len);
  * (control characters, invalid sequences) replaced by '?'; for showing
  * hostile text.  Caller frees. */
 char *utf8_sanitize(const char *s, size_t len);
+/* Shortens the string s in place to at most max bytes (max >= 4) when it
+ * is longer, ending it with "..." after the last whole UTF-8 character
+ * that fits; a string of max bytes or fewer is left alone.  Returns s. */
+char *utf8_shorten(char *s, size_t max);
 
 /* Milliseconds since the Unix epoch, wall clock. */
 int64_t clock_now_ms(void);
@@ -51,6 +57,17 @@ char *clock_format_local(int64_t ms, char *buf, size_t len);
 /* Reads a whole regular file of at most max bytes into a new buffer
  * (NUL-terminated, *len without it).  Returns 0, or -1 with *cause set. */
 int file_read_all(const char *path, size_t max, char **buf, size_t *len, char **cause);
+/* Opens path for reading without blocking (a FIFO, a device) and refuses
+ * anything that is not a regular file, judged by fstat() of what was
+ * opened; *st is its status.  Messages name the file as shown (path when
+ * NULL).  Returns the descriptor (the caller closes it), or -1 with *cause
+ * set. */
+int file_open_regular(const char *path, const char *shown, struct stat *st,
+    char **cause);
+/* Reads the rest of fd, at most max bytes, into a new buffer as
+ * file_read_all() does; shown names it in messages.  Does not close fd. */
+int file_read_fd(int fd, const char *shown, size_t max, char **buf, size_t *len,
+    char **cause);
 /* Flushes the folder at path (its entries: new and renamed files) to the
  * medium.  Returns 0, or -1 with *cause set. */
 int file_sync_dir(const char *path, char **cause);

@@ -353,6 +353,74 @@ test_unreadable(void **state)
 	free(path);
 }
 
+/* A path naming a FIFO, a device or a folder is refused at once with a
+ * clear message (a FIFO with no writer used to block the open forever). */
+static void
+test_not_regular(void **state)
+{
+	struct config *c = (struct config *)1;
+	char *path, *cause = NULL;
+
+	(void)state;
+	path = xasprintf("%s/fifo.conf", tmpdir);
+	assert_int_equal(mkfifo(path, 0644), 0);
+	alarm(10);	/* a hang ends the test instead of the suite */
+	assert_int_equal(config_load(path, &c, &cause), CONFIG_ERR_READ);
+	alarm(0);
+	assert_null(c);
+	assert_non_null(cause);
+	if (strstr(cause, "fifo.conf: not a regular file (a FIFO)") == NULL)
+		fail_msg("unexpected message: %s", cause);
+	free(cause);
+	cause = NULL;
+	free(path);
+
+	c = (struct config *)1;
+	alarm(10);
+	assert_int_equal(config_load("/dev/null", &c, &cause), CONFIG_ERR_READ);
+	alarm(0);
+	assert_null(c);
+	if (strstr(cause, "/dev/null: not a regular file (a character device)") ==
+	    NULL)
+		fail_msg("unexpected message: %s", cause);
+	free(cause);
+}
+
+/* A value quoted in a message is shortened at a character boundary: the
+ * message stays valid UTF-8. */
+static void
+test_quote_utf8(void **state)
+{
+	struct config *c;
+	char *path, *cause = NULL, *text, value[81];
+	size_t i;
+	int odd;
+
+	(void)state;
+	for (odd = 0; odd < 2; odd++) {
+		/* "é" is two bytes: 40 of them, after one ASCII byte or none,
+		 * so that byte 57 falls in the middle of one either way. */
+		i = 0;
+		if (odd)
+			value[i++] = 'x';
+		while (i + 2 <= 80) {
+			value[i++] = '\xc3';
+			value[i++] = '\xa9';
+		}
+		value[i] = '\0';
+		text = xasprintf("[session]\nidle_lock = %s\n", value);
+		path = write_conf("quote.conf", text, 0);
+		assert_int_equal(config_load(path, &c, &cause), CONFIG_ERR_INVALID);
+		if (!utf8_valid(cause, strlen(cause)))
+			fail_msg("message is not valid UTF-8: %s", cause);
+		assert_non_null(strstr(cause, "\xc3\xa9...'"));
+		free(cause);
+		cause = NULL;
+		free(path);
+		free(text);
+	}
+}
+
 /* Each kind of bad input, with its line and what is expected. */
 static void
 test_errors(void **state)
@@ -648,6 +716,8 @@ main(void)
 		cmocka_unit_test(test_print_roundtrip),
 		cmocka_unit_test(test_empty_file),
 		cmocka_unit_test(test_unreadable),
+		cmocka_unit_test(test_not_regular),
+		cmocka_unit_test(test_quote_utf8),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_bytes),
 		cmocka_unit_test(test_many_errors),
