@@ -18,33 +18,6 @@
 
 #define KEYFILE_MAX	4096
 
-/* Writes text to a new file (never overwriting) with mode, synced. */
-static int
-keyfile_write_new(const char *path, const char *text, mode_t mode, char **cause)
-{
-	size_t len = strlen(text);
-	ssize_t n;
-	int fd;
-
-	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
-	if (fd == -1) {
-		if (errno == EEXIST)
-			return cause_set(cause, "%s already exists; refusing to "
-			    "overwrite it", path);
-		return cause_set(cause, "%s: %s", path, strerror(errno));
-	}
-	n = write(fd, text, len);
-	if (n != (ssize_t)len || fsync(fd) == -1) {
-		int e = n == -1 ? errno : ENOSPC;
-
-		close(fd);
-		unlink(path);
-		return cause_set(cause, "%s: %s", path, strerror(e));
-	}
-	close(fd);
-	return 0;
-}
-
 int
 audit_keys_write(const struct audit_keys *k, const char *path, char **cause)
 {
@@ -56,7 +29,7 @@ audit_keys_write(const struct audit_keys *k, const char *path, char **cause)
 	sodium_bin2hex(k0, sizeof k0, k->k0, AUDIT_KEY_LEN);
 	sodium_bin2hex(pk, sizeof pk, k->pk0, AUDIT_PK_LEN);
 	snprintf(text, sizeof text, "log_id %s\nk0 %s\npk0 %s\n", id, k0, pk);
-	rc = keyfile_write_new(path, text, 0600, cause);
+	rc = file_write_new(path, text, strlen(text), 0600, cause);
 	sodium_memzero(k0, sizeof k0);
 	sodium_memzero(text, sizeof text);
 	return rc;
@@ -177,7 +150,7 @@ audit_checkpoint_export(const struct audit_ckpt_info *c, const char *path,
 	text = xasprintf("log_id %s\nepoch %lld\nn %lld\nroot %s\nchain %s\n"
 	    "time %s\nbody %s\nsig %s\n", id, (long long)c->epoch,
 	    (long long)c->n, root, chain, when, body, sig);
-	rc = keyfile_write_new(path, text, 0644, cause);
+	rc = file_write_new(path, text, strlen(text), 0644, cause);
 	free(text);
 	return rc;
 }

@@ -64,38 +64,6 @@ sign_key_free(struct sign_key *k)
 	free(k);
 }
 
-/* Writes text to a new file with mode, synced; removes it on failure. */
-static int
-sign_write_new(const char *path, const char *text, mode_t mode, char **cause)
-{
-	size_t len = strlen(text);
-	ssize_t n;
-	int fd, e;
-
-	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
-	if (fd == -1) {
-		if (errno == EEXIST)
-			return cause_set(cause, "%s already exists; refusing to "
-			    "overwrite it", path);
-		return cause_set(cause, "%s: %s", path, strerror(errno));
-	}
-	n = write(fd, text, len);
-	e = n == -1 ? errno : ENOSPC;
-	if (n != (ssize_t)len || fsync(fd) == -1) {
-		if (n == (ssize_t)len)
-			e = errno;
-		close(fd);
-		unlink(path);
-		return cause_set(cause, "cannot write %s: %s", path, strerror(e));
-	}
-	if (close(fd) == -1) {
-		e = errno;
-		unlink(path);
-		return cause_set(cause, "cannot write %s: %s", path, strerror(e));
-	}
-	return 0;
-}
-
 /* The line after "untrusted comment: ..." of a minisign file, decoded. */
 static int
 sign_read_b64(const char *path, uint8_t *out, size_t len, char **rest,
@@ -157,7 +125,7 @@ sign_pubkey_write(const struct sign_key *k, const char *path, char **cause)
 	sign_key_id(k, id);
 	text = xasprintf("untrusted comment: minisign public key %s\n%s\n", id,
 	    b64);
-	rc = sign_write_new(path, text, 0644, cause);
+	rc = file_write_new(path, text, strlen(text), 0644, cause);
 	free(b64);
 	free(text);
 	return rc;
@@ -255,7 +223,7 @@ sign_keygen(const char *seckey, const char *pubkey, const char *passphrase,
 	b64 = sign_b64(raw, sizeof raw);
 	text = xasprintf("untrusted comment: minisign %ssecret key\n%s\n",
 	    passphrase != NULL ? "encrypted " : "", b64);
-	if (sign_write_new(seckey, text, 0600, cause) != 0)
+	if (file_write_new(seckey, text, strlen(text), 0600, cause) != 0)
 		goto out;
 	if (sign_pubkey_write(&k, pubkey, cause) != 0) {
 		unlink(seckey);
@@ -406,7 +374,7 @@ sign_file(const struct sign_key *k, const char *path, const char *sigpath,
 	gb64 = sign_b64(global, sizeof global);
 	text = xasprintf("untrusted comment: signature from vigil secret key\n"
 	    "%s\ntrusted comment: %s\n%s\n", b64, trusted_comment, gb64);
-	rc = sign_write_new(sigpath, text, 0644, cause);
+	rc = file_write_new(sigpath, text, strlen(text), 0644, cause);
 	free(b64);
 	free(gb64);
 	free(text);

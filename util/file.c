@@ -13,6 +13,78 @@
 
 #include "util/util.h"
 
+static enum file_write_step file_fault_step;
+static int file_fault_errno;
+
+void
+file_write_fault(enum file_write_step step, int err)
+{
+	file_fault_step = step;
+	file_fault_errno = err;
+}
+
+/* The errno a test asked step to fail with (once), or 0. */
+static int
+file_fault(enum file_write_step step)
+{
+	if (file_fault_step == FILE_WRITE_OK || file_fault_step != step)
+		return 0;
+	file_fault_step = FILE_WRITE_OK;
+	return file_fault_errno;
+}
+
+int
+file_write_new(const char *path, const void *data, size_t len, mode_t mode,
+    char **cause)
+{
+	const char *p = data;
+	size_t off = 0;
+	ssize_t n;
+	int fd, e = 0;
+
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
+	if (fd == -1) {
+		if (errno == EEXIST)
+			return cause_set(cause, "%s already exists; refusing to "
+			    "overwrite it", path);
+		return cause_set(cause, "cannot create %s: %s", path,
+		    strerror(errno));
+	}
+	while (off < len) {
+		if ((e = file_fault(FILE_WRITE_WRITE)) != 0)
+			break;
+		if ((n = write(fd, p + off, len - off)) == -1) {
+			if (errno == EINTR)
+				continue;
+			e = errno;
+			break;
+		}
+		if (n == 0) {
+			e = EIO;	/* no progress and no reason given */
+			break;
+		}
+		off += (size_t)n;
+	}
+	if (e == 0 && (e = file_fault(FILE_WRITE_FSYNC)) == 0 && fsync(fd) == -1)
+		e = errno;
+	if (e != 0) {
+		close(fd);
+		unlink(path);
+		return cause_set(cause, "cannot write %s: %s", path, strerror(e));
+	}
+	/* A failed close() can be the first word of a failed write (NFS,
+	 * quotas): the file is then not known to hold the data. */
+	if (close(fd) == -1)
+		e = errno;
+	else
+		e = file_fault(FILE_WRITE_CLOSE);
+	if (e != 0) {
+		unlink(path);
+		return cause_set(cause, "cannot write %s: %s", path, strerror(e));
+	}
+	return 0;
+}
+
 int
 file_sync_dir(const char *path, char **cause)
 {

@@ -68,6 +68,22 @@ int file_open_regular(const char *path, const char *shown, struct stat *st,
  * file_read_all() does; shown names it in messages.  Does not close fd. */
 int file_read_fd(int fd, const char *shown, size_t max, char **buf, size_t *len,
     char **cause);
+/* Writes len bytes of data to a new file at path, never an existing one nor
+ * through a symbolic link (O_EXCL | O_NOFOLLOW), created with mode (less
+ * the umask), then fsync()s and closes it, checking each step.  On any
+ * failure the partial file is removed and *cause names the step's own
+ * error.  Returns 0 or -1. */
+int file_write_new(const char *path, const void *data, size_t len, mode_t mode,
+    char **cause);
+/* Test hook (STYLE.md item 5): the next file_write_new() fails at step
+ * with errno err, as if the system call had; step 0 clears it. */
+enum file_write_step {
+	FILE_WRITE_OK,
+	FILE_WRITE_WRITE,
+	FILE_WRITE_FSYNC,
+	FILE_WRITE_CLOSE
+};
+void file_write_fault(enum file_write_step step, int err);
 /* Flushes the folder at path (its entries: new and renamed files) to the
  * medium.  Returns 0, or -1 with *cause set. */
 int file_sync_dir(const char *path, char **cause);

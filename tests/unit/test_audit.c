@@ -294,6 +294,49 @@ test_refuses_overwrite(void **state)
 	free(cause);
 }
 
+/* The verification material file: a failed write, fsync or close is
+ * reported with its own error and leaves no file behind (fsync once said
+ * "No space left on device" whatever it failed with, and a failed close
+ * went unseen). */
+static void
+test_keys_write_errors(void **state)
+{
+	struct fx *f = *state;
+	static const struct {
+		enum file_write_step step;
+		int err;
+		const char *msg;
+	} cases[] = {
+		{ FILE_WRITE_WRITE, ENOSPC, "No space left on device" },
+		{ FILE_WRITE_FSYNC, EIO, "Input/output error" },
+		{ FILE_WRITE_CLOSE, EDQUOT, "Disk quota exceeded" },
+	};
+	struct audit_keys k;
+	struct stat st;
+	char *cause = NULL, path[200];
+	size_t i;
+
+	memset(&k, 0x5a, sizeof k);
+	snprintf(path, sizeof path, "%s/keys.txt", f->dir);
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		file_write_fault(cases[i].step, cases[i].err);
+		assert_int_equal(audit_keys_write(&k, path, &cause), -1);
+		if (strstr(cause, cases[i].msg) == NULL ||
+		    strstr(cause, "keys.txt") == NULL)
+			fail_msg("case %zu: unexpected message: %s", i, cause);
+		assert_int_equal(access(path, F_OK), -1);	/* removed */
+		free(cause);
+		cause = NULL;
+	}
+	file_write_fault(FILE_WRITE_OK, 0);
+	assert_int_equal(audit_keys_write(&k, path, &cause), 0);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	assert_int_equal(audit_keys_write(&k, path, &cause), -1);
+	assert_non_null(strstr(cause, "already exists"));
+	free(cause);
+}
+
 static void
 test_bad_fields_rejected(void **state)
 {
@@ -953,6 +996,7 @@ main(void)
 		cmocka_unit_test(test_merkle_frontier),
 		cmocka_unit_test_setup_teardown(test_roundtrip_and_checkpoints, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_refuses_overwrite, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_keys_write_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_fields_rejected, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_state_file_problems, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_db_problems, setup, teardown),

@@ -2,6 +2,7 @@
  * stock minisign tool. */
 #include <sys/stat.h>
 
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -107,6 +108,33 @@ test_unencrypted_roundtrip_with_minisign(void **state)
 	free(sk); free(pk); free(f); free(sig);
 }
 
+/* A key pair whose secret key cannot be flushed or closed is not made:
+ * the message names the error of the step, and no file is left. */
+static void
+test_keygen_write_errors(void **state)
+{
+	char *sk = path("w.key"), *pk = path("w.pub"), *cause = NULL;
+
+	(void)state;
+	file_write_fault(FILE_WRITE_FSYNC, EIO);
+	assert_int_equal(sign_keygen(sk, pk, NULL, 0, 0, &cause), -1);
+	if (strstr(cause, "w.key: Input/output error") == NULL)
+		fail_msg("unexpected message: %s", cause);
+	assert_int_equal(access(sk, F_OK), -1);
+	assert_int_equal(access(pk, F_OK), -1);
+	free(cause);
+	cause = NULL;
+	file_write_fault(FILE_WRITE_CLOSE, EDQUOT);
+	assert_int_equal(sign_keygen(sk, pk, NULL, 0, 0, &cause), -1);
+	if (strstr(cause, "w.key: Disk quota exceeded") == NULL)
+		fail_msg("unexpected message: %s", cause);
+	assert_int_equal(access(sk, F_OK), -1);
+	assert_int_equal(access(pk, F_OK), -1);
+	free(cause);
+	free(sk);
+	free(pk);
+}
+
 static void
 test_encrypted_key(void **state)
 {
@@ -179,6 +207,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_unencrypted_roundtrip_with_minisign),
+		cmocka_unit_test(test_keygen_write_errors),
 		cmocka_unit_test(test_encrypted_key),
 		cmocka_unit_test(test_bad_files),
 	};
