@@ -74,8 +74,9 @@ report_create(struct report *rp, const char *name, char **cause)
 	FILE *f;
 	int fd;
 
+	/* Only the account reads a report (vigil-audit(5), REPORTS). */
 	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-	    0644);
+	    0600);
 	if (fd == -1 || (f = fdopen(fd, "w")) == NULL) {
 		cause_set(cause, "cannot create %s: %s", path, strerror(errno));
 		if (fd != -1)
@@ -705,6 +706,20 @@ report_cmp(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* Makes a file of the partial folder readable by the account only. */
+static int
+report_private(struct report *rp, const char *name, char **cause)
+{
+	char *path = xasprintf("%s/%s", rp->partial, name);
+	int rc = 0;
+
+	if (chmod(path, 0600) == -1)
+		rc = cause_set(cause, "cannot restrict %s: %s", path,
+		    strerror(errno));
+	free(path);
+	return rc;
+}
+
 /* SHA256SUMS over every file, its signature and the public key; then
  * everything is read back from the medium and checked. */
 static int
@@ -762,6 +777,17 @@ report_sign(struct report *rp, struct report_result *res, char **cause)
 		rc = sign_pubkey_write(o->key, path, cause);
 		free(path);
 	}
+	/* The files other modules wrote with their own mode (the signature,
+	 * the public key, checkpoint.txt) are the account's alone too. */
+	if (rc == 0)
+		rc = report_private(rp, "SHA256SUMS.minisig", cause);
+	if (rc == 0) {
+		path = xasprintf("vigil-%s.pub", keyid);
+		rc = report_private(rp, path, cause);
+		free(path);
+	}
+	for (i = 0; rc == 0 && i < rp->nfiles; i++)
+		rc = report_private(rp, rp->files[i], cause);
 	/* Read back what was written. */
 	for (i = 0; rc == 0 && i < rp->nfiles; i++) {
 		path = xasprintf("%s/%s", rp->partial, rp->files[i]);
@@ -848,7 +874,11 @@ report_write(const struct report_opts *o, struct report_result *res,
 	randombytes_buf(rb, sizeof rb);
 	sodium_bin2hex(rnd, sizeof rnd, rb, sizeof rb);
 	rp.partial = xasprintf("%s/.vigil-partial-report-%s", parent, rnd);
-	if (mkdir(rp.partial, 0755) == -1) {
+	/* 0700 from the start: nobody else can reach the files, not even
+	 * those written by other modules with their own mode (the key,
+	 * the signature, the checkpoint), which are made 0600 before the
+	 * rename. */
+	if (mkdir(rp.partial, 0700) == -1) {
 		cause_set(cause, "cannot create %s: %s", rp.partial,
 		    strerror(errno));
 		free(rp.partial);

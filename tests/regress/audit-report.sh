@@ -64,6 +64,15 @@ for f in README.txt report.csv summary.csv verification.txt checkpoint.txt; do
 	grep -q "  $f\$" "$TMP/r1/SHA256SUMS" || fail "$f is not in SHA256SUMS"
 done
 ls -a "$TMP" | grep -q vigil-partial && fail "a partial folder was left"
+# Only the account that wrote the report can read it (vigil-audit(5),
+# REPORTS): the directory 0700, every file in it 0600.
+[ "$(stat -c %a "$TMP/r1")" = 700 ] ||
+    fail "report directory mode $(stat -c %a "$TMP/r1"), expected 700"
+for f in "$TMP"/r1/* "$TMP"/r1/.[!.]*; do
+	[ -e "$f" ] || continue
+	[ "$(stat -c %a "$f")" = 600 ] ||
+	    fail "$(basename "$f") has mode $(stat -c %a "$f"), expected 600"
+done
 grep -q '^result intact$' "$TMP/r1/verification.txt" || fail "not intact"
 grep -q '^first_bad_seq -$' "$TMP/r1/verification.txt" || fail "bad seq named"
 # The checkpoint file is one vigil audit verify --against accepts.
