@@ -11,6 +11,8 @@ UNITDIR   ?= /lib/systemd/system
 DESTDIR   ?=
 
 CC        ?= cc
+# Parallel jobs for the builds inside check, demo and check-date.
+NPROC     := $(shell nproc 2>/dev/null || echo 2)
 PKG_CONFIG ?= pkg-config
 PYTHON    ?= /usr/bin/python3
 
@@ -56,7 +58,7 @@ BENCH_SRC  = $(wildcard bench/bench_*.c)
 BENCH_BIN  = $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 FUZZ_SRC   = $(wildcard fuzz/fuzz_*.c)
 
-.PHONY: all deps demo demo-setup demo-footage check test test-asan bench fuzz \
+.PHONY: all deps demo demo-setup demo-footage check check-date test test-asan bench fuzz \
         install uninstall clean avlib objs print-objs print-flags print-libs tests-build
 
 all: $(BUILD)/vigil
@@ -92,9 +94,20 @@ test-asan:
 	@$(MAKE) --no-print-directory BUILD=build-asan SAN=1 test
 
 check: deps
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory -j$(NPROC) all tests-build
 	@$(MAKE) --no-print-directory test
+	@$(MAKE) --no-print-directory -j$(NPROC) BUILD=build-asan SAN=1 tests-build
 	@$(MAKE) --no-print-directory test-asan
+
+# The normal pass on another date, time zone and hour, the clock running
+# (libfaketime; not part of check): no test may depend on today.
+CHECK_DATE ?= @2031-02-28 23:59:40
+CHECK_TZ   ?= Pacific/Chatham
+check-date: deps
+	@$(MAKE) --no-print-directory -j$(NPROC) all tests-build
+	@echo "check-date: the suite at $(CHECK_DATE) in $(CHECK_TZ)"
+	@FAKETIME_DONT_FAKE_MONOTONIC=1 TZ=$(CHECK_TZ) \
+	    faketime -f '$(CHECK_DATE)' sh tests/run
 
 bench: deps $(BUILD)/vigil $(BENCH_BIN)
 	@BUILD=$(BUILD) sh bench/run
@@ -122,7 +135,7 @@ demo-setup: $(BUILD)/vigil
 	@sh dist/demo-setup all
 
 demo: deps
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory -j$(NPROC) all
 	@sh dist/demo-setup all
 	@sh dist/demo-run
 

@@ -1,7 +1,7 @@
 # 10-footage — demo_footage: the demo recorder under demo/recorder/.
 #
 # Three cameras of a self-service library (entrance, stacks, reading-room),
-# two hours each (2026-11-20 08:00-10:00 UTC) in twelve 10-minute H.264
+# two hours each (yesterday 08:00-10:00 UTC) in twelve 10-minute H.264
 # segments, 640x360 at 10 fps, in the vigil layout
 # {camera}/{Y}-{m}-{d}/{H}-{M}-{S}.mp4.  The camera name and the recording
 # clock are burned in; coloured blocks walking through the scene stand in
@@ -12,10 +12,19 @@
 #
 # DEMO_FOOTAGE_SEGMENT=SECONDS makes shorter segments (the tests use 10 s:
 # the same recorder in two minutes instead of two hours).
+# DEMO_FOOTAGE_DATE=YYYY-MM-DD records that day instead of yesterday (the
+# tests pin 2026-11-20 in tests/regress/lib.sh, so no test depends on
+# today's date).
+# DEMO_FOOTAGE_CACHE=DIR: a recorder of the same version already made in
+# DIR (by DEMO=DIR demo-setup footage) is copied instead of generated
+# again; tests/run makes one per run and every test copies it.
 
 DEMO_FOOTAGE_SEGMENT=${DEMO_FOOTAGE_SEGMENT:-600}
-DEMO_FOOTAGE_VERSION="vigil demo recorder 2: 3 cameras, 12 x $DEMO_FOOTAGE_SEGMENT s, 640x360, 10 fps"
-DEMO_FOOTAGE_EPOCH=1795161600	# 2026-11-20 08:00:00 UTC
+DEMO_FOOTAGE_DATE=${DEMO_FOOTAGE_DATE:-$(date -u -d yesterday +%F)}
+DEMO_FOOTAGE_EPOCH=$(date -u -d "$DEMO_FOOTAGE_DATE 08:00:00" +%s) ||
+    die "DEMO_FOOTAGE_DATE is not a date: $DEMO_FOOTAGE_DATE"
+DEMO_FOOTAGE_YMD=$(date -u -d "@$DEMO_FOOTAGE_EPOCH" +%Y%m%d)
+DEMO_FOOTAGE_VERSION="vigil demo recorder 3: 3 cameras, 12 x $DEMO_FOOTAGE_SEGMENT s from $DEMO_FOOTAGE_DATE 08:00 UTC, 640x360, 10 fps"
 DEMO_FOOTAGE_FONT=/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf
 DEMO_FOOTAGE_CAMERAS="entrance stacks reading-room"
 
@@ -80,7 +89,7 @@ demo_footage_graph() {
 }
 
 # demo_footage_clock SECONDS FORMAT: the wall clock SECONDS after 08:00
-# on 2026-11-20, through printf FORMAT with hour, minute and second.
+# on the recorded day, through printf FORMAT with hour, minute and second.
 demo_footage_clock() {
 	# shellcheck disable=SC2059
 	printf "$2" $((8 + $1 / 3600)) $(($1 / 60 % 60)) $(($1 % 60))
@@ -93,6 +102,17 @@ demo_footage() {
 	if [ -d "$rec" ] && [ -f "$stamp" ] &&
 	    [ "$(cat "$stamp")" = "$DEMO_FOOTAGE_VERSION" ]; then
 		say "recorder: already in place ($rec)"
+		return 0
+	fi
+	cache=${DEMO_FOOTAGE_CACHE:-}
+	if [ -n "$cache" ] && [ -f "$cache/.recorder-stamp" ] &&
+	    [ "$(cat "$cache/.recorder-stamp")" = "$DEMO_FOOTAGE_VERSION" ]; then
+		rm -rf "$rec.tmp"
+		cp -a "$cache/recorder" "$rec.tmp" || die "cannot copy $cache/recorder"
+		rm -rf "$rec"
+		mv "$rec.tmp" "$rec"
+		printf '%s\n' "$DEMO_FOOTAGE_VERSION" >"$stamp"
+		say "recorder: copied from $cache/recorder"
 		return 0
 	fi
 	command -v ffmpeg >/dev/null 2>&1 || die "ffmpeg is missing; run 'make deps'"
@@ -116,6 +136,29 @@ demo_footage() {
 		    2>"$tmp/$cam.log" &
 		pids="$pids $!"
 	done
+	# Progress: ffmpeg writes the segments in turn; count them every
+	# 2 seconds (one line each on a pipe, one rewritten line on a terminal).
+	total=$((12 * 3))
+	last=-1
+	while :; do
+		running=0
+		for pid in $pids; do
+			kill -0 "$pid" 2>/dev/null && running=1
+		done
+		done_n=$(find "$tmp" -name '*.mp4' | wc -l)
+		if [ "$done_n" -ne "$last" ]; then
+			last=$done_n
+			if [ -t 1 ]; then
+				printf '\rdemo-setup: recorder: %d of %d segments (%d s)' \
+				    "$done_n" "$total" $(($(date +%s) - started))
+			else
+				say "recorder: $done_n of $total segments ($(($(date +%s) - started)) s)"
+			fi
+		fi
+		[ $running -eq 1 ] || break
+		sleep 2
+	done
+	[ -t 1 ] && printf '\n'
 	failed=0
 	for pid in $pids; do
 		wait "$pid" || failed=1
@@ -125,30 +168,30 @@ demo_footage() {
 		die "ffmpeg failed; the recorder was not created"
 	fi
 	for cam in $DEMO_FOOTAGE_CAMERAS; do
-		mkdir -p "$tmp/rec/$cam/2026-11-20"
+		mkdir -p "$tmp/rec/$cam/$DEMO_FOOTAGE_DATE"
 		i=0
 		while [ $i -lt 12 ]; do
 			src=$(printf '%s/%s.seg/%02d.mp4' "$tmp" "$cam" "$i")
-			dst="$tmp/rec/$cam/2026-11-20/$(demo_footage_clock $((i * seg)) \
+			dst="$tmp/rec/$cam/$DEMO_FOOTAGE_DATE/$(demo_footage_clock $((i * seg)) \
 			    '%02d-%02d-%02d').mp4"
 			[ -f "$src" ] || die "ffmpeg made no segment $i for $cam"
 			mv "$src" "$dst"
 			# The file was last written when its segment ended.
 			TZ=UTC touch -t "$(demo_footage_clock $(((i + 1) * seg)) \
-			    '20261120%02d%02d.%02d')" "$dst"
+			    "$DEMO_FOOTAGE_YMD%02d%02d.%02d")" "$dst"
 			i=$((i + 1))
 		done
 	done
 	# The deliberate gap: the sixth segment of stacks is missing.
-	rm -f "$tmp/rec/stacks/2026-11-20/$(demo_footage_clock $((5 * seg)) \
+	rm -f "$tmp/rec/stacks/$DEMO_FOOTAGE_DATE/$(demo_footage_clock $((5 * seg)) \
 	    '%02d-%02d-%02d').mp4"
 	# The corrupt segment: the eighth of entrance cut to 40 %, header lost.
-	bad="$tmp/rec/entrance/2026-11-20/$(demo_footage_clock $((7 * seg)) \
+	bad="$tmp/rec/entrance/$DEMO_FOOTAGE_DATE/$(demo_footage_clock $((7 * seg)) \
 	    '%02d-%02d-%02d').mp4"
 	size=$(wc -c <"$bad")
 	head -c $((size * 2 / 5)) "$bad" >"$bad.cut"
 	mv "$bad.cut" "$bad"
-	TZ=UTC touch -t "$(demo_footage_clock $((8 * seg)) '20261120%02d%02d.%02d')" "$bad"
+	TZ=UTC touch -t "$(demo_footage_clock $((8 * seg)) "$DEMO_FOOTAGE_YMD%02d%02d.%02d")" "$bad"
 	rm -rf "$rec"
 	mv "$tmp/rec" "$rec"
 	rm -rf "$tmp"

@@ -6,6 +6,8 @@ TOP=${TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
 BUILD=${BUILD:-$TOP/build}
 VIGIL=${VIGIL:-$BUILD/vigil}
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/vigil-test.XXXXXX")
+# The demo recorder's day is pinned: no test depends on today's date.
+export DEMO_FOOTAGE_DATE=2026-11-20
 regress_cleanup() { :; }
 trap 'regress_cleanup; rm -rf "$TMP"' EXIT
 trap 'exit 1' INT TERM HUP
