@@ -4,9 +4,11 @@
 #include <sys/wait.h>
 
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <jansson.h>
@@ -118,6 +120,8 @@ void
 auth_free(struct auth *a)
 {
 	struct auth_result res;
+	struct timespec tick = { 0, 10 * 1000 * 1000 };
+	pid_t rc;
 	int i, status;
 
 	if (a == NULL)
@@ -125,9 +129,18 @@ auth_free(struct auth *a)
 	if (a->logged_in)
 		auth_logout(a, "exit", NULL);
 	if (a->privsep) {
+		/* End of file and SIGTERM: the monitor serves nothing more
+		 * and ends when a PAM call it may be in returns.  It is
+		 * waited for a second at most: one in a slow PAM call exits
+		 * on its own, without this process. */
 		close(a->fd);
-		while (waitpid(a->monitor, &status, 0) == -1 && errno == EINTR)
-			;
+		(void)kill(a->monitor, SIGTERM);
+		for (i = 0; i < 100; i++) {
+			rc = waitpid(a->monitor, &status, WNOHANG);
+			if (rc == a->monitor || (rc == -1 && errno != EINTR))
+				break;
+			(void)nanosleep(&tick, NULL);
+		}
 	} else {
 		pamtx_abort(&a->local);
 		if (a->local.session != NULL)

@@ -25,9 +25,22 @@ struct monitor_ctx {
 	int	broken;		/* the socket failed: stop serving */
 };
 
+/* SIGTERM from the terminal, which has ended: no further request is
+ * served.  A PAM call under way is not cut short; the monitor ends when it
+ * returns. */
+static volatile sig_atomic_t monitor_stop;
+
+static void monitor_on_term(int);
 static void monitor_message(void *, int, const char *);
 static int monitor_prompt(void *, int, const char *, char *, size_t);
 static void monitor_child(int fd, const struct pamtx_cfg *) __attribute__((noreturn));
+
+static void
+monitor_on_term(int sig)
+{
+	(void)sig;
+	monitor_stop = 1;
+}
 
 static void
 monitor_message(void *arg, int error, const char *text)
@@ -98,9 +111,9 @@ monitor_serve(int fd, const struct pamtx_cfg *cfg)
 	const char *why;
 	int rc, status = 0;
 
-	while (!mc.broken) {
+	while (!mc.broken && !monitor_stop) {
 		rc = wire_recv(fd, WIRE_TO_MONITOR, &m, &why);
-		if (rc == 0)
+		if (rc == 0 || monitor_stop)
 			break;
 		if (rc == -1) {
 			status = 1;
@@ -137,7 +150,7 @@ monitor_serve(int fd, const struct pamtx_cfg *cfg)
 			continue;
 		}
 		sodium_memzero(&m, sizeof m);
-		if (mc.broken)
+		if (mc.broken || monitor_stop)
 			break;
 
 		memset(&out, 0, sizeof out);
@@ -183,6 +196,8 @@ monitor_child(int fd, const struct pamtx_cfg *cfg)
 	sigemptyset(&sa.sa_mask);
 	for (i = 0; i < sizeof ignored / sizeof ignored[0]; i++)
 		sigaction(ignored[i], &sa, NULL);
+	sa.sa_handler = monitor_on_term;
+	sigaction(SIGTERM, &sa, NULL);
 
 	if ((null = open("/dev/null", O_RDWR | O_CLOEXEC)) == -1)
 		_exit(1);

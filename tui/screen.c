@@ -1,12 +1,15 @@
 /* screen — curses set-up and what every screen shares: the title bar, the
  * bottom line, clipped and wrapped text, waiting for a key. */
 #include <curses.h>
+#include <errno.h>
 #include <langinfo.h>
+#include <signal.h>
 #include <limits.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 #include <wchar.h>
@@ -18,6 +21,7 @@
 static SCREEN	*screen_term;
 static int	 screen_colors;
 static int	 screen_is_utf8;
+static volatile sig_atomic_t screen_gone;	/* the terminal hung up */
 
 static int screen_char(const char *s, size_t len, int *cols);
 static size_t screen_fit(const char *s, size_t len, int width, int *used);
@@ -278,23 +282,59 @@ screen_bottom(const char *status, int error, const char *hints)
 		    error ? screen_attr_error() : (int)A_NORMAL);
 }
 
+void
+screen_note_hangup(void)
+{
+	screen_gone = 1;
+}
+
+/* The one test of a hang-up every key read goes through: SIGHUP came, or
+ * the terminal says it is gone (POLLHUP, POLLERR; a hung-up terminal also
+ * polls readable, reads 0 bytes or EIO and answers no terminal request). */
+int
+screen_hungup(void)
+{
+	struct pollfd pfd;
+	struct termios tio;
+
+	if (screen_gone)
+		return 1;
+	pfd.fd = STDIN_FILENO;
+	pfd.events = 0;
+	pfd.revents = 0;
+	if (poll(&pfd, 1, 0) == 1 &&
+	    (pfd.revents & (POLLHUP | POLLERR | POLLNVAL)) != 0)
+		screen_gone = 1;
+	else if (tcgetattr(STDIN_FILENO, &tio) == -1 && errno != EINTR)
+		screen_gone = 1;
+	return screen_gone;
+}
+
+int
+screen_getch(void)
+{
+	int ch;
+
+	timeout(0);
+	if ((ch = getch()) != ERR)
+		return ch;
+	return screen_hungup() ? SCREEN_HANGUP : ERR;
+}
+
 int
 screen_getkey(int ms)
 {
 	struct pollfd pfd;
 	int ch;
 
-	timeout(0);
-	if ((ch = getch()) != ERR)
+	if ((ch = screen_getch()) != ERR)
 		return ch;
 	pfd.fd = STDIN_FILENO;
 	pfd.events = POLLIN;
 	pfd.revents = 0;
-	if (poll(&pfd, 1, ms) == 1 && (pfd.revents & POLLIN) == 0 &&
-	    (pfd.revents & (POLLHUP | POLLERR | POLLNVAL)) != 0)
-		return SCREEN_HANGUP;
+	(void)poll(&pfd, 1, ms);
 	/* Also after a signal: SIGWINCH leaves KEY_RESIZE to read. */
-	return getch();
+	return screen_getch();
 }
 
 int

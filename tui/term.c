@@ -105,6 +105,8 @@ term_on_signal(int sig)
 		term_winch = 1;
 	else
 		term_signal = sig;
+	if (sig == SIGHUP)
+		screen_note_hangup();
 	(void)!write(term_pipe[1], &b, 1);
 	errno = saved;
 }
@@ -918,8 +920,7 @@ tui_run(const char *config)
 			pfd[i].revents = 0;
 		}
 		/* Keys curses already read are not waiting on stdin. */
-		timeout(0);
-		key = getch();
+		key = screen_getch();
 		if (key == ERR) {
 			rc = poll(pfd, (nfds_t)nfd, (int)wait);
 			if (rc == -1 && errno != EINTR)
@@ -943,15 +944,16 @@ tui_run(const char *config)
 				term_view_over(&t);
 		}
 		(void)wizard_events(t.wizard);
-		if (key == ERR && (pfd[0].revents & POLLIN) == 0 &&
-		    (pfd[0].revents & (POLLHUP | POLLERR | POLLNVAL)) != 0) {
-			term_signal = SIGHUP;
-			break;
-		}
-		if (key == ERR && (pfd[0].revents & POLLIN))
-			key = getch();
+		/* A terminal that hangs up polls readable and then reads
+		 * nothing: screen_getch() tells the two apart. */
+		if (key == ERR && pfd[0].revents != 0)
+			key = screen_getch();
 		/* Every key waiting is handled before the next draw. */
 		while (key != ERR && !quit) {
+			if (key == SCREEN_HANGUP) {
+				term_signal = SIGHUP;
+				break;
+			}
 			idle_touch(t.auth, clock_now_ms());
 			quit = term_key(&t, key);
 			/* Idle from when the key's work is done (a report
@@ -960,9 +962,10 @@ tui_run(const char *config)
 			idle_touch(t.auth, clock_now_ms());
 			if (term_signal != 0)
 				break;
-			timeout(0);
-			key = getch();
+			key = screen_getch();
 		}
+		if (term_signal != 0)
+			break;
 		if (rc == 0 && key == ERR && t.probing && t.screen != TERM_PLAY)
 			term_probe(&t);
 		now = clock_now_ms();

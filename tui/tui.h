@@ -62,6 +62,15 @@ int screen_width(const char *s, size_t len);
  * gone. */
 #define SCREEN_HANGUP	(-2)
 int screen_getkey(int ms);
+/* A key already waiting, without waiting: the key, ERR for none, or
+ * SCREEN_HANGUP when the terminal is gone (every key read goes through
+ * this or screen_getkey()). */
+int screen_getch(void);
+/* 1 once the terminal has hung up (SIGHUP, or the terminal says so); it
+ * stays gone. */
+int screen_hungup(void);
+/* Called from the SIGHUP handler (async-signal-safe). */
+void screen_note_hangup(void);
 /* Asks a yes/no question on the bottom line; 1 for y, 0 for anything
  * else, a signal, or no answer within ms milliseconds (-1: no limit). */
 int screen_confirm(const char *question, int ms);
