@@ -111,7 +111,7 @@ bench_one(struct playscreen *ps)
 
 	t = bench_now();
 	if (playscreen_start(ps, "alice", "cam", T0 + 5000, T0 + 25000,
-	    "INCIDENT", "INC-1", "", "", &cause) == -1)
+	    "INCIDENT", "INC-1", "", "", 0, &cause) == -1)
 		fatal("playscreen_start: %s", cause);
 	while (playscreen_first_frame_ms(ps) < 0) {
 		pfd.fd = playscreen_fd(ps);

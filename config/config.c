@@ -67,6 +67,7 @@ struct config {
 	int		 vo;
 	char		**audio_cameras;
 	int		 idle_lock;
+	int		 reuse_reference_minutes;
 	char		*pam_service;
 	char		*service_user;
 	char		*password_help;
@@ -145,6 +146,9 @@ static const struct config_key config_keys[] = {
 	  "comma-separated camera names" },
 	{ "session", "idle_lock", T_INT, C(idle_lock), "300", 1, 86400,
 	  "seconds from 1 to 86400" },
+	{ "session", "reuse_reference_minutes", T_INT,
+	  C(reuse_reference_minutes), "10", 0, 1440,
+	  "minutes from 0 (never) to 1440" },
 	{ "session", "pam_service", T_GROUP, C(pam_service), "vigil", 0, 0,
 	  "a PAM service name (letters, digits, . _ -)" },
 	{ "session", "service_user", T_GROUP, C(service_user), "vigil", 0, 0,
@@ -1449,6 +1453,12 @@ size_t
 config_retention_count(const struct config *c)
 {
 	return c->nretention;
+}
+
+int
+config_reuse_reference_minutes(const struct config *c)
+{
+	return c->reuse_reference_minutes;
 }
 
 const char *

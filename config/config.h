@@ -96,6 +96,9 @@ int config_audio_camera(const struct config *, const char *camera);
 
 /* [session]: seconds without a key press before the screen locks. */
 int config_idle_lock(const struct config *);
+/* [session]: minutes after confirming a reason within which the reason
+ * dialog offers its reference again to the same person (0: never). */
+int config_reuse_reference_minutes(const struct config *);
 /* The PAM service (file in /etc/pam.d) used for login, unlock and
  * approval; the account the terminal drops to when started as root; where
  * staff change an expired password (NULL: a general hint is shown). */

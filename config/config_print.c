@@ -86,6 +86,8 @@ config_print(const struct config *c, FILE *f)
 	print_list(f, "audio_cameras", config_audio_cameras(c));
 
 	fprintf(f, "\n[session]\nidle_lock = %d\n", config_idle_lock(c));
+	fprintf(f, "reuse_reference_minutes = %d\n",
+	    config_reuse_reference_minutes(c));
 	fprintf(f, "pam_service = %s\n", config_pam_service(c));
 	fprintf(f, "service_user = %s\n", config_service_user(c));
 	if (config_password_help(c) != NULL)

@@ -48,6 +48,7 @@ struct playscreen {
 	int			 have_range;
 	size_t			 nitems;
 	int64_t			 playable_ms;
+	int			 reused;	/* the reference taken again */
 	char			*ckpt_path;
 	int64_t			 last_ckpt;
 	int64_t			 wm_minute;	/* minute of the watermark */
@@ -175,6 +176,7 @@ playscreen_decl(const struct playscreen *ps, struct views_decl *d)
 	d->terminal = ps->terminal;
 	d->cap_ms = ps->cap_ms;
 	d->playable_ms = ps->playable_ms;
+	d->reference_reused = ps->reused;
 }
 
 /* A player with sound on or off as the camera allows (libmpv is loaded by
@@ -234,7 +236,7 @@ playscreen_watermark(struct playscreen *ps, int64_t now, char **cause)
 int
 playscreen_start(struct playscreen *ps, const char *user, const char *camera,
     int64_t from, int64_t to, const char *code, const char *reference,
-    const char *authority, const char *note, char **cause)
+    const char *authority, const char *note, int reused, char **cause)
 {
 	const struct config_reason *r = config_reason_find(ps->cfg, code);
 	struct player_item *items;
@@ -256,6 +258,7 @@ playscreen_start(struct playscreen *ps, const char *user, const char *camera,
 	ps->reference = xstrdup(reference);
 	ps->authority = xstrdup(authority);
 	ps->note = xstrdup(note);
+	ps->reused = reused;
 	ps->from = from;
 	ps->to = to;
 	ps->cap_ms = r != NULL ? (int64_t)r->cap_seconds * 1000 : 0;

@@ -1,6 +1,8 @@
 /* reason — the dialog shown before any playback: the reason code, the
  * fields that code requires, a summary of what will be played; nothing is
- * played until config_reason_check() accepts it. */
+ * played until config_reason_check() accepts it.  No code is chosen when
+ * it opens, and the last reference is never filled in: it is offered on
+ * Ctrl-R to the same person within [session] reuse_reference_minutes. */
 #include <curses.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +22,8 @@
 #define REASON_AUTH_MAX		256
 #define REASON_NOTE_MAX		2000
 
+#define REASON_KEY_REUSE	0x12	/* Ctrl-R */
+
 enum reason_field {
 	FIELD_CODE,
 	FIELD_REFERENCE,
@@ -31,6 +35,7 @@ enum reason_field {
 struct reason {
 	const struct config	*cfg;
 	size_t			 code;		/* index of the chosen code */
+	int			 chosen;	/* 0: no code chosen yet */
 	enum reason_field	 focus;
 	char			 text[FIELD_COUNT][REASON_NOTE_MAX + 1];
 	size_t			 len[FIELD_COUNT];
@@ -39,12 +44,18 @@ struct reason {
 	int64_t			 from;
 	int64_t			 to;
 	int			 tried;		/* Enter pressed once */
-	int			 offered;	/* last reason filled in */
+	int			 offered;	/* the last reference is offered */
+	int64_t			 offered_ms;	/* how long since it was
+						   confirmed */
+	int			 taken;		/* ... and was taken (Ctrl-R) */
+	int			 reused;	/* confirmed as taken */
 	char			 error[600];
 
 	/* The session's last confirmed reason. */
 	int			 have_last;
 	size_t			 last_code;
+	int64_t			 last_ms;
+	char			 last_user[256];
 	char			 last_ref[REASON_REF_MAX + 1];
 	char			 last_auth[REASON_AUTH_MAX + 1];
 };
@@ -55,6 +66,8 @@ static void reason_move(struct reason *, int dir);
 static int reason_check(struct reason *, char **cause);
 static void reason_type(struct reason *, int key);
 static void reason_span(int64_t from, int64_t to, char *buf, size_t len);
+static void reason_choose(struct reason *, size_t code);
+static void reason_reuse(struct reason *);
 
 static size_t
 reason_max(enum reason_field f)
@@ -98,8 +111,10 @@ reason_forget(struct reason *r)
 
 void
 reason_open(struct reason *r, const char *user, const char *camera,
-    int64_t from, int64_t to)
+    int64_t from, int64_t to, int64_t now_ms)
 {
+	int64_t window = (int64_t)config_reuse_reference_minutes(r->cfg) *
+	    60000;
 	int f;
 
 	for (f = 0; f < FIELD_COUNT; f++) {
@@ -113,20 +128,49 @@ reason_open(struct reason *r, const char *user, const char *camera,
 	r->tried = 0;
 	r->error[0] = '\0';
 	r->focus = FIELD_CODE;
-	r->offered = r->have_last;
-	if (r->have_last) {
-		r->code = r->last_code;
-		snprintf(r->text[FIELD_REFERENCE], REASON_REF_MAX + 1, "%s",
-		    r->last_ref);
-		r->len[FIELD_REFERENCE] = strlen(r->text[FIELD_REFERENCE]);
-		snprintf(r->text[FIELD_AUTHORITY], REASON_AUTH_MAX + 1, "%s",
-		    r->last_auth);
-		r->len[FIELD_AUTHORITY] = strlen(r->text[FIELD_AUTHORITY]);
-	} else {
-		r->code = 0;
+	/* A decision each time: no code is chosen, nothing filled in. */
+	r->code = 0;
+	r->chosen = 0;
+	r->taken = 0;
+	r->reused = 0;
+	/* The last reference, on one key: to the same person, within the
+	 * configured minutes of its confirmation. */
+	r->offered = r->have_last && window > 0 && r->last_ref[0] != '\0' &&
+	    strcmp(r->last_user, user) == 0 && now_ms - r->last_ms < window &&
+	    r->last_code < config_reason_count(r->cfg);
+	r->offered_ms = now_ms - r->last_ms;
+}
+
+/* Chooses the code at index code. */
+static void
+reason_choose(struct reason *r, size_t code)
+{
+	r->code = code;
+	r->chosen = 1;
+}
+
+/* Ctrl-R: the offered reason code, reference and authority. */
+static void
+reason_reuse(struct reason *r)
+{
+	if (!r->offered) {
+		snprintf(r->error, sizeof r->error, "There is no recent "
+		    "reference of yours to reuse.");
+		return;
 	}
-	if (r->code >= config_reason_count(r->cfg))
-		r->code = 0;
+	reason_choose(r, r->last_code);
+	sodium_memzero(r->text[FIELD_REFERENCE],
+	    sizeof r->text[FIELD_REFERENCE]);
+	sodium_memzero(r->text[FIELD_AUTHORITY],
+	    sizeof r->text[FIELD_AUTHORITY]);
+	snprintf(r->text[FIELD_REFERENCE], REASON_REF_MAX + 1, "%s",
+	    r->last_ref);
+	r->len[FIELD_REFERENCE] = strlen(r->text[FIELD_REFERENCE]);
+	snprintf(r->text[FIELD_AUTHORITY], REASON_AUTH_MAX + 1, "%s",
+	    r->last_auth);
+	r->len[FIELD_AUTHORITY] = strlen(r->text[FIELD_AUTHORITY]);
+	r->taken = 1;
+	r->error[0] = '\0';
 }
 
 /* 1 when field f is asked for with the chosen code. */
@@ -135,6 +179,8 @@ reason_shown(const struct reason *r, enum reason_field f)
 {
 	const struct config_reason *c = config_reason_at(r->cfg, r->code);
 
+	if (!r->chosen && f != FIELD_CODE && f != FIELD_NOTE)
+		return 0;
 	switch (f) {
 	case FIELD_REFERENCE:
 		return (c->requires & CONFIG_REQ_REFERENCE) != 0 ||
@@ -160,6 +206,11 @@ reason_move(struct reason *r, int dir)
 static int
 reason_check(struct reason *r, char **cause)
 {
+	if (!r->chosen) {
+		*cause = xstrdup("Choose a reason first: Up or Down, or the "
+		    "first letter of its code");
+		return -1;
+	}
 	return config_reason_check(r->cfg,
 	    config_reason_at(r->cfg, r->code)->code,
 	    reason_shown(r, FIELD_REFERENCE) ? r->text[FIELD_REFERENCE] : "",
@@ -194,14 +245,15 @@ reason_key(struct reason *r, int key)
 		return REASON_CANCEL;
 	case '\t': case KEY_DOWN:
 		if (key == KEY_DOWN && r->focus == FIELD_CODE) {
-			r->code = (r->code + 1) % n;
+			reason_choose(r, r->chosen ? (r->code + 1) % n : 0);
 			break;
 		}
 		reason_move(r, 1);
 		return REASON_NONE;
 	case KEY_BTAB: case KEY_UP:
 		if (key == KEY_UP && r->focus == FIELD_CODE) {
-			r->code = (r->code + n - 1) % n;
+			reason_choose(r, r->chosen ? (r->code + n - 1) % n :
+			    n - 1);
 			break;
 		}
 		reason_move(r, -1);
@@ -214,8 +266,14 @@ reason_key(struct reason *r, int key)
 			return REASON_NONE;
 		}
 		r->error[0] = '\0';
+		/* Reused: taken with Ctrl-R and confirmed as it was. */
+		r->reused = r->taken && r->code == r->last_code &&
+		    reason_shown(r, FIELD_REFERENCE) &&
+		    strcmp(r->text[FIELD_REFERENCE], r->last_ref) == 0;
 		r->have_last = 1;
 		r->last_code = r->code;
+		r->last_ms = clock_now_ms();
+		snprintf(r->last_user, sizeof r->last_user, "%s", r->user);
 		/* The fields are within these sizes (reason_max()). */
 		memset(r->last_ref, 0, sizeof r->last_ref);
 		memset(r->last_auth, 0, sizeof r->last_auth);
@@ -228,23 +286,27 @@ reason_key(struct reason *r, int key)
 		return REASON_CONFIRM;
 	case ' ':
 		if (r->focus == FIELD_CODE) {
-			r->code = (r->code + 1) % n;
+			reason_choose(r, r->chosen ? (r->code + 1) % n : 0);
 			break;
 		}
 		reason_type(r, key);
 		break;
+	case REASON_KEY_REUSE:
+		reason_reuse(r);
+		break;
 	default:
 		if (r->focus == FIELD_CODE) {
-			/* The first letter of a code chooses it. */
-			size_t i;
+			/* The first letter of a code chooses it (the next one
+			 * with that letter when one is chosen). */
+			size_t i, at = r->chosen ? r->code : n - 1;
 
 			for (i = 1; i <= n; i++) {
 				const char *c = config_reason_at(r->cfg,
-				    (r->code + i) % n)->code;
+				    (at + i) % n)->code;
 
 				if (key < 0x80 && (c[0] == key ||
 				    c[0] == (key & ~0x20))) {
-					r->code = (r->code + i) % n;
+					reason_choose(r, (at + i) % n);
 					break;
 				}
 			}
@@ -272,7 +334,19 @@ reason_key(struct reason *r, int key)
 const char *
 reason_code(const struct reason *r)
 {
-	return config_reason_at(r->cfg, r->code)->code;
+	return r->chosen ? config_reason_at(r->cfg, r->code)->code : "";
+}
+
+int
+reason_reused(const struct reason *r)
+{
+	return r->reused;
+}
+
+const char *
+reason_offer(const struct reason *r)
+{
+	return r->offered ? r->last_ref : NULL;
 }
 
 const char *
@@ -356,8 +430,9 @@ reason_draw(struct reason *r, const struct screen_state *st)
 	y++;
 	for (i = 0; i < n; i++) {
 		c = config_reason_at(r->cfg, i);
-		snprintf(line, sizeof line, "%s %-9s %s", i == r->code ?
-		    (screen_utf8() ? "(•)" : "(*)") : "( )", c->code, c->label);
+		snprintf(line, sizeof line, "%s %-9s %s", r->chosen &&
+		    i == r->code ? (screen_utf8() ? "(•)" : "(*)") : "( )",
+		    c->code, c->label);
 		if (c->cap_seconds >= 60)
 			snprintf(line + strlen(line), sizeof line - strlen(line),
 			    " (%d min)", (c->cap_seconds + 59) / 60);
@@ -367,10 +442,11 @@ reason_draw(struct reason *r, const struct screen_state *st)
 		if (i == 0)
 			screen_put(y, x + 3, 10, labels[FIELD_CODE],
 			    r->focus == FIELD_CODE ? A_BOLD : A_NORMAL);
-		attr = i == r->code && r->focus == FIELD_CODE ?
+		attr = r->chosen && i == r->code && r->focus == FIELD_CODE ?
 		    screen_attr_accent() | A_BOLD : (int)A_NORMAL;
 		screen_put(y, fx, w - 16, line, attr);
-		if (i == r->code && r->focus == FIELD_CODE) {
+		if ((r->chosen ? i == r->code : i == 0) &&
+		    r->focus == FIELD_CODE) {
 			cy = y;
 			cx = fx + 1;
 		}
@@ -417,14 +493,27 @@ reason_draw(struct reason *r, const struct screen_state *st)
 		screen_put(y++, fx, fw, line, A_DIM);
 	}
 	y++;
-	if (r->offered)
-		y += screen_wrap(y, x + 3, w - 6, 2, "Your last reason and "
-		    "reference are filled in: check that this is the same "
-		    "matter before Enter.", A_NORMAL);
-	snprintf(line, sizeof line, "This view will be logged as %s, %s%s%s.",
-	    r->user, c->code, reason_shown(r, FIELD_REFERENCE) &&
-	    r->len[FIELD_REFERENCE] > 0 ? " " : "",
-	    reason_shown(r, FIELD_REFERENCE) ? r->text[FIELD_REFERENCE] : "");
+	if (r->offered && !r->taken) {
+		const struct config_reason *lc = config_reason_at(r->cfg,
+		    r->last_code);
+
+		snprintf(line, sizeof line, "Ctrl-R: reuse %s (%s, your "
+		    "reason %lld min ago) if this is the same matter.",
+		    r->last_ref, lc->code,
+		    (long long)(r->offered_ms > 0 ? r->offered_ms / 60000 : 0));
+		shown = utf8_sanitize(line, strlen(line));
+		y += screen_wrap(y, x + 3, w - 6, 2, shown, A_BOLD);
+		free(shown);
+	}
+	if (!r->chosen)
+		snprintf(line, sizeof line, "No reason chosen yet: Up or Down, "
+		    "or the first letter of a code, chooses one.");
+	else
+		snprintf(line, sizeof line, "This view will be logged as %s, "
+		    "%s%s%s.", r->user, c->code, reason_shown(r,
+		    FIELD_REFERENCE) && r->len[FIELD_REFERENCE] > 0 ? " " : "",
+		    reason_shown(r, FIELD_REFERENCE) ?
+		    r->text[FIELD_REFERENCE] : "");
 	shown = utf8_sanitize(line, strlen(line));
 	y += screen_wrap(y, x + 3, w - 6, 2, shown, A_NORMAL);
 	free(shown);

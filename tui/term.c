@@ -524,7 +524,8 @@ term_play(struct term *t)
 	}
 	if (playscreen_start(t->play, auth_user(t->auth), camera, from, to,
 	    reason_code(t->reason), reason_reference(t->reason),
-	    reason_authority(t->reason), reason_note(t->reason), &cause) == -1) {
+	    reason_authority(t->reason), reason_note(t->reason),
+	    reason_reused(t->reason), &cause) == -1) {
 		/* Back to the browser with the refusal in red. */
 		snprintf(t->status, sizeof t->status, "%s", cause);
 		t->status_error = 1;
@@ -623,7 +624,7 @@ term_key(struct term *t, int key)
 				break;
 			}
 			reason_open(t->reason, auth_user(t->auth), camera, from,
-			    to);
+			    to, clock_now_ms());
 			t->screen = TERM_REASON;
 			break;
 		}

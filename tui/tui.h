@@ -143,6 +143,7 @@ struct views_decl {
 	const char	*terminal;
 	int64_t		 cap_ms;	/* 0: no cap */
 	int64_t		 playable_ms;	/* footage in the range */
+	int		 reference_reused;	/* taken again (Ctrl-R) */
 };
 
 /* Appends view-start; returns its seq only once it is durably committed,
@@ -238,16 +239,24 @@ enum reason_result {
 /* Caller frees with reason_free(), which wipes what was typed. */
 struct reason *reason_new(const struct config *);
 void reason_free(struct reason *);
-/* Opens the dialog for camera [from, to) for user: the last confirmed
- * reason and reference of the session are offered again, unconfirmed. */
+/* Opens the dialog for camera [from, to) for user at now_ms, with no code
+ * chosen and nothing filled in; the session's last confirmed reference is
+ * offered on Ctrl-R when it was the same user's, confirmed less than
+ * [session] reuse_reference_minutes before now_ms. */
 void reason_open(struct reason *, const char *user, const char *camera,
-    int64_t from, int64_t to);
+    int64_t from, int64_t to, int64_t now_ms);
 void reason_draw(struct reason *, const struct screen_state *);
 enum reason_result reason_key(struct reason *, int key);
 /* After REASON_CONFIRM: the checked fields (valid until the next
  * reason_open() or reason_forget()). */
 const char *reason_code(const struct reason *);
 const char *reason_reference(const struct reason *);
+/* After REASON_CONFIRM: 1 when the reference was the offered one, taken
+ * with Ctrl-R and confirmed unchanged. */
+int reason_reused(const struct reason *);
+/* The reference offered on Ctrl-R, or NULL (valid until the next
+ * reason_open() or reason_forget()). */
+const char *reason_offer(const struct reason *);
 const char *reason_authority(const struct reason *);
 const char *reason_note(const struct reason *);
 /* Sets the error shown in the dialog (e.g. the log refused the view). */
@@ -274,11 +283,12 @@ struct playscreen *playscreen_new(const struct config *, struct catalog *,
     struct audit_log *, const char *terminal);
 void playscreen_free(struct playscreen *);
 /* Starts a view: view-start in the log first, then the player loads the
- * range.  Returns 0 (playing), or -1 with *cause for the person (nothing
- * was played; when the log refused, nothing was loaded). */
+ * range; reused 1 when the reference was the last one taken again (the
+ * view-start says so).  Returns 0 (playing), or -1 with *cause for the
+ * person (nothing was played; when the log refused, nothing was loaded). */
 int playscreen_start(struct playscreen *, const char *user, const char *camera,
     int64_t from, int64_t to, const char *code, const char *reference,
-    const char *authority, const char *note, char **cause);
+    const char *authority, const char *note, int reused, char **cause);
 /* 1 while a view is open. */
 int playscreen_active(const struct playscreen *);
 /* Ends the open view: stops the player and writes view-end with how

@@ -80,9 +80,10 @@ views_start(struct audit_log *log, const struct views_decl *d, char **cause)
 
 	if (log == NULL)
 		return cause_set(cause, "the audit log is not open");
-	obj = json_pack("{s:s,s:s,s:I,s:I}", "authority", d->authority,
+	obj = json_pack("{s:s,s:s,s:I,s:I,s:b}", "authority", d->authority,
 	    "note", d->note, "cap_ms", (json_int_t)d->cap_ms,
-	    "playable_ms", (json_int_t)d->playable_ms);
+	    "playable_ms", (json_int_t)d->playable_ms,
+	    "reference_reused", d->reference_reused != 0);
 	if (obj == NULL)
 		return cause_set(cause, "the authority or note is not valid "
 		    "UTF-8");

@@ -14,7 +14,7 @@ wait_screen 'Logged in as bob'
 wait_screen '08-00-00.mp4 .*ok'
 keys Enter
 wait_screen 'Why do you need to see this recording'
-keys Tab; type 'INC-7'; keys Enter
+keys I Tab; type 'INC-7'; keys Enter
 wait_screen 'logged as view #'
 # Let it play past a checkpoint of the intervals (every 2 s).
 sleep 3
@@ -48,7 +48,7 @@ ls "$TMP"/var/audit.state.view-*.json >/dev/null 2>&1 &&
 # Closing the terminal mid-playback.
 keys Enter
 wait_screen 'Why do you need to see this recording'
-keys Tab; type 'INC-8'; keys Enter
+keys I Tab; type 'INC-8'; keys Enter
 wait_screen 'logged as view #'
 tm kill-server
 n=100

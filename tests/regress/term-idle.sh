@@ -23,7 +23,7 @@ login_as alice demo
 wait_screen '08-00-00.mp4 .*ok'
 keys Enter
 wait_screen 'Why do you need to see this recording'
-keys Tab; type 'INC-5'; keys Enter
+keys I Tab; type 'INC-5'; keys Enter
 wait_screen 'logged as view #'
 wait_screen 'This terminal is locked\.' 8
 locked_clean
@@ -78,7 +78,7 @@ login_as alice demo
 wait_screen '08-00-00.mp4 .*ok'
 keys Enter
 wait_screen 'Why do you need to see this recording'
-keys Tab; type 'INC-5'; keys Enter
+keys I Tab; type 'INC-5'; keys Enter
 wait_screen '▄▄▄▄▄▄▄▄' 10
 wait_screen 'This terminal is locked\.' 8
 sleep 1

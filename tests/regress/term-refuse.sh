@@ -20,7 +20,7 @@ exec 9<"$TMP/var/audit.state"
 flock 9 || fail "cannot lock the key state"
 keys Enter
 wait_screen 'Why do you need to see this recording'
-keys Tab; type 'INC-1'; keys Enter
+keys I Tab; type 'INC-1'; keys Enter
 wait_screen 'Playback refused: the audit log cannot be written' 15
 mpv_loaded && fail "libmpv was loaded although the log refused the view"
 flock -u 9
@@ -29,7 +29,7 @@ exec 9<&-
 # SYSCHECK stops at its cap (4 s in this configuration).
 keys Enter
 wait_screen 'Why do you need to see this recording'
-keys Down Down
+keys S
 wait_screen '\(•\) SYSCHECK'
 keys Enter
 wait_screen 'logged as view #'
@@ -43,7 +43,7 @@ login_as alice demo
 wait_screen 'The recorder cannot be read'
 keys Enter
 wait_screen 'Why do you need to see this recording'
-keys Tab; type 'INC-2'; keys Enter
+keys I Tab; type 'INC-2'; keys Enter
 wait_screen 'cannot|could not|nothing' 15
 wait_screen 'Cameras' 15
 keys q; wait_screen 'Log out\?'; keys y

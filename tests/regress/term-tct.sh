@@ -14,7 +14,7 @@ login_as alice demo
 wait_screen '08-00-00.mp4 .*ok'
 keys Enter
 wait_screen 'Why do you need to see this recording'
-keys Tab; type 'INC-9'; keys Enter
+keys I Tab; type 'INC-9'; keys Enter
 wait_screen '▄▄▄▄▄▄▄▄' 10
 wait_screen 'logged as view #'
 expect_match 'watermark: alice . INCIDENT INC-9' "$(screen)"
