@@ -396,6 +396,23 @@ struct job_request {
 	const char	*note;
 };
 
+/* Longest free text of a request, in bytes (the reference's is
+ * AUDIT_MAX_REFERENCE; names AUDIT_MAX_ACTOR). */
+#define JOB_REQUESTER_MAX	256	/* the reason dialog's authority */
+#define JOB_RECIPIENT_MAX	512	/* person and organisation together */
+#define JOB_LEGAL_MAX		4096
+#define JOB_NOTE_MAX		2000	/* the reason dialog's note */
+
+/* Checks the free text of a request: the reference, requester,
+ * recipient, legal basis, note, exporter and approver (NULL ones are
+ * skipped) must be valid UTF-8 within their limits above and hold no
+ * control character (C0, DEL or C1: no line break, tab or escape), as
+ * they go into HANDOVER.txt, the manifest and the audit log as they are.
+ * job_new() checks the same (and the legal basis it falls back to), so no
+ * path writes such text; callers check early to say so sooner.  Returns 0,
+ * or -1 with *cause naming the field (and the limit when too long). */
+int job_request_check(const struct job_request *, char **cause);
+
 /* What job_new() found in the catalog, before anything is read. */
 struct job_estimate {
 	int64_t		 bytes;		/* expected size of the bundle */

@@ -314,20 +314,46 @@ oom:
 	return cause_set(cause, "out of memory");
 }
 
-/* Checks one free-text field of the request. */
+/* Checks one free-text field of the request: UTF-8, no control
+ * character (C0, DEL, C1 as U+0080-U+009F), at most max bytes. */
 static int
 job_check_text(const char *what, const char *s, size_t max, char **cause)
 {
-	size_t len;
+	const unsigned char *p = (const unsigned char *)s;
+	size_t len, i;
 
 	if (s == NULL)
 		return 0;
 	len = strlen(s);
-	if (!utf8_valid(s, len))
-		return cause_set(cause, "the %s is not valid UTF-8", what);
 	if (len > max)
 		return cause_set(cause, "the %s is too long (%zu bytes; at most "
-		    "%zu)", what, len, max);
+		    "%zu bytes)", what, len, max);
+	if (!utf8_valid(s, len))
+		return cause_set(cause, "the %s is not valid UTF-8", what);
+	for (i = 0; i < len; i++) {
+		if (p[i] < 0x20 || p[i] == 0x7f || (p[i] == 0xc2 &&
+		    p[i + 1] < 0xa0))
+			return cause_set(cause, "the %s has a control character "
+			    "(a line break, tab or escape) at byte %zu: it goes "
+			    "into HANDOVER.txt and the audit log as one line of "
+			    "text", what, i + 1);
+	}
+	return 0;
+}
+
+int
+job_request_check(const struct job_request *rq, char **cause)
+{
+	if (job_check_text("reference", rq->reference, AUDIT_MAX_REFERENCE,
+	    cause) != 0 || job_check_text("requester", rq->requester,
+	    JOB_REQUESTER_MAX, cause) != 0 || job_check_text("recipient",
+	    rq->recipient, JOB_RECIPIENT_MAX, cause) != 0 ||
+	    job_check_text("legal basis", rq->legal_basis, JOB_LEGAL_MAX,
+	    cause) != 0 || job_check_text("note", rq->note, JOB_NOTE_MAX,
+	    cause) != 0 || job_check_text("approver", rq->approver,
+	    AUDIT_MAX_ACTOR, cause) != 0 || job_check_text("exporter",
+	    rq->exporter, AUDIT_MAX_ACTOR, cause) != 0)
+		return -1;
 	return 0;
 }
 
@@ -383,17 +409,14 @@ job_new(const struct job_request *rq, const struct config *cfg,
 		free(show);
 		return NULL;
 	}
+	/* Invariant: no control character reaches HANDOVER.txt, the
+	 * manifest or the log (job_request_check()). */
+	if (job_request_check(rq, cause) != 0 || (rq->legal_basis == NULL &&
+	    job_check_text("legal basis", reason->legal_basis, JOB_LEGAL_MAX,
+	    cause) != 0))
+		return NULL;
 	if (config_reason_check(cfg, reason->code, rq->reference, rq->requester,
 	    rq->note, cause) != 0)
-		return NULL;
-	if (job_check_text("requester", rq->requester, AUDIT_MAX_REFERENCE,
-	    cause) != 0 || job_check_text("recipient", rq->recipient,
-	    AUDIT_MAX_REFERENCE, cause) != 0 || job_check_text("legal basis",
-	    rq->legal_basis, 4096, cause) != 0 || job_check_text("note",
-	    rq->note, 4096, cause) != 0 || job_check_text("approver",
-	    rq->approver, AUDIT_MAX_ACTOR, cause) != 0 ||
-	    job_check_text("exporter", rq->exporter, AUDIT_MAX_ACTOR,
-	    cause) != 0)
 		return NULL;
 	if (rq->target == NULL || *rq->target == '\0') {
 		cause_set(cause, "no target folder chosen");

@@ -389,6 +389,17 @@ cmd_export(int argc, char **argv, const char *config)
 		free(show);
 		return 2;
 	}
+	/* The text first, before a passphrase or a password is asked (job_new()
+	 * checks it again). */
+	memset(&rq, 0, sizeof rq);
+	rq.reference = a.reference;
+	rq.requester = a.requester;
+	rq.recipient = a.recipient;
+	rq.legal_basis = a.legal;
+	rq.note = a.note;
+	rq.approver = a.approver;
+	if (job_request_check(&rq, &cause) != 0)
+		return export_fail(2, cause);
 	if ((exporter = export_who(&a, cfg)) == NULL)
 		return 2;
 	if (reason->needs_approval && a.approver == NULL) {

@@ -25,8 +25,11 @@
 #include "tui/tui.h"
 #include "util/util.h"
 
-#define WZ_TEXT_MAX	256		/* bytes of most fields */
+#define WZ_NAME_MAX	((JOB_RECIPIENT_MAX - 2) / 2)	/* recipient, organisation */
 #define WZ_LEGAL_MAX	1000
+#define WZ_FIELD_CAP	2048		/* held: more than any limit, so
+					   text over a limit is refused whole,
+					   never cut */
 #define WZ_CKPT_MS	2000		/* preview intervals saved this often */
 #define WZ_PIC_ROWS	10		/* below a picture in the terminal */
 #define WZ_STEP_PCT	100		/* arrow keys: 1% */
@@ -69,9 +72,9 @@ enum wz_nf {
 };
 
 struct wz_field {
-	char	 text[WZ_LEGAL_MAX + 1];
+	char	 text[WZ_FIELD_CAP + 1];
 	size_t	 len;
-	size_t	 max;
+	size_t	 max;		/* the limit; purpose fields may hold more */
 };
 
 struct wizard {
@@ -258,17 +261,18 @@ wz_clock(int64_t t, char *buf, size_t len)
 	strftime(buf, len, "%Y-%m-%d %H:%M:%S", &tm);
 }
 
-/* Sets a field's text (cut at a character within max bytes) and limit. */
+/* Sets a field's text (cut at a character within what it holds) and
+ * limit. */
 static void
 wz_field_set(struct wz_field *f, size_t max, const char *text)
 {
 	size_t n = strlen(text);
 
 	sodium_memzero(f->text, sizeof f->text);
-	f->max = max < WZ_LEGAL_MAX ? max : WZ_LEGAL_MAX;
-	if (n > f->max) {
+	f->max = max < WZ_FIELD_CAP ? max : WZ_FIELD_CAP;
+	if (n > sizeof f->text - 1) {
 		/* Cut at a character's start. */
-		n = f->max;
+		n = sizeof f->text - 1;
 		while (n > 0 && ((unsigned char)text[n] & 0xc0) == 0x80)
 			n--;
 	}
@@ -403,8 +407,9 @@ wizard_open(struct wizard *w, const char *camera, int64_t from_ms,
 			w->code = i;
 	for (f = 0; f < PF_COUNT; f++)
 		wz_field_set(&w->pf[f], f == PF_LEGAL ? WZ_LEGAL_MAX :
-		    f == PF_NOTE ? 2000 < WZ_LEGAL_MAX ? 2000 : WZ_LEGAL_MAX :
-		    WZ_TEXT_MAX, "");
+		    f == PF_NOTE ? WZ_LEGAL_MAX : f == PF_REFERENCE ?
+		    AUDIT_MAX_REFERENCE : f == PF_REQUESTER ?
+		    JOB_REQUESTER_MAX : WZ_NAME_MAX, "");
 	w->legal_typed = 0;
 	wz_legal_fill(w);
 	w->pfocus = PF_CODE;
@@ -662,14 +667,43 @@ wz_legal_fill(struct wizard *w)
 		    wz_reason(w)->legal_basis : "");
 }
 
-/* Checks the purpose as the reason dialog does, plus what a bundle needs. */
+/* The name of purpose field f in messages. */
+static const char *
+wz_pf_name(int f)
+{
+	static const char *const names[PF_COUNT] = {
+		"reason", "reference", "requester", "recipient",
+		"organisation", "legal basis", "note"
+	};
+
+	return names[f];
+}
+
+/* Says so when purpose field f is over its limit; returns -1 then. */
+static int
+wz_pf_over(struct wizard *w, int f)
+{
+	if (w->pf[f].len <= w->pf[f].max)
+		return 0;
+	wz_say(w, 1, "The %s is at most %zu bytes and has %zu: shorten it "
+	    "(it is not cut).", wz_pf_name(f), w->pf[f].max, w->pf[f].len);
+	return -1;
+}
+
+/* Checks the purpose as the reason dialog does, plus what a bundle needs
+ * (job_request_check(): no control characters in what goes into
+ * HANDOVER.txt). */
 static int
 wz_purpose_check(struct wizard *w)
 {
 	const struct config_reason *c = wz_reason(w);
-	char *cause = NULL;
+	struct job_request rq;
+	char *cause = NULL, recipient[2 * WZ_FIELD_CAP + 4];
 	int f;
 
+	for (f = PF_REFERENCE; f < PF_COUNT; f++)
+		if (wz_pf_shown(w, f) && wz_pf_over(w, f) == -1)
+			return -1;
 	if (c->cap_seconds > 0) {
 		wz_say(w, 1, "%s is for routine checks with capped playback; "
 		    "an export needs another reason.", c->code);
@@ -701,6 +735,19 @@ wz_purpose_check(struct wizard *w)
 			wz_say(w, 1, "A field is not valid UTF-8.");
 			return -1;
 		}
+	memset(&rq, 0, sizeof rq);
+	rq.reference = w->pf[PF_REFERENCE].text;
+	rq.requester = w->pf[PF_REQUESTER].text;
+	snprintf(recipient, sizeof recipient, "%s, %s",
+	    w->pf[PF_RECIPIENT].text, w->pf[PF_ORGANISATION].text);
+	rq.recipient = recipient;
+	rq.legal_basis = w->pf[PF_LEGAL].text;
+	rq.note = wz_pf_shown(w, PF_NOTE) ? w->pf[PF_NOTE].text : "";
+	if (job_request_check(&rq, &cause) == -1) {
+		wz_say(w, 1, "%s.", cause);
+		free(cause);
+		return -1;
+	}
 	w->msg[0] = '\0';
 	return 0;
 }
@@ -754,10 +801,11 @@ wz_key_purpose(struct wizard *w, int key)
 		return WIZARD_NONE;
 	}
 	f = &w->pf[w->pfocus];
-	switch (field_key(f->text, &f->len, f->max, key)) {
+	/* Text over the field's limit is held whole and refused at Enter:
+	 * nothing is cut without a word. */
+	switch (field_key(f->text, &f->len, sizeof f->text - 1, key)) {
 	case FIELD_FULL:
-		wz_say(w, 1, "This field is at most %zu bytes; the rest was "
-		    "not taken.", f->max);
+		(void)wz_pf_over(w, w->pfocus);
 		break;
 	case FIELD_EDITED:
 		if (w->pfocus == PF_LEGAL)
@@ -765,6 +813,8 @@ wz_key_purpose(struct wizard *w, int key)
 		/* Once Enter showed a problem, it is checked as typed. */
 		if (tried)
 			wz_purpose_check(w);
+		else
+			(void)wz_pf_over(w, w->pfocus);
 		break;
 	case FIELD_IGNORED:
 		break;
@@ -1503,7 +1553,7 @@ wz_job(struct wizard *w, char **cause)
 	struct job_request rq;
 	struct mask_list *ml = NULL;
 	const char **cams;
-	char recipient[2 * WZ_LEGAL_MAX + 4];
+	char recipient[2 * WZ_FIELD_CAP + 4];
 	struct job *j;
 
 	if (w->redacted && (ml = wz_mask_list(w, cause)) == NULL)
@@ -2497,7 +2547,7 @@ wz_draw_target(struct wizard *w, int y)
 static int
 wz_summary(struct wizard *w, int y)
 {
-	char line[6000], a[32], b[32], cams[400];
+	char line[4 * WZ_FIELD_CAP + 1000], a[32], b[32], cams[400];
 	size_t i, used = 0;
 
 	cams[0] = '\0';

@@ -418,6 +418,84 @@ test_refused(void **state)
 	assert_null(job_new(&rq, cfg, cat, &cause));
 	free(cause), cause = NULL;
 	mask_list_free(ml);
+	/* Control characters in any free text go nowhere: a line break
+	 * would add a forged line to HANDOVER.txt, an escape would reach
+	 * the terminal of whoever reads it (C0, DEL and C1 alike). */
+	{
+		static const char *const bad[] = {
+			"P. Olsen\nApproved by: Chief Inspector",
+			"P. Olsen\r\nApproved by: x", "P.\tOlsen",
+			"P. Olsen \033[2J\033[1;1H", "P. Olsen \x7f",
+			"P. Olsen \xc2\x9b" "2J", "P. Olsen \xc2\x85 x",
+		};
+		size_t b;
+		int fld;
+
+		for (b = 0; b < sizeof bad / sizeof bad[0]; b++) {
+			for (fld = 0; fld < 4; fld++) {
+				request(&rq, cams, 1, JOB_ORIGINAL, T0,
+				    T0 + 5000);
+				if (fld == 0)
+					rq.recipient = bad[b];
+				else if (fld == 1)
+					rq.legal_basis = bad[b];
+				else if (fld == 2)
+					rq.requester = bad[b];
+				else
+					rq.note = bad[b];
+				j = job_new(&rq, cfg, cat, &cause);
+				if (j != NULL)
+					fail_msg("field %d accepted bad text "
+					    "%zu", fld, b);
+				assert_non_null(strstr(cause, "control "
+				    "character"));
+				assert_non_null(strstr(cause, fld == 0 ?
+				    "recipient" : fld == 1 ? "legal basis" :
+				    fld == 2 ? "requester" : "note"));
+				free(cause), cause = NULL;
+				/* The same check, asked before planning. */
+				assert_int_equal(job_request_check(&rq,
+				    &cause), -1);
+				assert_non_null(strstr(cause, "control "
+				    "character"));
+				free(cause), cause = NULL;
+			}
+		}
+		/* Over the limit: refused, naming it, never cut. */
+		{
+			char big[JOB_RECIPIENT_MAX + 2];
+
+			memset(big, 'a', sizeof big - 1);
+			big[sizeof big - 1] = '\0';
+			request(&rq, cams, 1, JOB_ORIGINAL, T0, T0 + 5000);
+			rq.recipient = big;
+			assert_null(job_new(&rq, cfg, cat, &cause));
+			assert_non_null(strstr(cause, "recipient"));
+			assert_non_null(strstr(cause, "at most 512 bytes"));
+			free(cause), cause = NULL;
+			big[JOB_REQUESTER_MAX + 1] = '\0';
+			request(&rq, cams, 1, JOB_ORIGINAL, T0, T0 + 5000);
+			rq.requester = big;
+			assert_int_equal(job_request_check(&rq, &cause), -1);
+			assert_non_null(strstr(cause, "requester"));
+			assert_non_null(strstr(cause, "at most 256 bytes"));
+			free(cause), cause = NULL;
+			assert_null(job_new(&rq, cfg, cat, &cause));
+			free(cause), cause = NULL;
+			/* At the limit: taken. */
+			big[JOB_REQUESTER_MAX] = '\0';
+			assert_int_equal(job_request_check(&rq, &cause), 0);
+			assert_non_null(j = job_new(&rq, cfg, cat, &cause));
+			job_free(j);
+		}
+		/* Printable text beyond ASCII is fine. */
+		request(&rq, cams, 1, JOB_ORIGINAL, T0, T0 + 5000);
+		rq.recipient = "Åse Ødegård, Politiet – Øst";
+		rq.legal_basis = "GDPR art. 6(1)(c) «legal obligation»";
+		assert_int_equal(job_request_check(&rq, &cause), 0);
+		assert_non_null(j = job_new(&rq, cfg, cat, &cause));
+		job_free(j);
+	}
 
 	/* POLICE needs an approver; the approver is another person. */
 	request(&rq, cams, 1, JOB_ORIGINAL, T0, T0 + 5000);
