@@ -98,6 +98,16 @@ struct auth_result {
  * (the caller frees it) when the account is missing or the drop fails.
  * Caller ends it with auth_free(). */
 struct auth *auth_start(const struct auth_config *cfg, char **cause);
+/* For a session started as root: when the environment holds a variable
+ * other than TERM, LANG, LC_*, TZ and those keep names (NAME, or NAME* for
+ * every name starting with NAME), starts vigil again (execve of
+ * /proc/self/exe, the same command line) with only the allowed ones, so
+ * that neither the loader, PAM nor the terminal sees the rest.  Returns 0
+ * when there is nothing to drop; -1 with *cause set when it cannot start
+ * again; does not return otherwise. */
+int env_restrict(const char *const *keep, char **cause);
+/* 1 when the environment entry "NAME=VALUE" is one env_restrict() keeps. */
+int env_allowed(const char *entry, const char *const *keep);
 /* Logs out anyone still logged in ("how" "exit"), stops the monitor and
  * frees. */
 void auth_free(struct auth *);

@@ -71,6 +71,7 @@ struct config {
 	char		*pam_service;
 	char		*service_user;
 	char		*password_help;
+	char		**keep_environment;
 	char		*signing_key;
 	char		**require_approval;
 	struct config_named *legal;
@@ -90,6 +91,7 @@ enum config_type {
 	T_PATHLIST,	/* comma-separated paths */
 	T_CAMERAS,	/* comma-separated camera names */
 	T_CODES,	/* comma-separated reason codes */
+	T_ENVNAMES,	/* variable names or NAME* prefixes, by commas or spaces */
 	T_INT,
 	T_VO,
 	T_PATTERN,
@@ -155,6 +157,9 @@ static const struct config_key config_keys[] = {
 	  "a user name (letters, digits, . _ -)" },
 	{ "session", "password_help", T_STR, C(password_help), NULL, 1, 200,
 	  "a text of 1 to 200 characters" },
+	{ "session", "keep_environment", T_ENVNAMES, C(keep_environment), "", 0,
+	  0, "names of environment variables (or NAME* for every name "
+	  "starting with NAME), separated by commas or spaces" },
 	{ "export", "require_approval", T_CODES, C(require_approval),
 	  "POLICE, DSAR", 0, 0, "comma-separated reason codes" },
 	{ "export", "signing_key", T_PATH, C(signing_key), NULL, 0, 0,
@@ -409,6 +414,46 @@ config_split(const char *v, const char **why)
 	return out;
 }
 
+/* Splits v at commas, spaces and tabs, empty items left out. */
+static char **
+config_split_names(const char *v)
+{
+	char **out = xcalloc(1, sizeof *out);
+	size_t n = 0, len;
+
+	for (;;) {
+		v += strspn(v, ", \t");
+		if ((len = strcspn(v, ", \t")) == 0)
+			return out;
+		out = xrealloc(out, (n + 2) * sizeof *out);
+		out[n] = xmalloc(len + 1);
+		memcpy(out[n], v, len);
+		out[n][len] = '\0';
+		out[++n] = NULL;
+		v += len;
+	}
+}
+
+/* 1 for an environment variable's name ([A-Za-z_][A-Za-z0-9_]*), which
+ * may end in '*' (every name starting so); '*' alone is not one. */
+static int
+config_envname_valid(const char *s)
+{
+	size_t i;
+
+	if (!((s[0] >= 'A' && s[0] <= 'Z') || (s[0] >= 'a' && s[0] <= 'z') ||
+	    s[0] == '_'))
+		return 0;
+	for (i = 1; s[i] != '\0'; i++) {
+		if (s[i] == '*' && s[i + 1] == '\0')
+			return 1;
+		if (!((s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= 'a' &&
+		    s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '_'))
+			return 0;
+	}
+	return i <= 128;
+}
+
 /* A path as given, or taken from the configuration file's folder. */
 static char *
 config_resolve(const struct config *c, const char *v)
@@ -506,6 +551,21 @@ config_set(struct config *c, const struct config_key *k, void *base,
 		s = k->type == T_PATH ? config_resolve(c, v) : xstrdup(v);
 		free(*(char **)field);
 		*(char **)field = s;
+		return 0;
+	case T_ENVNAMES:
+		list = config_split_names(v);
+		for (i = 0; list[i] != NULL; i++) {
+			if (!config_envname_valid(list[i])) {
+				s = config_quote(list[i]);
+				*why = xasprintf("'%s' is not a variable name or "
+				    "NAME*", s);
+				free(s);
+				config_strv_free(list);
+				return -1;
+			}
+		}
+		config_strv_free(*(char ***)field);
+		*(char ***)field = list;
 		return 0;
 	case T_PATHLIST:
 	case T_CAMERAS:
@@ -1251,6 +1311,7 @@ config_free(struct config *c)
 	free(c->pam_service);
 	free(c->service_user);
 	free(c->password_help);
+	config_strv_free(c->keep_environment);
 	free(c->signing_key);
 	config_strv_free(c->require_approval);
 	for (i = 0; i < c->nlegal; i++) {
@@ -1411,6 +1472,12 @@ const char *
 config_service_user(const struct config *c)
 {
 	return c->service_user;
+}
+
+const char *const *
+config_keep_environment(const struct config *c)
+{
+	return (const char *const *)c->keep_environment;
 }
 
 const char *

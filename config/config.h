@@ -105,6 +105,10 @@ int config_reuse_reference_minutes(const struct config *);
 const char *config_pam_service(const struct config *);
 const char *config_service_user(const struct config *);
 const char *config_password_help(const struct config *);
+/* [session]: the environment variables kept besides TERM, LANG, LC_* and
+ * TZ when vigil starts as root: names, or NAME* for every name starting
+ * with NAME (NULL-terminated). */
+const char *const *config_keep_environment(const struct config *);
 
 /* [export] */
 const char *config_signing_key(const struct config *);

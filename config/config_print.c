@@ -92,6 +92,7 @@ config_print(const struct config *c, FILE *f)
 	fprintf(f, "service_user = %s\n", config_service_user(c));
 	if (config_password_help(c) != NULL)
 		fprintf(f, "password_help = %s\n", config_password_help(c));
+	print_list(f, "keep_environment", config_keep_environment(c));
 
 	fprintf(f, "\n[export]\n");
 	print_list(f, "require_approval", config_require_approval(c));

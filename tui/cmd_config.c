@@ -26,6 +26,29 @@ static const struct option config_options[] = {
 	{ NULL, 0, NULL, 0 }
 };
 
+/* Warns of each kept variable that can be an LD_ one: the dynamic loader
+ * reads them (LD_PRELOAD, LD_LIBRARY_PATH), and a session starts as root. */
+static void
+config_warn_env(const struct config *c)
+{
+	const char *const *keep = config_keep_environment(c);
+	const char *n;
+	size_t i, len;
+
+	for (i = 0; keep[i] != NULL; i++) {
+		n = keep[i];
+		len = strlen(n);
+		if (strncmp(n, "LD_", 3) == 0 || (len > 0 && len <= 4 &&
+		    n[len - 1] == '*' && strncmp(n, "LD_", len - 1) == 0))
+			fprintf(stderr, "vigil: warning: %s: [session] "
+			    "keep_environment keeps %s: the dynamic loader reads "
+			    "it, and vigil started as root passes it to the "
+			    "monitor, which stays root; keep it for testing only "
+			    "(pam_wrapper)\n", config_file(c) != NULL ?
+			    config_file(c) : "(defaults)", n);
+	}
+}
+
 /* vigil config check. */
 static int
 config_check(int argc, char **argv, const char *path)
@@ -64,6 +87,7 @@ config_check(int argc, char **argv, const char *path)
 		free(cause);
 		return rc == CONFIG_ERR_INVALID ? 1 : 2;
 	}
+	config_warn_env(c);
 	if (!quiet && config_print(c, stdout) == -1) {
 		fprintf(stderr, "vigil: config check: write error\n");
 		config_free(c);

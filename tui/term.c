@@ -787,6 +787,16 @@ tui_run(const char *config)
 		free(cause);
 		return 2;
 	}
+	/* Started as root: only TERM, LANG, LC_*, TZ and what the
+	 * configuration names go on to the monitor and the terminal (vigil
+	 * starts itself again without the rest, before anything else). */
+	if (geteuid() == 0 && env_restrict(config_keep_environment(t.cfg),
+	    &cause) == -1) {
+		fprintf(stderr, "vigil: %s\n", cause);
+		free(cause);
+		config_free(t.cfg);
+		return 1;
+	}
 
 	memset(&acfg, 0, sizeof acfg);
 	for (i = 0; i < CONFIG_NROLES; i++)

@@ -28,6 +28,9 @@ video_output = auto
 
 [session]
 idle_lock = 300
+# dist/demo-run loads pam_wrapper and nss_wrapper with these; started as
+# root, vigil keeps no other variable but TERM, LANG, LC_* and TZ.
+keep_environment = LD_PRELOAD, PAM_WRAPPER*, NSS_WRAPPER_*, COLORTERM
 
 [retention]
 default_days = 7
