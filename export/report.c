@@ -130,10 +130,24 @@ report_secs(int64_t ms, char *buf, size_t len)
 	return buf;
 }
 
-/* Writes one CSV field (RFC 4180).  Text a spreadsheet would take for a
- * formula (first character = + - @, tab or carriage return) gets a
- * leading apostrophe; text that is not valid UTF-8 (a damaged log) has
- * the bad bytes replaced. */
+/* 1 when s holds a control character: C0, DEL, or C1 (U+0080-U+009F,
+ * valid UTF-8 assumed). */
+static int
+report_csv_control(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	for (; *p != '\0'; p++)
+		if (*p < 0x20 || *p == 0x7f || (*p == 0xc2 && p[1] < 0xa0))
+			return 1;
+	return 0;
+}
+
+/* Writes one CSV field (RFC 4180).  Control characters and bytes that
+ * are not valid UTF-8 (a damaged or tampered log) become '?', as in the
+ * table output (utf8_sanitize()), so no escape or line break reaches a
+ * terminal or a spreadsheet; text a spreadsheet would take for a formula
+ * (first character = + - @) gets a leading apostrophe. */
 void
 report_csv_field(FILE *f, const char *s, int last)
 {
