@@ -19,6 +19,7 @@
 /* Times are limited to what a recording can carry (about +/- 285,000
  * years); relative ones to a bit over 31 years. */
 #define MASK_MS_MAX		((int64_t)1 << 53)
+#define MASK_REL_MAX_S		INT64_C(999999999)
 
 /* A length as written: micro-percent, or whole pixels. */
 struct mask_len {
@@ -434,6 +435,11 @@ mask_time_parse(const char *s, size_t n, int64_t base_ms, int64_t *ms,
 		    "milliseconds)", buf);
 	for (k = 0; k < nparts; k++)
 		total = total * 60 + part[k];
+	/* The same bound in every form: +H:MM:SS with nine digits of hours
+	 * would reach past the year 9999, which the canonical form cannot
+	 * read back (caught by fuzz/fuzz_mask.c's read-back check). */
+	if (total > MASK_REL_MAX_S)
+		return cause_set(cause, "mask: time \"%s\" too large", buf);
 	*ms = base_ms + total * 1000 + frac;
 	return 0;
 }

@@ -186,6 +186,14 @@ test_hostile_input(void **state)
 	refuse("blur:x=99999999999999999999%,y=1%,w=1%,h=1%", "too large");
 	refuse("blur:x=1%,y=1%,w=-1%,h=1%", "positive");
 	refuse("blur:x=1%,y=1%,w=0%,h=1%", "positive");
+	/* Nine digits of hours reach past the year 9999, which the canonical
+	 * form cannot write back (fuzz/fuzz_mask.c); seconds are capped at
+	 * nine digits in every form. */
+	refuse("blur:x=1%,y=1%,w=5%,h=5%,from=+99999999:00:00", "too large");
+	refuse("blur:x=1%,y=1%,w=5%,h=5%,to=+277778:00:00", "too large");
+	expect("blur:x=1%,y=1%,w=5%,h=5%,to=+277777:46:39.999",
+	    "blur:x=1%,y=1%,w=5%,h=5%,from=2025-03-01T10:47:00.000Z,"
+	    "to=2056-11-07T12:33:39.999Z");
 	refuse("blur:x=1%,y=1%,w=0px,h=1%", "positive");
 	refuse("blur:x=1.5px,y=1%,w=1%,h=1%", "whole");
 	refuse("blur:x=1%, y=1%,w=1%,h=1%", "space");
