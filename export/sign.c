@@ -92,8 +92,12 @@ sign_read_b64(const char *path, uint8_t *out, size_t len, char **rest,
 		    path);
 		goto out;
 	}
+	/* A '\r' here ends the file or comes before '\n': never skip past the
+	 * NUL (a file of exactly SIGN_FILE_MAX bytes ending in '\r' read one
+	 * byte past the buffer; tests/unit/test_sign.c, test_cr_at_end). */
 	if (rest != NULL)
-		*rest = xstrdup(*end == '\r' ? end + 2 : *end == '\n' ? end + 1 : end);
+		*rest = xstrdup(*end == '\r' ? end + 1 + (end[1] == '\n') :
+		    *end == '\n' ? end + 1 : end);
 	rc = 0;
 out:
 	sodium_memzero(buf, blen);

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <sodium.h>
 
 #include "export/export.h"
 #include "util/util.h"
@@ -187,6 +188,46 @@ test_bad_files(void **state)
 	free(p);
 }
 
+/* A signature file of exactly the largest size read (64 KiB) whose
+ * signature line ends the file with '\r' and no '\n': the rest of the
+ * file was taken from one byte past the buffer (found with
+ * fuzz/fuzz_minisign.c; ASan catches it in the sanitizer build). */
+static void
+test_cr_at_end(void **state)
+{
+	char *sk = path("c.key"), *pk = path("c.pub"), *f = path("c.txt");
+	char *sig = path("c.txt.minisig"), *cause = NULL, *tc = NULL, *text;
+	const char *head = "untrusted comment: ";
+	unsigned char raw[74];
+	char b64[sizeof raw * 2];
+	size_t size = 64 * 1024, pad;
+	FILE *fp;
+
+	(void)state;
+	assert_int_equal(sign_keygen(sk, pk, NULL, 0, 0, &cause), 0);
+	write_file(f, "payload\n");
+	memset(raw, 0, sizeof raw);
+	memcpy(raw, "ED", 2);
+	assert_non_null(sodium_bin2base64(b64, sizeof b64, raw, sizeof raw,
+	    sodium_base64_VARIANT_ORIGINAL));
+	pad = size - strlen(head) - 1 - strlen(b64) - 1;
+	text = xmalloc(size);
+	memcpy(text, head, strlen(head));
+	memset(text + strlen(head), 'x', pad);
+	text[strlen(head) + pad] = '\n';
+	memcpy(text + strlen(head) + pad + 1, b64, strlen(b64));
+	text[size - 1] = '\r';
+	assert_non_null(fp = fopen(sig, "w"));
+	assert_int_equal(fwrite(text, 1, size, fp), size);
+	assert_int_equal(fclose(fp), 0);
+	assert_int_not_equal(sign_verify(pk, f, sig, &tc, &cause), 0);
+	assert_null(tc);
+	assert_non_null(cause);
+	free(cause);
+	free(text);
+	free(sk); free(pk); free(f); free(sig);
+}
+
 static int
 setup(void **state)
 {
@@ -210,6 +251,7 @@ main(void)
 		cmocka_unit_test(test_keygen_write_errors),
 		cmocka_unit_test(test_encrypted_key),
 		cmocka_unit_test(test_bad_files),
+		cmocka_unit_test(test_cr_at_end),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
