@@ -79,6 +79,8 @@ static void playscreen_say(struct playscreen *, int error, const char *fmt,
 static void playscreen_clock(int64_t t, int date, char *buf, size_t len);
 static void playscreen_forget(struct playscreen *);
 static void playscreen_gap(struct playscreen *, int64_t from, int64_t to);
+static int playscreen_piece_ok(const struct catalog_piece *);
+static void playscreen_end_notice(struct playscreen *);
 static void playscreen_lines(struct playscreen *, int y, int rows, int full);
 
 static int64_t
@@ -406,6 +408,61 @@ playscreen_end(struct playscreen *ps, const char *how, int64_t *end_ms)
 		clearok(curscr, TRUE);
 }
 
+void
+playscreen_stretch(char *buf, size_t len, const char *sep, int64_t from,
+    int64_t to, int bad)
+{
+	char a[16], b[16];
+	size_t n = strlen(buf);
+
+	playscreen_clock(from, 0, a, sizeof a);
+	playscreen_clock(to, 0, b, sizeof b);
+	if (n + 1 < len)
+		(void)snprintf(buf + n, len - n, "%s%s%s%s: %s", n > 0 ? sep :
+		    "", a, screen_utf8() ? "–" : "-", b, bad ?
+		    "the recording cannot be read" : "no recording");
+}
+
+/* 1 when the piece plays (as playscreen_start() loads them). */
+static int
+playscreen_piece_ok(const struct catalog_piece *pc)
+{
+	return pc->path != NULL && (pc->status == CATALOG_OK ||
+	    pc->status == CATALOG_PARTIAL) && pc->length_ms > 0;
+}
+
+/* Playback reached the end: when the range ends in stretches with nothing
+ * to play (a damaged segment, a gap), those are named, not the range's
+ * end. */
+static void
+playscreen_end_notice(struct playscreen *ps)
+{
+	char tail[400] = "";
+	size_t i = ps->have_range ? ps->range.n : 0, j;
+	int bad;
+
+	while (i > 0 && !playscreen_piece_ok(&ps->range.pieces[i - 1]))
+		i--;
+	while (ps->have_range && i < ps->range.n) {
+		const struct catalog_piece *pc = &ps->range.pieces[i];
+
+		bad = pc->path != NULL;
+		for (j = i + 1; j < ps->range.n &&
+		    (ps->range.pieces[j].path != NULL) == bad; j++)
+			;
+		playscreen_stretch(tail, sizeof tail, "; ", pc->from_ms,
+		    ps->range.pieces[j - 1].from_ms +
+		    ps->range.pieces[j - 1].length_ms, bad);
+		i = j;
+	}
+	if (tail[0] == '\0')
+		playscreen_say(ps, 0, "End of the declared range: the last "
+		    "frame is held; q stops.");
+	else
+		playscreen_say(ps, 0, "%s. Nothing after it to play: the last "
+		    "frame is held; q stops.", tail);
+}
+
 /* A gap notice: damaged segments the catalog knew about are named. */
 static void
 playscreen_gap(struct playscreen *ps, int64_t from, int64_t to)
@@ -474,8 +531,7 @@ playscreen_events(struct playscreen *ps)
 			    "Start" : "End", a);
 			break;
 		case PLAYER_EVENT_END:
-			playscreen_say(ps, 0, "End of the declared range: the "
-			    "last frame is held; q stops.");
+			playscreen_end_notice(ps);
 			break;
 		case PLAYER_EVENT_CAP:
 			playscreen_say(ps, 0, "The %s cap of %lld min %02lld s "

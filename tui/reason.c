@@ -13,6 +13,7 @@
 
 #include "audit/audit.h"
 #include "config/config.h"
+#include "footage/footage.h"
 #include "tui/tui.h"
 #include "util/util.h"
 
@@ -23,6 +24,7 @@
 #define REASON_NOTE_MAX		2000
 
 #define REASON_KEY_REUSE	0x12	/* Ctrl-R */
+#define REASON_COVER_LINES	4	/* what can be played, at most */
 
 enum reason_field {
 	FIELD_CODE,
@@ -43,6 +45,8 @@ struct reason {
 	char			 camera[256];
 	int64_t			 from;
 	int64_t			 to;
+	char			 cover[REASON_COVER_LINES][160];
+	int			 ncover;	/* lines of cover[] */
 	int			 tried;		/* Enter pressed once */
 	int			 offered;	/* the last reference is offered */
 	int64_t			 offered_ms;	/* how long since it was
@@ -68,6 +72,9 @@ static void reason_type(struct reason *, int key);
 static void reason_span(int64_t from, int64_t to, char *buf, size_t len);
 static void reason_choose(struct reason *, size_t code);
 static void reason_reuse(struct reason *);
+static void reason_duration(int64_t ms, char *buf, size_t len);
+static void reason_cover_add(struct reason *, int64_t from, int64_t to,
+    int bad, size_t *more);
 
 static size_t
 reason_max(enum reason_field f)
@@ -125,6 +132,7 @@ reason_open(struct reason *r, const char *user, const char *camera,
 	snprintf(r->camera, sizeof r->camera, "%s", camera);
 	r->from = from;
 	r->to = to;
+	r->ncover = 0;
 	r->tried = 0;
 	r->error[0] = '\0';
 	r->focus = FIELD_CODE;
@@ -139,6 +147,90 @@ reason_open(struct reason *r, const char *user, const char *camera,
 	    strcmp(r->last_user, user) == 0 && now_ms - r->last_ms < window &&
 	    r->last_code < config_reason_count(r->cfg);
 	r->offered_ms = now_ms - r->last_ms;
+}
+
+/* "10 s", "8 min 20 s", "2 h 05 min". */
+static void
+reason_duration(int64_t ms, char *buf, size_t len)
+{
+	int64_t s = ms / 1000;
+
+	if (s < 60)
+		snprintf(buf, len, "%lld s", (long long)s);
+	else if (s < 3600 && s % 60 == 0)
+		snprintf(buf, len, "%lld min", (long long)(s / 60));
+	else if (s < 3600)
+		snprintf(buf, len, "%lld min %lld s", (long long)(s / 60),
+		    (long long)(s % 60));
+	else
+		snprintf(buf, len, "%lld h %02lld min", (long long)(s / 3600),
+		    (long long)(s / 60 % 60));
+}
+
+/* A stretch with nothing to play, as a line under the range (the last
+ * line says how many more there are). */
+static void
+reason_cover_add(struct reason *r, int64_t from, int64_t to, int bad,
+    size_t *more)
+{
+	if (r->ncover < REASON_COVER_LINES - 1) {
+		r->cover[r->ncover][0] = '\0';
+		playscreen_stretch(r->cover[r->ncover], sizeof r->cover[0], "",
+		    from, to, bad);
+		r->ncover++;
+	} else {
+		(*more)++;
+	}
+}
+
+void
+reason_coverage(struct reason *r, struct catalog *cat)
+{
+	struct catalog_span *v = NULL;
+	char *cause = NULL, a[40], b[40];
+	size_t n = 0, i, more = 0;
+	int64_t at = r->from, playable = 0;
+
+	r->ncover = 0;
+	if (cat == NULL || catalog_coverage(cat, r->camera, r->from, r->to, &v,
+	    &n, &cause) == -1) {
+		/* The player says so when the view starts. */
+		free(cause);
+		return;
+	}
+	/* Line 0 is the summary, written last. */
+	r->ncover = 1;
+	for (i = 0; i <= n; i++) {
+		int64_t next = i < n ? v[i].from_ms : r->to;
+
+		if (next > at)
+			reason_cover_add(r, at, next, 0, &more);
+		if (i == n)
+			break;
+		/* Not read yet: taken as footage until the player knows. */
+		if (v[i].kind == CATALOG_SPAN_BAD)
+			reason_cover_add(r, v[i].from_ms, v[i].to_ms, 1, &more);
+		else
+			playable += v[i].to_ms - v[i].from_ms;
+		at = v[i].to_ms;
+	}
+	free(v);
+	if (r->ncover == 1) {
+		r->ncover = 0;
+		return;
+	}
+	if (more > 0)
+		snprintf(r->cover[r->ncover++], sizeof r->cover[0], "and %zu "
+		    "more stretch%s with nothing to play", more, more == 1 ?
+		    "" : "es");
+	reason_duration(playable, a, sizeof a);
+	reason_duration(r->to - r->from, b, sizeof b);
+	if (playable <= 0)
+		snprintf(r->cover[0], sizeof r->cover[0], "Nothing of these %s "
+		    "can be played:", b);
+	else
+		snprintf(r->cover[0], sizeof r->cover[0], "Only %s of these %s "
+		    "can be played:", a, b);
 }
 
 /* Chooses the code at index code. */
@@ -427,6 +519,9 @@ reason_draw(struct reason *r, const struct screen_state *st)
 	free(cam);
 	y++;
 	screen_put(y++, x + 3, w - 6, line, A_BOLD);
+	for (i = 0; i < (size_t)r->ncover; i++)
+		screen_put(y++, x + (i == 0 ? 3 : 5), w - (i == 0 ? 6 : 8),
+		    r->cover[i], i == 0 ? A_BOLD : A_NORMAL);
 	y++;
 	for (i = 0; i < n; i++) {
 		c = config_reason_at(r->cfg, i);

@@ -625,6 +625,7 @@ term_key(struct term *t, int key)
 			}
 			reason_open(t->reason, auth_user(t->auth), camera, from,
 			    to, clock_now_ms());
+			reason_coverage(t->reason, t->cat);
 			t->screen = TERM_REASON;
 			break;
 		}

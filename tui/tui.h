@@ -245,6 +245,11 @@ void reason_free(struct reason *);
  * [session] reuse_reference_minutes before now_ms. */
 void reason_open(struct reason *, const char *user, const char *camera,
     int64_t from, int64_t to, int64_t now_ms);
+/* After reason_open(): what of the range the catalog says cannot be
+ * played (gaps, damaged segments: catalog_coverage()), shown in the
+ * dialog before anything is played; nothing when it all can be, or when
+ * cat is NULL or cannot be read. */
+void reason_coverage(struct reason *, struct catalog *cat);
 void reason_draw(struct reason *, const struct screen_state *);
 enum reason_result reason_key(struct reason *, int key);
 /* After REASON_CONFIRM: the checked fields (valid until the next
@@ -289,6 +294,12 @@ void playscreen_free(struct playscreen *);
 int playscreen_start(struct playscreen *, const char *user, const char *camera,
     int64_t from, int64_t to, const char *code, const char *reference,
     const char *authority, const char *note, int reused, char **cause);
+/* Appends to buf (len bytes in all; sep before it unless buf is empty)
+ * a stretch of the range with nothing to play, from its times:
+ * "08:01:10–08:01:20: the recording cannot be read" (bad 1, a damaged
+ * segment) or "...: no recording" (bad 0, a gap). */
+void playscreen_stretch(char *buf, size_t len, const char *sep,
+    int64_t from, int64_t to, int bad);
 /* 1 while a view is open. */
 int playscreen_active(const struct playscreen *);
 /* Ends the open view: stops the player and writes view-end with how
