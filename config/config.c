@@ -73,6 +73,7 @@ struct config {
 	char		*password_help;
 	char		**keep_environment;
 	char		*signing_key;
+	char		*trusted_keys;
 	char		**require_approval;
 	struct config_named *legal;
 	size_t		 nlegal;
@@ -164,6 +165,9 @@ static const struct config_key config_keys[] = {
 	  "POLICE, DSAR", 0, 0, "comma-separated reason codes" },
 	{ "export", "signing_key", T_PATH, C(signing_key), NULL, 0, 0,
 	  "a file path" },
+	{ "export", "trusted_keys", T_STR, C(trusted_keys), NULL, 1, 4000,
+	  "public keys (RW...) or key files, separated by commas, each earlier "
+	  "one followed by \"until YYYY-MM-DD\"" },
 	{ "retention", "default_days", T_INT, C(retention_default), "7", 1, 3650,
 	  "days from 1 to 3650" },
 	{ "audit", "checkpoint_every", T_INT, C(checkpoint_every), "64", 0, 1000000,
@@ -1313,6 +1317,7 @@ config_free(struct config *c)
 	free(c->password_help);
 	config_strv_free(c->keep_environment);
 	free(c->signing_key);
+	free(c->trusted_keys);
 	config_strv_free(c->require_approval);
 	for (i = 0; i < c->nlegal; i++) {
 		free(c->legal[i].name);
@@ -1462,6 +1467,12 @@ config_idle_lock(const struct config *c)
 	return c->idle_lock;
 }
 
+int
+config_reuse_reference_minutes(const struct config *c)
+{
+	return c->reuse_reference_minutes;
+}
+
 const char *
 config_pam_service(const struct config *c)
 {
@@ -1492,6 +1503,12 @@ config_signing_key(const struct config *c)
 	return c->signing_key;
 }
 
+const char *
+config_trusted_keys(const struct config *c)
+{
+	return c->trusted_keys;
+}
+
 const char *const *
 config_require_approval(const struct config *c)
 {
@@ -1520,12 +1537,6 @@ size_t
 config_retention_count(const struct config *c)
 {
 	return c->nretention;
-}
-
-int
-config_reuse_reference_minutes(const struct config *c)
-{
-	return c->reuse_reference_minutes;
 }
 
 const char *

@@ -112,6 +112,9 @@ const char *const *config_keep_environment(const struct config *);
 
 /* [export] */
 const char *config_signing_key(const struct config *);
+/* [export] trusted_keys as written (NULL: not set): the site's pinned
+ * signing keys, parsed by sign_trust_parse(). */
+const char *config_trusted_keys(const struct config *);
 /* Reason codes whose exports need a second person's approval. */
 const char *const *config_require_approval(const struct config *);
 

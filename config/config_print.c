@@ -97,6 +97,8 @@ config_print(const struct config *c, FILE *f)
 	fprintf(f, "\n[export]\n");
 	print_list(f, "require_approval", config_require_approval(c));
 	fprintf(f, "signing_key = %s\n", config_signing_key(c));
+	if (config_trusted_keys(c) != NULL)
+		fprintf(f, "trusted_keys = %s\n", config_trusted_keys(c));
 	for (i = 0; i < config_reason_count(c); i++) {
 		r = config_reason_at(c, i);
 		if (*r->legal_basis != '\0')

@@ -186,6 +186,7 @@ bundle_begin(const char *target, const struct bundle_meta *m,
 	    m->reason_label, m->legal_basis, m->reference, m->requester,
 	    m->recipient, m->mode, m->site, m->recorder, m->log_id,
 	    m->ckpt_root, m->key_id };
+	char fpr[SIGN_FPR_TEXT];
 	size_t i;
 	int st;
 
@@ -220,8 +221,12 @@ bundle_begin(const char *target, const struct bundle_meta *m,
 	b->partial = xasprintf("%s/.vigil-partial-%s", target, b->id);
 	b->created_ms = created_ms;
 	b->reference = xstrdup(m->reference);
+	if (m->public_key == NULL || sign_fingerprint(m->public_key, fpr) != 0) {
+		cause_set(cause, "no signing public key for the export");
+		return NULL;
+	}
 	b->meta = json_pack("{s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:b,s:o,s:o,"
-	    "s:o,s:I,s:I,s:I,s:o,s:o}",
+	    "s:o,s:I,s:I,s:I,s:o,s:o,s:s,s:s}",
 	    "exporter", bundle_jstr(m->exporter),
 	    "approver", bundle_jstr(m->approver),
 	    "reason_code", bundle_jstr(m->reason_code),
@@ -239,7 +244,9 @@ bundle_begin(const char *target, const struct bundle_meta *m,
 	    "ckpt_epoch", (json_int_t)m->ckpt_epoch,
 	    "ckpt_n", (json_int_t)m->ckpt_n,
 	    "ckpt_root", bundle_jstr(m->ckpt_root),
-	    "key_id", bundle_jstr(m->key_id));
+	    "key_id", bundle_jstr(m->key_id),
+	    "public_key", m->public_key,
+	    "fingerprint", fpr);
 	if (b->meta == NULL) {
 		cause_set(cause, "out of memory");
 		bundle_free(b);
@@ -498,7 +505,7 @@ bundle_manifest(struct bundle *b)
 	    json_object_get(b->meta, "log_id"), "export_seq",
 	    json_object_get(b->meta, "export_seq"), "checkpoint", ck);
 	m = json_pack("{s:s,s:s,s:s,s:s,s:O,s:O,s:o,s:O,s:O,s:O,s:O,s:O,s:o,s:o,"
-	    "s:o,s:o,s:o,s:o,s:o,s:O}",
+	    "s:o,s:o,s:o,s:o,s:o,s:O,s:O,s:O}",
 	    "format", "vigil-export-1",
 	    "export_id", b->id,
 	    "vigil_version", VIGIL_VERSION,
@@ -518,7 +525,9 @@ bundle_manifest(struct bundle *b)
 	    "redactions", masks,
 	    "clips", clips,
 	    "audit", audit,
-	    "signing_key_id", json_object_get(b->meta, "key_id"));
+	    "signing_key_id", json_object_get(b->meta, "key_id"),
+	    "signing_public_key", json_object_get(b->meta, "public_key"),
+	    "signing_key_fingerprint", json_object_get(b->meta, "fingerprint"));
 	free(created);
 	text = json_dumps(m, JSON_INDENT(2) | JSON_SORT_KEYS);
 	json_decref(m);
@@ -555,20 +564,29 @@ bundle_readme(struct bundle *b)
 	    "It holds the clips (clips/), the handover protocol (HANDOVER.txt),\n"
 	    "a machine-readable description (manifest.json), the SHA-256 checksum\n"
 	    "of every one of those files (SHA256SUMS), a signature over the\n"
-	    "checksums (SHA256SUMS.minisig) and the public key that made it\n"
-	    "(vigil-%s.pub).\n\n"
-	    "To verify that every file is exactly what was handed over, in this\n"
-	    "folder run:\n\n"
-	    "    minisign -Vm SHA256SUMS -p vigil-%s.pub && sha256sum -c SHA256SUMS\n\n"
-	    "Both commands must succeed. Then check that the key id %s is the one\n"
-	    "printed on the handover protocol and published by the data controller:\n"
-	    "the public key in this folder proves only that the files were not\n"
-	    "changed after signing, not who signed them.\n\n"
+	    "checksums (SHA256SUMS.minisig) and a copy of the public key that\n"
+	    "made it (vigil-%s.pub).\n\n"
+	    "The site signs with this public key (minisign):\n\n"
+	    "    %s\n\n"
+	    "    fingerprint (SHA-256 of the key):\n"
+	    "    %s\n\n"
+	    "A key read from this folder proves nothing by itself: anyone can\n"
+	    "make a key with the same key id and sign altered files with it.\n"
+	    "Compare the key above, all of it, with the one the data controller\n"
+	    "publishes (its web page, a letter to the police district), and\n"
+	    "verify with the PUBLISHED key, never the one in this folder. In\n"
+	    "this folder run:\n\n"
+	    "    minisign -Vm SHA256SUMS -P <the published key> && sha256sum -c SHA256SUMS\n\n"
+	    "Both commands must succeed. Then check that the folder holds exactly\n"
+	    "the signed files and nothing else (no output means it does):\n\n"
+	    "    find . -type f ! -name SHA256SUMS ! -name SHA256SUMS.minisig \\\n"
+	    "      ! -name 'vigil-*.pub' | sed 's|^\\./||' | sort >/tmp/files &&\n"
+	    "    cut -c67- SHA256SUMS | sort | diff - /tmp/files\n\n"
 	    "The clips play in any player that reads MP4 (H.264). %s\n\n"
 	    "The format of this folder is described in vigil-export(5).\n",
 	    bundle_meta_str(b, "site"), b->id, b->reference,
-	    bundle_meta_str(b, "key_id"), bundle_meta_str(b, "key_id"),
-	    bundle_meta_str(b, "key_id"),
+	    bundle_meta_str(b, "key_id"), bundle_meta_str(b, "public_key"),
+	    bundle_meta_str(b, "fingerprint"),
 	    strcmp(bundle_meta_str(b, "mode"), "redacted") == 0 ?
 	    "They are redacted: the masked areas were replaced in the pictures\n"
 	    "themselves and cannot be recovered from these files." :
@@ -619,13 +637,17 @@ bundle_handover(struct bundle *b)
 	    b->nclips == 1 ? "" : "s");
 	for (i = 0; i < b->nclips; i++)
 		bundle_cat(&s, "  %s\n    %s\n", b->clips[i].rel, b->clips[i].sha256);
-	bundle_cat(&s, "\nThe checksums of all files are in SHA256SUMS, signed with "
-	    "key id %s\n(vigil-%s.pub). Verify with:\n"
-	    "  minisign -Vm SHA256SUMS -p vigil-%s.pub && sha256sum -c SHA256SUMS\n\n"
+	bundle_cat(&s, "\nThe checksums of all files are in SHA256SUMS, signed by "
+	    "the site's key\n(key id %s):\n"
+	    "  public key:  %s\n"
+	    "  fingerprint: %s\n"
+	    "Compare the whole key with the one the controller publishes; the copy\n"
+	    "in the bundle proves nothing by itself. Verify with the published key:\n"
+	    "  minisign -Vm SHA256SUMS -P <published key> && sha256sum -c SHA256SUMS\n\n"
 	    "Audit log id:            %s\n"
 	    "Export record (seq):     %lld\n",
-	    bundle_meta_str(b, "key_id"), bundle_meta_str(b, "key_id"),
-	    bundle_meta_str(b, "key_id"), bundle_meta_str(b, "log_id"),
+	    bundle_meta_str(b, "key_id"), bundle_meta_str(b, "public_key"),
+	    bundle_meta_str(b, "fingerprint"), bundle_meta_str(b, "log_id"),
 	    (long long)json_integer_value(json_object_get(b->meta, "export_seq")));
 	if (ce >= 0)
 		bundle_cat(&s, "Audit checkpoint:        %lld (covering %lld entries)\n",

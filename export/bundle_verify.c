@@ -31,6 +31,8 @@ struct vb {
 	char		*pubname;
 	char		*id;
 	char		*reference;
+	char		*pubkey;	/* the bundle's key, base64 */
+	const struct sign_trust *trust;
 };
 
 static int vb_say(struct vb *, int, const char *, ...)
@@ -94,7 +96,8 @@ vb_signature(struct vb *v)
 	char *pub = xasprintf("%s/%s", v->dir, v->pubname);
 	char *sums = xasprintf("%s/SHA256SUMS", v->dir);
 	char *sig = xasprintf("%s/SHA256SUMS.minisig", v->dir);
-	char *tc = NULL, *cause = NULL, *p, *q;
+	char *tc = NULL, *cause = NULL, *p, *q, fpr[SIGN_FPR_TEXT];
+	int64_t until = 0, created;
 	struct stat sb;
 	int rc;
 
@@ -103,8 +106,24 @@ vb_signature(struct vb *v)
 		    "it is not a bundle", v->dir);
 		goto out;
 	}
-	if (sign_pubkey_read(pub, v->keyid, NULL, &cause) != 0) {
+	if (sign_pubkey_read(pub, v->keyid, &v->pubkey, &cause) != 0) {
 		rc = vb_say(v, 2, "%s", cause);
+		goto out;
+	}
+	/* The key in the bundle is a convenience, never an anchor: anyone can
+	 * make a key carrying the site's key id.  Only a pinned key counts. */
+	if (sign_trust_count(v->trust) == 0) {
+		rc = vb_say(v, 2, "no signing key is pinned: give --pubkey with "
+		    "the site's published key, or list it in [export] "
+		    "trusted_keys; the key inside a bundle proves nothing by "
+		    "itself");
+		goto out;
+	}
+	if (sign_fingerprint(v->pubkey, fpr) != 0 ||
+	    sign_trust_find(v->trust, v->pubkey, &until) != 0) {
+		rc = vb_say(v, 1, "ALTERED: signed by an unknown key: %s "
+		    "(fingerprint %s) is none of the pinned site keys", v->pubkey,
+		    sign_fingerprint(v->pubkey, fpr) == 0 ? fpr : "none");
 		goto out;
 	}
 	rc = sign_verify(pub, sums, sig, &tc, &cause);
@@ -130,8 +149,29 @@ vb_signature(struct vb *v)
 			goto out;
 		}
 	}
-	rc = vb_say(v, 0, "signature: good, key %s, export %s, reference %s",
-	    v->keyid, v->id, v->reference);
+	if (until != 0) {
+		/* An earlier site key signs only what was made before it
+		 * stopped; created= is inside the signed trusted comment. */
+		char day[40], when[40];
+
+		snprintf(when, sizeof when, "%.*s", (int)strcspn(tc + 43, " "),
+		    tc + 43);
+		if (clock_parse(when, 0, &created) != 0 || created >= until) {
+			rc = vb_say(v, 1, "ALTERED: signed by an earlier site key "
+			    "(fingerprint %s) that stopped signing on %.10s, but "
+			    "the bundle says it was created %s", fpr,
+			    clock_format_utc(until, day, sizeof day), when);
+			goto out;
+		}
+		rc = vb_say(v, 0, "signature: good, by an earlier pinned site key "
+		    "(key id %s, fingerprint %s), valid for bundles created before "
+		    "%.10s; export %s, reference %s", v->keyid, fpr,
+		    clock_format_utc(until, day, sizeof day), v->id, v->reference);
+		goto out;
+	}
+	rc = vb_say(v, 0, "signature: good, by the pinned site key (key id %s, "
+	    "fingerprint %s); export %s, reference %s", v->keyid, fpr, v->id,
+	    v->reference);
 out:
 	free(pub);
 	free(sums);
@@ -379,6 +419,12 @@ vb_manifest(struct vb *v)
 	    v->keyid) != 0)
 		rc = vb_say(v, 1, "ALTERED: manifest.json: signing_key_id is not "
 		    "the key in the bundle");
+	else if (json_object_get(m, "signing_public_key") != NULL &&
+	    (json_string_value(json_object_get(m, "signing_public_key")) == NULL ||
+	    strcmp(json_string_value(json_object_get(m, "signing_public_key")),
+	    v->pubkey) != 0))
+		rc = vb_say(v, 1, "ALTERED: manifest.json: signing_public_key is "
+		    "not the key that signed");
 	free(ref);
 	if (rc != 0) {
 		json_decref(m);
@@ -429,7 +475,7 @@ vb_manifest(struct vb *v)
 }
 
 int
-bundle_verify(const char *dir, char **report)
+bundle_verify(const char *dir, const struct sign_trust *trust, char **report)
 {
 	struct vb v;
 	size_t i;
@@ -437,6 +483,7 @@ bundle_verify(const char *dir, char **report)
 
 	memset(&v, 0, sizeof v);
 	v.dir = dir;
+	v.trust = trust;
 	if ((rc = vb_find_key(&v)) == 0 && (rc = vb_signature(&v)) == 0 &&
 	    (rc = vb_sums(&v)) == 0 && (rc = vb_extra(&v, "")) == 0 &&
 	    (rc = vb_manifest(&v)) == 0)
@@ -450,6 +497,7 @@ bundle_verify(const char *dir, char **report)
 	free(v.pubname);
 	free(v.id);
 	free(v.reference);
+	free(v.pubkey);
 	*report = v.report;
 	return rc;
 }

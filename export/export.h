@@ -40,6 +40,39 @@ int sign_pubkey_write(const struct sign_key *, const char *path, char **cause);
 int sign_pubkey_read(const char *path, char keyid[SIGN_KEYID_HEX],
     char **b64, char **cause);
 
+/* The public key of k as minisign's base64 line ("RW..."); caller frees. */
+char *sign_key_public(const struct sign_key *);
+
+#define SIGN_FPR_TEXT		80	/* 16 groups of 4 hex digits, NUL */
+/* The fingerprint of a public key given as its base64 line: SHA-256 of
+ * the 42 bytes the line decodes to ("Ed" || keyid || pk), as 64 lower-case
+ * hex digits in 16 groups of 4 separated by spaces.  -1 when b64 is not a
+ * minisign Ed25519 public key. */
+int sign_fingerprint(const char *b64, char out[SIGN_FPR_TEXT]);
+/* A public key given either as its base64 line or as the path of a public
+ * key file: *b64 (caller frees) is the base64 line. */
+int sign_pubkey_arg(const char *key_or_path, char **b64, char **cause);
+
+/* Pinned signing keys (vigil-export(5), "PINNED KEYS"): the site's current
+ * key and earlier ones, each earlier one with the time from which it no
+ * longer signs.  A key carried inside a bundle or report is never one. */
+struct sign_trust;
+
+/* An empty list; caller frees with sign_trust_free(). */
+struct sign_trust *sign_trust_new(void);
+void sign_trust_free(struct sign_trust *);
+/* Adds a key (base64 line or public key file); until_ms 0: current. */
+int sign_trust_add(struct sign_trust *, const char *key_or_path,
+    int64_t until_ms, char **cause);
+/* Adds the keys of a list as [export] trusted_keys writes them: items
+ * separated by commas, each a key or a public key file, optionally
+ * followed by "until YYYY-MM-DD" (UTC). */
+int sign_trust_parse(struct sign_trust *, const char *list, char **cause);
+size_t sign_trust_count(const struct sign_trust *);
+/* 0 and *until_ms (0: current) when b64 is pinned, -1 when not. */
+int sign_trust_find(const struct sign_trust *, const char *b64,
+    int64_t *until_ms);
+
 /* Signs the file at path into sigpath (a new file) with the trusted comment
  * (one line of UTF-8, no newline). */
 int sign_file(const struct sign_key *, const char *path, const char *sigpath,
@@ -75,6 +108,7 @@ struct bundle_meta {
 	int64_t		 ckpt_n;
 	const char	*ckpt_root;	/* hex */
 	const char	*key_id;	/* signing key id */
+	const char	*public_key;	/* its base64 public key ("RW...") */
 	const char	*id;		/* the export id (16 lower-case hex
 					   digits), or NULL: a random one */
 };
@@ -120,10 +154,13 @@ int bundle_finish(struct bundle *, const struct sign_key *, char **final,
 /* Removes the partial folder and frees the bundle. */
 void bundle_abort(struct bundle *);
 
-/* Verifies the bundle at dir (vigil-export(5), "VERIFICATION").  Returns
- * 0 intact, 1 altered, 2 not a bundle or unreadable; *report (caller
- * frees) says what was checked or what failed. */
-int bundle_verify(const char *dir, char **report);
+/* Verifies the bundle at dir (vigil-export(5), "VERIFICATION") against
+ * the pinned keys of trust.  Returns 0 intact, 1 altered or signed by a key
+ * that is not pinned (or an earlier key after its end), 2 not a bundle,
+ * unreadable or no key pinned; *report (caller frees) says what was
+ * checked or what failed. */
+int bundle_verify(const char *dir, const struct sign_trust *trust,
+    char **report);
 
 /* SHA-256 of the file at path, as 64 lower-case hex digits. */
 int sha256_file(const char *path, char hex[65], char **cause);

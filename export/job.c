@@ -676,7 +676,7 @@ job_start(struct job *j, struct audit_log *log, const struct sign_key *key,
 	int64_t seq, want = -1;
 	size_t i, len;
 	json_t *d;
-	char *why = NULL;
+	char *why = NULL, *pubkey;
 	int rc;
 
 	if (j->state != JOB_NEW)
@@ -787,9 +787,12 @@ job_start(struct job *j, struct audit_log *log, const struct sign_key *key,
 	m.ckpt_n = rc == 0 ? ck.n : 0;
 	m.ckpt_root = rc == 0 ? root_hex : NULL;
 	m.key_id = j->key_id;
+	pubkey = sign_key_public(j->key);
+	m.public_key = pubkey;
 	m.id = j->export_id;
-	if ((j->bundle = bundle_begin(j->target, &m, clock_now_ms(),
-	    cause)) == NULL)
+	j->bundle = bundle_begin(j->target, &m, clock_now_ms(), cause);
+	free(pubkey);
+	if (j->bundle == NULL)
 		goto failed;
 	if (strcmp(bundle_partial(j->bundle), j->partial) != 0) {
 		cause_set(cause, "the partial folder is not the one recorded");

@@ -154,7 +154,7 @@ report_csv_field(FILE *f, const char *s, int last)
 	char *clean = NULL;
 	int formula;
 
-	if (!utf8_valid(s, strlen(s)))
+	if (!utf8_valid(s, strlen(s)) || report_csv_control(s))
 		s = clean = utf8_sanitize(s, strlen(s));
 	formula = s[0] != '\0' && strchr("=+-@\t\r", s[0]) != NULL &&
 	    strcmp(s, "-") != 0;
@@ -683,10 +683,15 @@ report_verification(struct report *rp, struct report_verify *v,
 static int
 report_readme(struct report *rp, const char *keyid, char **cause)
 {
+	char *pub = sign_key_public(rp->o->key), fpr[SIGN_FPR_TEXT];
 	FILE *f;
 
-	if ((f = report_create(rp, "README.txt", cause)) == NULL)
+	if (sign_fingerprint(pub, fpr) != 0)
+		fpr[0] = '\0';
+	if ((f = report_create(rp, "README.txt", cause)) == NULL) {
+		free(pub);
 		return -1;
+	}
 	fprintf(f,
 	    "This directory is a report on the audit log of a vigil CCTV review\n"
 	    "terminal: who looked at which recording, when and why, made by the\n"
@@ -700,17 +705,22 @@ report_readme(struct report *rp, const char *keyid, char **cause)
 	    "                    report was made (vigil-audit(5) exported form)\n"
 	    "  SHA256SUMS        the SHA-256 of every file above\n"
 	    "  SHA256SUMS.minisig  a minisign signature over SHA256SUMS\n"
-	    "  vigil-%s.pub   the public key that made it\n\n"
-	    "Check it with stock tools:\n\n"
-	    "    minisign -Vm SHA256SUMS -p vigil-%s.pub && sha256sum -c SHA256SUMS\n\n"
-	    "and compare the key id %s with the one the controller publishes.\n"
+	    "  vigil-%s.pub   a copy of the public key that made it\n\n"
+	    "It was signed with the site's key\n\n"
+	    "    %s\n"
+	    "    fingerprint %s\n\n"
+	    "A key read from this directory proves nothing by itself (anyone can\n"
+	    "make a key with the same key id). Compare the whole key with the one\n"
+	    "the controller publishes and check with the PUBLISHED key:\n\n"
+	    "    minisign -Vm SHA256SUMS -P <the published key> && sha256sum -c SHA256SUMS\n\n"
 	    "Times are local time with their offset from UTC (ISO 8601). In\n"
 	    "CSV files, text beginning with = + - @, a tab or a carriage return\n"
 	    "is prefixed with an apostrophe so that spreadsheets do not run it.\n",
 	    rp->o->format, strcmp(rp->o->format, "csv") == 0 ?
 	    "  summary.csv       views per user, camera and reason code, exports,\n"
 	    "                    flags\n" : "                    (the summary is "
-	    "at its end)\n", keyid, keyid, keyid);
+	    "at its end)\n", keyid, pub, fpr);
+	free(pub);
 	return report_close(f, "README.txt", cause);
 }
 

@@ -451,3 +451,181 @@ out:
 	free(rest);
 	return rc;
 }
+
+char *
+sign_key_public(const struct sign_key *k)
+{
+	uint8_t raw[SIGN_PK_RAW];
+
+	memcpy(raw, "Ed", 2);
+	memcpy(raw + 2, k->keyid, 8);
+	memcpy(raw + 10, k->pk, 32);
+	return sign_b64(raw, sizeof raw);
+}
+
+/* Decodes a base64 public key line (surrounding white space allowed). */
+static int
+sign_pk_decode(const char *b64, uint8_t raw[SIGN_PK_RAW])
+{
+	size_t len, got;
+
+	while (*b64 == ' ' || *b64 == '\t' || *b64 == '\n')
+		b64++;
+	len = strlen(b64);
+	while (len > 0 && (b64[len - 1] == ' ' || b64[len - 1] == '\t' ||
+	    b64[len - 1] == '\n' || b64[len - 1] == '\r'))
+		len--;
+	if (len == 0 || sodium_base642bin(raw, SIGN_PK_RAW, b64, len, NULL, &got,
+	    NULL, sodium_base64_VARIANT_ORIGINAL) != 0 || got != SIGN_PK_RAW ||
+	    memcmp(raw, "Ed", 2) != 0)
+		return -1;
+	return 0;
+}
+
+int
+sign_fingerprint(const char *b64, char out[SIGN_FPR_TEXT])
+{
+	static const char digits[] = "0123456789abcdef";
+	uint8_t raw[SIGN_PK_RAW], md[crypto_hash_sha256_BYTES];
+	size_t i, o = 0;
+
+	if (sign_pk_decode(b64, raw) != 0)
+		return -1;
+	crypto_hash_sha256(md, raw, sizeof raw);
+	for (i = 0; i < sizeof md; i++) {
+		if (i > 0 && i % 2 == 0)
+			out[o++] = ' ';
+		out[o++] = digits[md[i] >> 4];
+		out[o++] = digits[md[i] & 15];
+	}
+	out[o] = '\0';
+	return 0;
+}
+
+int
+sign_pubkey_arg(const char *arg, char **b64, char **cause)
+{
+	uint8_t raw[SIGN_PK_RAW];
+	char id[SIGN_KEYID_HEX];
+
+	if (sign_pk_decode(arg, raw) == 0) {
+		*b64 = sign_b64(raw, sizeof raw);
+		return 0;
+	}
+	if (strchr(arg, '/') == NULL && access(arg, F_OK) != 0)
+		return cause_set(cause, "'%.60s' is neither a minisign public key "
+		    "(RW...) nor a public key file", arg);
+	return sign_pubkey_read(arg, id, b64, cause);
+}
+
+struct sign_trust {
+	char		**b64;
+	int64_t		 *until;
+	size_t		  n;
+};
+
+struct sign_trust *
+sign_trust_new(void)
+{
+	return xcalloc(1, sizeof (struct sign_trust));
+}
+
+void
+sign_trust_free(struct sign_trust *t)
+{
+	size_t i;
+
+	if (t == NULL)
+		return;
+	for (i = 0; i < t->n; i++)
+		free(t->b64[i]);
+	free(t->b64);
+	free(t->until);
+	free(t);
+}
+
+int
+sign_trust_add(struct sign_trust *t, const char *arg, int64_t until_ms,
+    char **cause)
+{
+	char *b64;
+	size_t i;
+
+	if (sign_pubkey_arg(arg, &b64, cause) != 0)
+		return -1;
+	for (i = 0; i < t->n; i++) {
+		if (strcmp(t->b64[i], b64) == 0) {
+			free(b64);
+			return cause_set(cause, "a signing key is listed twice");
+		}
+	}
+	t->b64 = xrealloc(t->b64, (t->n + 1) * sizeof *t->b64);
+	t->until = xrealloc(t->until, (t->n + 1) * sizeof *t->until);
+	t->b64[t->n] = b64;
+	t->until[t->n] = until_ms;
+	t->n++;
+	return 0;
+}
+
+int
+sign_trust_parse(struct sign_trust *t, const char *list, char **cause)
+{
+	char *copy = xstrdup(list), *item, *next, *until, *end;
+	int64_t ms;
+	int rc = 0;
+
+	for (item = copy; item != NULL && rc == 0; item = next) {
+		if ((next = strchr(item, ',')) != NULL)
+			*next++ = '\0';
+		while (*item == ' ' || *item == '\t' || *item == '\n')
+			item++;
+		end = item + strlen(item);
+		while (end > item && (end[-1] == ' ' || end[-1] == '\t' ||
+		    end[-1] == '\n'))
+			*--end = '\0';
+		if (*item == '\0')
+			continue;
+		ms = 0;
+		if ((until = strstr(item, " until ")) != NULL) {
+			*until = '\0';
+			until += 7;
+			while (*until == ' ')
+				until++;
+			if (strlen(until) != 10 || clock_parse(until, 0, &ms) != 0) {
+				rc = cause_set(cause, "trusted_keys: '%.40s' is not "
+				    "a date (YYYY-MM-DD)", until);
+				break;
+			}
+		}
+		rc = sign_trust_add(t, item, ms, cause);
+	}
+	free(copy);
+	return rc;
+}
+
+size_t
+sign_trust_count(const struct sign_trust *t)
+{
+	return t != NULL ? t->n : 0;
+}
+
+int
+sign_trust_find(const struct sign_trust *t, const char *b64, int64_t *until_ms)
+{
+	uint8_t raw[SIGN_PK_RAW];
+	char *canon;
+	size_t i;
+
+	if (t == NULL || sign_pk_decode(b64, raw) != 0)
+		return -1;
+	canon = sign_b64(raw, sizeof raw);
+	for (i = 0; i < t->n; i++) {
+		if (strcmp(t->b64[i], canon) == 0) {
+			*until_ms = t->until[i];
+			free(canon);
+			return 0;
+		}
+	}
+	free(canon);
+	return -1;
+}

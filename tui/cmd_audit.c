@@ -645,8 +645,8 @@ audit_report_cmd(struct audit_args *a, const struct audit_review_filter *f,
 	}
 	free(abs);
 	printf("report written to %s: %lld rows\n  verification: %s\n"
-	    "  SHA256SUMS sha256 %s\n  check it with: minisign -Vm SHA256SUMS "
-	    "-p vigil-*.pub && sha256sum -c SHA256SUMS\n", out,
+	    "  SHA256SUMS sha256 %s\n  check it with the published key: "
+	    "minisign -Vm SHA256SUMS -P <key> && sha256sum -c SHA256SUMS\n", out,
 	    (long long)res.rows, res.verdict, res.sums_hex);
 	rc = res.intact ? 0 : 1;
 out:

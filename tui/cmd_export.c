@@ -374,6 +374,7 @@ cmd_export(int argc, char **argv, const char *config)
 	char *cause = NULL, *exporter = NULL, *approver = NULL, *term = NULL;
 	const struct config_reason *reason;
 	const char *keyid;
+	char *pub, fpr[SIGN_FPR_TEXT];
 	int rc, w = 0, h = 0, i;
 	size_t m, closed = 0;
 
@@ -566,10 +567,15 @@ cmd_export(int argc, char **argv, const char *config)
 	printf("Signing key id: %s\n", keyid);
 	printf("Audit: export-start entry %lld, export-done follows\n",
 	    (long long)job_start_seq(job));
-	printf("Verify with stock tools:\n"
-	    "  cd '%s' && minisign -Vm SHA256SUMS -p vigil-%s.pub && "
-	    "sha256sum -c SHA256SUMS\n", job_bundle(job), keyid);
+	pub = sign_key_public(key);
+	if (sign_fingerprint(pub, fpr) != 0)
+		fpr[0] = '\0';
+	printf("Signing public key: %s\nFingerprint: %s\n", pub, fpr);
+	printf("Verify with stock tools and the published key:\n"
+	    "  cd '%s' && minisign -Vm SHA256SUMS -P %s && "
+	    "sha256sum -c SHA256SUMS\n", job_bundle(job), pub);
 	printf("or: vigil verify '%s'\n", job_bundle(job));
+	free(pub);
 	rc = 0;
 out:
 	job_free(job);

@@ -174,6 +174,7 @@ struct wizard {
 	char			*bundle;
 	char			 sums[65];
 	char			 keyid[SIGN_KEYID_HEX];
+	char			*pubkey;	/* the signing public key */
 };
 
 static void wz_say(struct wizard *, int error, const char *fmt, ...)
@@ -361,7 +362,9 @@ wz_reset(struct wizard *w)
 	w->targets = NULL;
 	w->ntargets = 0;
 	free(w->bundle);
+	free(w->pubkey);
 	w->bundle = NULL;
+	w->pubkey = NULL;
 	wz_free_range(w);
 	wz_wipe_secrets(w);
 }
@@ -1844,6 +1847,8 @@ wz_finish(struct wizard *w)
 		w->bundle = xstrdup(job_bundle(w->job));
 		snprintf(w->sums, sizeof w->sums, "%s", job_sums(w->job));
 		snprintf(w->keyid, sizeof w->keyid, "%s", job_key_id(w->job));
+		free(w->pubkey);
+		w->pubkey = sign_key_public(w->key);
 		w->msg[0] = '\0';
 	} else if (rc == CLIP_CANCELLED) {
 		wz_say(w, 0, "The export was cancelled: nothing was left on the "
@@ -2705,22 +2710,21 @@ wz_draw_done(struct wizard *w, int y)
 	snprintf(line, sizeof line, "Bundle     %s", s);
 	free(s);
 	y += screen_wrap(y, 2, COLS - 4, 3, line, A_NORMAL);
-	snprintf(line, sizeof line, "Key id     %s   (on HANDOVER.txt)",
-	    w->keyid);
-	screen_put(y++, 2, COLS - 4, line, A_NORMAL);
+	snprintf(line, sizeof line, "Signed by  %s   (key id %s, on "
+	    "HANDOVER.txt)", w->pubkey != NULL ? w->pubkey : "?", w->keyid);
+	y += screen_wrap(y, 2, COLS - 4, 2, line, A_NORMAL);
 	snprintf(line, sizeof line, "SHA256SUMS %s", w->sums);
 	y += screen_wrap(y, 2, COLS - 4, 2, line, A_NORMAL);
 	y++;
 	y += screen_wrap(y, 2, COLS - 4, 2, "The recipient verifies it in the "
 	    "bundle's folder with stock tools:", A_NORMAL);
-	snprintf(line, sizeof line, "minisign -Vm SHA256SUMS -p vigil-%s.pub "
-	    "&&", w->keyid);
-	screen_put(y++, 4, COLS - 6, line, A_BOLD);
+	screen_put(y++, 4, COLS - 6, "minisign -Vm SHA256SUMS -P <published "
+	    "key> &&", A_BOLD);
 	screen_put(y++, 4, COLS - 6, "sha256sum -c SHA256SUMS", A_BOLD);
 	y++;
 	y += screen_wrap(y, 2, COLS - 4, 3, "Print HANDOVER.txt, sign it with "
-	    "the recipient, and check the key id against the one the "
-	    "controller publishes.", A_NORMAL);
+	    "the recipient, and compare the whole public key on it with the "
+	    "one the controller publishes.", A_NORMAL);
 	screen_bottom(NULL, 0, "Enter back to the browser");
 	curs_set(0);
 }

@@ -17,8 +17,16 @@ USB=$TMP/demo/usb
 expect_status 0 $V audit init
 expect_status 0 $V catalog scan
 expect_status 0 $V keygen --no-passphrase
-KEYID=$($V keygen --show | sed -n 's/^key id //p')
+expect_status 0 $V keygen --show
+KEYID=$(printf '%s\n' "$OUT" | sed -n 's/^key id  *//p')
+PUB=$(printf '%s\n' "$OUT" | sed -n 's/^public key  *//p')
+FPR=$(printf '%s\n' "$OUT" | sed -n 's/^fingerprint  *//p')
 [ -n "$KEYID" ] || fail "no key id"
+expect_match '^RW[A-Za-z0-9+/]{54}$' "$PUB"
+# All 64 digits of the fingerprint, in 16 groups of 4: SHA-256 of the key.
+expect_match '^([0-9a-f]{4} ){15}[0-9a-f]{4}$' "$FPR"
+want=$(printf '%s' "$PUB" | base64 -d | sha256sum | cut -c1-64)
+[ "$(printf '%s' "$FPR" | tr -d ' ')" = "$want" ] || fail "fingerprint $FPR is not SHA-256 of the key ($want)"
 
 # probe FILE ENTRY: one ffprobe value.
 probe() {
@@ -30,7 +38,7 @@ near() {
 }
 # stock DIR: the recipient's check with stock tools.
 stock() {
-	(cd "$1" && minisign -Vm SHA256SUMS -p "vigil-$KEYID.pub" >/dev/null 2>&1 &&
+	(cd "$1" && minisign -Vm SHA256SUMS -P "$PUB" >/dev/null 2>&1 &&
 	    sha256sum -c --quiet SHA256SUMS >/dev/null 2>&1)
 }
 # tamper DIR FILE OFFSET: flips one byte of DIR/FILE at OFFSET.
@@ -58,13 +66,57 @@ expect_status 0 $V export --camera entrance --camera stacks \
     --reason INCIDENT --reference INC-2026-17 --requester "Front desk" \
     --recipient "P. Olsen, Police District" --target "$USB"
 expect_match "^Bundle: $USB/VIGIL-INC-2026-17-[0-9]{8}T[0-9]{6}Z$" "$OUT"
-expect_match "minisign -Vm SHA256SUMS -p vigil-$KEYID.pub && sha256sum -c SHA256SUMS" "$OUT"
+expect_match "minisign -Vm SHA256SUMS -P $PUB && sha256sum -c SHA256SUMS" "$OUT"
+expect_match "Fingerprint: $FPR" "$OUT"
 expect_match "vigil verify" "$OUT"
 B1=$(printf '%s\n' "$OUT" | sed -n 's/^Bundle: //p')
 [ -d "$B1" ] || fail "no bundle at $B1"
 ls -a "$USB" | grep -q '^\.vigil-partial' && fail "a partial folder was left"
 stock "$B1" || fail "stock minisign/sha256sum refuse the original bundle"
 expect_status 0 $V verify "$B1"
+expect_match "pinned site key .*fingerprint $FPR" "$OUT"
+# The whole key and fingerprint are on the handover protocol and README.
+grep -qF "$PUB" "$B1/HANDOVER.txt" && grep -qF "$FPR" "$B1/HANDOVER.txt" &&
+    grep -qF "$PUB" "$B1/README.txt" || fail "HANDOVER.txt or README.txt lacks the key"
+# Pinned on the command line: the published key passes, another key does
+# not, and a key given neither as a key nor as a file is refused.
+expect_status 0 $V verify --pubkey "$PUB" "$B1"
+expect_status 1 $V verify --pubkey RWQf6LRCGA9i53mlYecO4IzT51TGPpvWucNSCh1CBM0QTaLn73Y7GFO3 "$B1"
+expect_match 'signed by an unknown key' "$OUT"
+expect_status 2 $V verify --pubkey RWnotakey "$B1"
+# A forged key carrying the site's key id, the bundle re-signed with it
+# (stock minisign, the key's id rewritten as anyone can): the check with
+# the key inside the bundle is fooled; the pinned checks are not.
+rm -rf "$TMP/forged" && cp -a "$B1" "$TMP/forged"
+python3 - "$TMP" "$KEYID" <<'PY' || fail "cannot forge a key"
+import base64, hashlib, os, subprocess, sys
+tmp, keyid = sys.argv[1], sys.argv[2]
+sk, pk = tmp + "/f.key", tmp + "/f.pub"
+for p in (sk, pk):
+    if os.path.exists(p): os.remove(p)
+subprocess.run(["minisign", "-G", "-W", "-s", sk, "-p", pk], check=True,
+               stdout=subprocess.DEVNULL)
+kid = bytes.fromhex(keyid)[::-1]
+lines = open(sk).read().splitlines()
+raw = bytearray(base64.b64decode(lines[1]))
+raw[54:62] = kid
+raw[126:158] = hashlib.blake2b(b"Ed" + kid + bytes(raw[62:126]), digest_size=32).digest()
+open(sk, "w").write("untrusted comment: forged\n" + base64.b64encode(raw).decode() + "\n")
+lines = open(pk).read().splitlines()
+raw = bytearray(base64.b64decode(lines[1]))
+raw[2:10] = kid
+open(pk, "w").write("untrusted comment: minisign public key " + keyid + "\n" + base64.b64encode(raw).decode() + "\n")
+PY
+(cd "$TMP/forged" && rm -f SHA256SUMS.minisig vigil-*.pub &&
+    cp "$TMP/f.pub" "vigil-$KEYID.pub" &&
+    minisign -S -s "$TMP/f.key" -m SHA256SUMS \
+        -t "$(minisign -V -m "$B1/SHA256SUMS" -P "$PUB" | sed -n 's/^Trusted comment: //p')" >/dev/null) ||
+    fail "cannot re-sign the forged bundle"
+(cd "$TMP/forged" && minisign -Vm SHA256SUMS -p "vigil-$KEYID.pub" >/dev/null 2>&1) ||
+    fail "the forgery is not even consistent with itself"
+stock "$TMP/forged" && fail "the documented recipient check accepts a forged key"
+expect_status 1 $V verify "$TMP/forged"
+expect_match 'signed by an unknown key' "$OUT"
 C=$B1/clips/entrance_20261120T080035Z_20261120T080055Z.mp4
 [ "$(probe "$C" stream=codec_name)" = h264 ] || fail "original clip codec"
 # Cut at keyframes (every 2 s): within one GOP of 20 s each side.

@@ -84,7 +84,8 @@ wait_screen 'step 4 of 4: Target'
 expect_match "$TMP/out" "$(screen)"
 keys Enter
 wait_screen 'The export is complete' 60
-expect_match 'minisign -Vm SHA256SUMS -p vigil-[0-9A-F]+\.pub' "$(screen)"
+expect_match 'minisign -Vm SHA256SUMS -P <published key>' "$(screen)"
+expect_match 'Signed by +RW[A-Za-z0-9+/]+' "$(screen)"
 expect_match 'sha256sum -c SHA256SUMS' "$(screen)"
 keys Enter
 wait_screen 'Exported to .*VIGIL-INC-77'

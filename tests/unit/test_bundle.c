@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <sodium.h>
 
 #include "export/export.h"
 #include "util/util.h"
@@ -20,6 +21,8 @@
 static char dir[64];
 static char *final;
 static struct sign_key *key;
+static struct sign_trust *trust;	/* the site's key, pinned */
+static char *pubb64;			/* its public key, "RW..." */
 static char keyid[SIGN_KEYID_HEX];
 
 static int
@@ -37,9 +40,12 @@ run(const char *fmt, ...)
 	return rc;
 }
 
-/* Makes a fresh bundle from a 2-second clip; *out is its folder. */
+/* Makes a fresh bundle from a 2-second clip, signed with k (whose public
+ * key is pub and whose key id the documents name as id); *out is its
+ * folder. */
 static void
-make_bundle(const char *reference, char **out)
+make_bundle_with(const char *reference, const struct sign_key *k,
+    const char *id, const char *pub, char **out)
 {
 	struct bundle_meta m;
 	struct bundle *b;
@@ -68,7 +74,8 @@ make_bundle(const char *reference, char **out)
 	m.log_id = "000102030405060708090a0b0c0d0e0f";
 	m.export_seq = 42;
 	m.ckpt_epoch = -1;
-	m.key_id = keyid;
+	m.key_id = id;
+	m.public_key = pub;
 	b = bundle_begin(target, &m, from + 86400000, &cause);
 	if (b == NULL)
 		fail_msg("begin: %s", cause);
@@ -80,7 +87,7 @@ make_bundle(const char *reference, char **out)
 	if (bundle_add_clip(b, clip, "entrance", from, from + 2000, 2000, "h264",
 	    &cause) != 0)
 		fail_msg("add clip: %s", cause);
-	if (bundle_finish(b, key, out, sums, &cause) != 0)
+	if (bundle_finish(b, k, out, sums, &cause) != 0)
 		fail_msg("finish: %s", cause);
 	assert_int_equal(strlen(sums), 64);
 	free(clip);
@@ -88,18 +95,24 @@ make_bundle(const char *reference, char **out)
 	free(target);
 }
 
+static void
+make_bundle(const char *reference, char **out)
+{
+	make_bundle_with(reference, key, keyid, pubb64, out);
+}
+
 static int
 stock_ok(const char *b)
 {
-	return run("cd '%s' && minisign -Vm SHA256SUMS -p vigil-%s.pub -q && "
-	    "sha256sum --quiet -c SHA256SUMS >/dev/null 2>&1", b, keyid) == 0;
+	return run("cd '%s' && minisign -Vm SHA256SUMS -P '%s' -q && "
+	    "sha256sum --quiet -c SHA256SUMS >/dev/null 2>&1", b, pubb64) == 0;
 }
 
 static int
 verify(const char *b, const char *needle)
 {
 	char *report = NULL;
-	int rc = bundle_verify(b, &report);
+	int rc = bundle_verify(b, trust, &report);
 
 	if (needle != NULL && strstr(report, needle) == NULL)
 		fail_msg("expected '%s' in: %s", needle, report);
@@ -190,6 +203,7 @@ test_abort_and_bad_target(void **state)
 	m.reference = "INC-7";
 	m.ckpt_epoch = -1;
 	m.key_id = keyid;
+	m.public_key = pubb64;
 	assert_null(bundle_begin("/nonexistent/usb", &m, 0, &cause));
 	assert_non_null(cause);
 	free(cause);
@@ -203,6 +217,197 @@ test_abort_and_bad_target(void **state)
 	assert_null(bundle_begin(target, &m, 0, &cause));
 	free(cause);
 	free(target);
+}
+
+/* Rewrites the unencrypted minisign key pair sk/pk to carry the key id
+ * `want` (hex), as a forger would: the id is 8 bytes anyone can copy. */
+static void
+forge_keyid(const char *sk, const char *pk, const char *want)
+{
+	unsigned char raw[2 + 2 + 2 + 32 + 8 + 8 + 8 + 64 + 32], id[8];
+	unsigned char chk_in[2 + 8 + 64], praw[42];
+	char line[256], *b64;
+	size_t got, i;
+	FILE *f;
+
+	for (i = 0; i < 8; i++) {	/* the id is printed little-endian */
+		unsigned int byte;
+
+		assert_int_equal(sscanf(want + 2 * (7 - i), "%2x", &byte), 1);
+		id[i] = (unsigned char)byte;
+	}
+	/* The secret key: keyid at 54, sk at 62, chk at 126. */
+	assert_non_null(f = fopen(sk, "r"));
+	assert_non_null(fgets(line, sizeof line, f));
+	assert_non_null(fgets(line, sizeof line, f));
+	fclose(f);
+	line[strcspn(line, "\n")] = '\0';
+	assert_int_equal(sodium_base642bin(raw, sizeof raw, line, strlen(line),
+	    NULL, &got, NULL, sodium_base64_VARIANT_ORIGINAL), 0);
+	assert_int_equal(got, sizeof raw);
+	memcpy(raw + 54, id, 8);
+	memcpy(chk_in, "Ed", 2);
+	memcpy(chk_in + 2, id, 8);
+	memcpy(chk_in + 10, raw + 62, 64);
+	crypto_generichash(raw + 126, 32, chk_in, sizeof chk_in, NULL, 0);
+	b64 = xmalloc(sodium_base64_ENCODED_LEN(sizeof raw,
+	    sodium_base64_VARIANT_ORIGINAL));
+	sodium_bin2base64(b64, sodium_base64_ENCODED_LEN(sizeof raw,
+	    sodium_base64_VARIANT_ORIGINAL), raw, sizeof raw,
+	    sodium_base64_VARIANT_ORIGINAL);
+	assert_non_null(f = fopen(sk, "w"));
+	fprintf(f, "untrusted comment: forged\n%s\n", b64);
+	fclose(f);
+	free(b64);
+	/* The public key: keyid at 2. */
+	assert_non_null(f = fopen(pk, "r"));
+	assert_non_null(fgets(line, sizeof line, f));
+	assert_non_null(fgets(line, sizeof line, f));
+	fclose(f);
+	line[strcspn(line, "\n")] = '\0';
+	assert_int_equal(sodium_base642bin(praw, sizeof praw, line, strlen(line),
+	    NULL, &got, NULL, sodium_base64_VARIANT_ORIGINAL), 0);
+	memcpy(praw + 2, id, 8);
+	b64 = xmalloc(sodium_base64_ENCODED_LEN(sizeof praw,
+	    sodium_base64_VARIANT_ORIGINAL));
+	sodium_bin2base64(b64, sodium_base64_ENCODED_LEN(sizeof praw,
+	    sodium_base64_VARIANT_ORIGINAL), praw, sizeof praw,
+	    sodium_base64_VARIANT_ORIGINAL);
+	assert_non_null(f = fopen(pk, "w"));
+	fprintf(f, "untrusted comment: minisign public key %s\n%s\n", want, b64);
+	fclose(f);
+	free(b64);
+}
+
+/* The attack of issue 13: a bundle re-signed with a forged key carrying
+ * the site's key id, manifest and HANDOVER rewritten to match.  The old
+ * check (-p with the key in the bundle) passes it; the pinned check, stock
+ * and vigil's, does not. */
+static void
+test_forged_key_id(void **state)
+{
+	struct sign_key *forged;
+	char *sk = xasprintf("%s/forged.key", dir);
+	char *pk = xasprintf("%s/forged.pub", dir);
+	char id[SIGN_KEYID_HEX], *cause = NULL, *fpub, *out = NULL, *report;
+
+	(void)state;
+	assert_int_equal(sign_keygen(sk, pk, NULL, 0, 0, &cause), 0);
+	forge_keyid(sk, pk, keyid);
+	assert_non_null(forged = sign_key_load(sk, NULL, &cause));
+	sign_key_id(forged, id);
+	assert_string_equal(id, keyid);
+	fpub = sign_key_public(forged);
+	assert_string_not_equal(fpub, pubb64);
+	make_bundle_with("FORGED-1", forged, keyid, fpub, &out);
+	/* What the bundle alone says is consistent... */
+	assert_int_equal(run("cd '%s' && minisign -Vm SHA256SUMS -p vigil-%s.pub "
+	    "-q && sha256sum --quiet -c SHA256SUMS >/dev/null 2>&1", out, keyid),
+	    0);
+	assert_int_equal(run("grep -q 'key id %s' '%s/HANDOVER.txt'", keyid, out),
+	    0);
+	/* ...but the published key refuses it. */
+	assert_false(stock_ok(out));
+	assert_int_equal(verify(out, "signed by an unknown key"), 1);
+	/* Pinned by its own public key, the forged bundle is intact. */
+	{
+		struct sign_trust *t = sign_trust_new();
+
+		assert_int_equal(sign_trust_add(t, pk, 0, &cause), 0);
+		assert_int_equal(bundle_verify(out, t, &report), 0);
+		free(report);
+		sign_trust_free(t);
+	}
+	/* No key pinned at all: not a verdict. */
+	{
+		struct sign_trust *t = sign_trust_new();
+
+		assert_int_equal(bundle_verify(out, t, &report), 2);
+		assert_non_null(strstr(report, "no signing key is pinned"));
+		free(report);
+		sign_trust_free(t);
+	}
+	sign_key_free(forged);
+	free(fpub);
+	free(out);
+	free(sk);
+	free(pk);
+}
+
+/* An earlier site key verifies bundles created before the day it stopped
+ * signing, and no others (the bundle was created 2026-11-22 10:40 UTC). */
+static void
+test_rotated_key(void **state)
+{
+	struct sign_trust *t;
+	char *list, *cause = NULL, *report = NULL;
+
+	(void)state;
+	assert_non_null(final);
+	t = sign_trust_new();
+	list = xasprintf("RWQf6LRCGA9i53mlYecO4IzT51TGPpvWucNSCh1CBM0QTaLn73Y7GFO3, "
+	    "%s until 2026-11-23", pubb64);
+	if (sign_trust_parse(t, list, &cause) != 0)
+		fail_msg("parse: %s", cause);
+	assert_int_equal(sign_trust_count(t), 2);
+	assert_int_equal(bundle_verify(final, t, &report), 0);
+	assert_non_null(strstr(report, "earlier pinned site key"));
+	free(report);
+	sign_trust_free(t);
+	free(list);
+
+	t = sign_trust_new();
+	list = xasprintf("%s until 2026-11-22", pubb64);
+	assert_int_equal(sign_trust_parse(t, list, &cause), 0);
+	assert_int_equal(bundle_verify(final, t, &report), 1);
+	assert_non_null(strstr(report, "stopped signing on 2026-11-22"));
+	free(report);
+	sign_trust_free(t);
+	free(list);
+
+	/* Malformed lists are refused, naming what is wrong. */
+	t = sign_trust_new();
+	assert_int_equal(sign_trust_parse(t, "RWnotakey", &cause), -1);
+	free(cause);
+	cause = NULL;
+	list = xasprintf("%s until tomorrow", pubb64);
+	assert_int_equal(sign_trust_parse(t, list, &cause), -1);
+	assert_non_null(strstr(cause, "not a date"));
+	free(cause);
+	free(list);
+	sign_trust_free(t);
+}
+
+/* The fingerprint: SHA-256 of the 42 bytes, 16 groups of 4 hex digits. */
+static void
+test_fingerprint(void **state)
+{
+	unsigned char raw[42], md[32];
+	char fpr[SIGN_FPR_TEXT], want[80];
+	size_t got, i, o = 0;
+
+	(void)state;
+	assert_int_equal(sign_fingerprint(pubb64, fpr), 0);
+	assert_int_equal(strlen(fpr), 79);
+	assert_int_equal(sodium_base642bin(raw, sizeof raw, pubb64,
+	    strlen(pubb64), NULL, &got, NULL, sodium_base64_VARIANT_ORIGINAL), 0);
+	crypto_hash_sha256(md, raw, sizeof raw);
+	for (i = 0; i < 32; i++)
+		o += (size_t)snprintf(want + o, sizeof want - o, "%s%02x",
+		    i > 0 && i % 2 == 0 ? " " : "", md[i]);
+	assert_string_equal(fpr, want);
+	assert_int_equal(sign_fingerprint("RWxyz", fpr), -1);
+	/* HANDOVER.txt and README.txt carry the whole key and fingerprint. */
+	assert_int_equal(run("grep -qF '%s' '%s/HANDOVER.txt' && grep -qF '%s' "
+	    "'%s/HANDOVER.txt' && grep -qF '%s' '%s/README.txt' && grep -qF '%s' "
+	    "'%s/README.txt'", pubb64, final, fpr, final, pubb64, final, fpr,
+	    final), 0);
+	/* The README's file-list check passes on the bundle and catches an
+	 * added file. */
+	assert_int_equal(run("cd '%s' && find . -type f ! -name SHA256SUMS ! -name "
+	    "SHA256SUMS.minisig ! -name 'vigil-*.pub' | sed 's|^\\./||' | sort "
+	    ">'%s/files' && cut -c67- SHA256SUMS | sort | diff - '%s/files' "
+	    ">/dev/null", final, dir, dir), 0);
 }
 
 static int
@@ -220,6 +425,10 @@ setup(void **state)
 	    (key = sign_key_load(sk, NULL, &cause)) == NULL)
 		return -1;
 	sign_key_id(key, keyid);
+	pubb64 = sign_key_public(key);
+	trust = sign_trust_new();
+	if (sign_trust_add(trust, pubb64, 0, &cause) != 0)
+		return -1;
 	free(sk);
 	free(pk);
 	return 0;
@@ -230,6 +439,8 @@ teardown(void **state)
 {
 	(void)state;
 	sign_key_free(key);
+	sign_trust_free(trust);
+	free(pubb64);
 	free(final);
 	return run("rm -rf '%s'", dir);
 }
@@ -242,6 +453,9 @@ main(void)
 		cmocka_unit_test(test_altered),
 		cmocka_unit_test(test_extra_and_partial),
 		cmocka_unit_test(test_abort_and_bad_target),
+		cmocka_unit_test(test_fingerprint),
+		cmocka_unit_test(test_rotated_key),
+		cmocka_unit_test(test_forged_key_id),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
