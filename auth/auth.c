@@ -28,6 +28,8 @@ static const char *auth_stage_name(enum auth_stage);
 static void auth_explain(const struct auth *, struct auth_result *);
 static void auth_forget(struct auth *);
 static char *auth_json(json_t *);
+static int64_t auth_append(struct auth *, const char *actor,
+    const char *action, const char *details, char **cause);
 
 static char *
 auth_strdup(const char *s, const char *fallback)
@@ -58,6 +60,7 @@ auth_new(const struct auth_config *cfg, int mode, char **cause)
 	}
 	a->fd = -1;
 	a->monitor = -1;
+	a->login_seq = -1;
 	a->service = auth_strdup(cfg->service, "vigil");
 	a->password_help = auth_strdup(cfg->password_help, NULL);
 	tty = terminal_name_self();
@@ -295,6 +298,14 @@ int
 auth_record(struct auth *a, const char *actor, const char *action,
     const char *details, char **cause)
 {
+	return auth_append(a, actor, action, details, cause) < 0 ? -1 : 0;
+}
+
+/* auth_record() returning the record's seq (-1 on failure). */
+static int64_t
+auth_append(struct auth *a, const char *actor, const char *action,
+    const char *details, char **cause)
+{
 	struct audit_entry e;
 
 	if (a->log == NULL)
@@ -304,9 +315,7 @@ auth_record(struct auth *a, const char *actor, const char *action,
 	e.action = action;
 	e.details = details;
 	e.terminal = a->terminal;
-	if (audit_append(a->log, &e, cause) < 0)
-		return -1;
-	return 0;
+	return audit_append(a->log, &e, cause);
 }
 
 static const char *
@@ -467,6 +476,7 @@ auth_forget(struct auth *a)
 {
 	sodium_memzero(a->user, sizeof a->user);
 	a->logged_in = 0;
+	a->login_seq = -1;
 	a->locked = 0;
 	a->roles = 0;
 	a->uid = (uid_t)-1;
@@ -477,8 +487,9 @@ auth_login(struct auth *a, const char *user, char *pass,
     const struct auth_conv *conv, struct auth_result *res)
 {
 	struct auth_result r2;
-	char *details, *cause = NULL;
+	char *details, *cause = NULL, boot[64];
 	json_t *o, *list;
+	int64_t seq;
 	unsigned i;
 	int rc;
 
@@ -530,6 +541,9 @@ auth_login(struct auth *a, const char *user, char *pass,
 		o = json_object();
 		json_object_set_new(o, "how", json_string("replaced"));
 		json_object_set_new(o, "by", json_string(res->user));
+		if (a->login_seq >= 0)
+			json_object_set_new(o, "login",
+			    json_integer(a->login_seq));
 		if (auth_close(a, &r2) == -1)
 			json_object_set_new(o, "session_error",
 			    json_string(r2.detail));
@@ -565,9 +579,16 @@ auth_login(struct auth *a, const char *user, char *pass,
 	json_object_set_new(o, "privsep", json_boolean(a->privsep));
 	if (strcmp(user, res->user) != 0)
 		json_object_set_new(o, "typed", json_string(user));
+	/* What tells a login a crash left open from a live one
+	 * (sessions_recover()). */
+	sessions_boot_id(boot, sizeof boot);
+	json_object_set_new(o, "terminal", json_string(a->terminal));
+	json_object_set_new(o, "pid", json_integer((json_int_t)getpid()));
+	json_object_set_new(o, "boot_id", json_string(boot));
 	details = auth_json(o);
-	rc = details == NULL ? -1 : auth_record(a, res->user, "login", details,
+	seq = details == NULL ? -1 : auth_append(a, res->user, "login", details,
 	    &cause);
+	rc = seq < 0 ? -1 : 0;
 	free(details);
 	if (rc == -1) {
 		auth_close(a, &r2);
@@ -581,6 +602,7 @@ auth_login(struct auth *a, const char *user, char *pass,
 	a->uid = res->uid;
 	a->roles = res->roles;
 	a->logged_in = 1;
+	a->login_seq = seq;
 	a->locked = 0;
 	a->last_key_ms = clock_now_ms();
 	return 0;
@@ -598,6 +620,8 @@ auth_logout(struct auth *a, const char *how, char **cause)
 		return cause_set(cause, "nobody is logged in");
 	o = json_object();
 	json_object_set_new(o, "how", json_string(how));
+	if (a->login_seq >= 0)
+		json_object_set_new(o, "login", json_integer(a->login_seq));
 	if (auth_close(a, &r) == -1)
 		json_object_set_new(o, "session_error", json_string(r.detail));
 	details = auth_json(o);

@@ -162,6 +162,17 @@ unsigned auth_roles(const struct auth *);
 int auth_approve(struct auth *, const char *user, char *pass, unsigned need,
     const struct auth_conv *, struct auth_result *res);
 
+/* Logins a crash left open (auth/sessions.c). */
+
+/* Closes the logins recorded on this terminal (the one attached) that no
+ * logout names and whose vigil is gone: the login's boot id is not this
+ * boot's, or its pid no longer runs vigil (or is this process, which has
+ * no session yet).  Each is recorded as "logout" with how "aborted" and
+ * the login's seq.  Logins on other terminals, of a vigil still running,
+ * and without pid and boot id (recorded before vigil wrote them) are left
+ * alone.  Returns 0 with *closed set, or -1 with *cause set. */
+int sessions_recover(struct auth *, size_t *closed, char **cause);
+
 /* The idle lock (auth/idle.c). */
 
 /* Notes a key press at now_ms (clock_now_ms()). */
@@ -301,6 +312,10 @@ int remote_open(int fd, const struct auth_conv *, struct auth_result *res);
 int remote_abort(int fd, struct auth_result *res);
 int remote_close(int fd, const struct auth_conv *, struct auth_result *res);
 
+/* This boot's id (/proc/sys/kernel/random/boot_id) into buf, which holds
+ * at least 37 bytes; "" when it cannot be read. */
+void sessions_boot_id(char *buf, size_t len);
+
 /* The service account: looks it up (never uid 0), and drops this process
  * to it for good. */
 int privdrop_lookup(const char *name, uid_t *uid, gid_t *gid, char **cause);
@@ -324,6 +339,7 @@ struct auth {
 	char			*terminal;
 
 	int			 logged_in;
+	int64_t			 login_seq;	/* of the login record, or -1 */
 	int			 locked;
 	void			(*on_replace)(void *);
 	void			*on_replace_arg;

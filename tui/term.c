@@ -866,6 +866,24 @@ tui_run(const char *config)
 			    t.recovered[0] != '\0' ? " " : "", closed,
 			    closed == 1 ? "" : "s", closed == 1 ? "was" : "were");
 		}
+		/* Every login has an end: those a crash left open on this
+		 * terminal, after their views and exports. */
+		closed = 0;
+		if (sessions_recover(t.auth, &closed, &cause) == -1) {
+			snprintf(t.recovered + strlen(t.recovered),
+			    sizeof t.recovered - strlen(t.recovered), "%sA "
+			    "session left open by a crash could not be logged "
+			    "out: %s", t.recovered[0] != '\0' ? " " : "", cause);
+			free(cause);
+			cause = NULL;
+		} else if (closed > 0) {
+			snprintf(t.recovered + strlen(t.recovered),
+			    sizeof t.recovered - strlen(t.recovered), "%s%zu "
+			    "session%s left open by a crash %s logged out in "
+			    "the audit log (aborted).",
+			    t.recovered[0] != '\0' ? " " : "", closed,
+			    closed == 1 ? "" : "s", closed == 1 ? "was" : "were");
+		}
 		logstate_start(config_audit_db(t.cfg), term_pipe[1]);
 	}
 	memset(&copts, 0, sizeof copts);

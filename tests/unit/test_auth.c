@@ -381,7 +381,7 @@ test_login_ok(void **state)
 	struct auth_result res;
 	struct talk t = { 0 };
 	struct auth_conv conv = { talk_message, talk_prompt, &t };
-	char *cause = NULL;
+	char *cause = NULL, want[64];
 
 	assert_null(auth_user(f->a));
 	assert_int_equal(auth_login(f->a, "bob", pass("demo"), &conv, &res), 0);
@@ -397,6 +397,11 @@ test_login_ok(void **state)
 	expect_record(f, 0, f->mode == AUTH_MODE_MONITOR ?
 	    "\"privsep\":true" : "\"privsep\":false");
 	expect_record(f, 0, "|tty7");
+	/* What tells a login a crash left open from a live one. */
+	expect_record(f, 0, "\"terminal\":\"tty7\"");
+	snprintf(want, sizeof want, "\"pid\":%ld", (long)getpid());
+	expect_record(f, 0, want);
+	expect_record(f, 0, "\"boot_id\":\"");
 
 	/* A second login on an open session is a caller's bug, refused. */
 	assert_int_equal(auth_login(f->a, "alice", pass("demo"), &conv, &res), -1);
@@ -404,7 +409,7 @@ test_login_ok(void **state)
 	assert_int_equal(res.stage, AUTH_STAGE_INTERNAL);
 
 	assert_int_equal(auth_logout(f->a, "user", &cause), 0);
-	expect_record(f, 0, "logout|bob|{\"how\":\"user\"}");
+	expect_record(f, 0, "logout|bob|{\"how\":\"user\",\"login\":");
 	assert_null(auth_user(f->a));
 	assert_int_equal(auth_logout(f->a, "user", &cause), -1);
 	free(cause);
@@ -782,7 +787,7 @@ test_lock_replaced(void **state)
 	assert_false(idle_locked(f->a));
 	assert_string_equal(auth_user(f->a), "bob");
 	assert_int_equal(record_count(f), n + 2);
-	expect_record(f, 1, "logout|alice|{\"by\":\"bob\",\"how\":\"replaced\"}");
+	expect_record(f, 1, "logout|alice|{\"by\":\"bob\",\"how\":\"replaced\",\"login\":");
 	expect_record(f, 0, "login|bob|");
 }
 
