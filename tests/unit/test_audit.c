@@ -778,6 +778,22 @@ test_export_against(void **state)
 	assert_int_equal(audit_checkpoint_import(path, &back, &cause), 0);
 	assert_memory_equal(back.body, ck.body, AUDIT_CKPT_LEN);
 	assert_int_equal(back.n, 100);
+	/* The time is ISO 8601 as written: "@ms" (which clock_parse() takes,
+	 * any number, also ones that cannot be written back) is refused
+	 * (fuzz/fuzz_checkpoint.c's read-back check). */
+	{
+		char at[200];
+		struct audit_ckpt_info other;
+
+		snprintf(at, sizeof at, "%s/held-at.ckpt", f->dir);
+		snprintf(cmd, sizeof cmd, "sed 's/^time .*/time @%lld/' '%s' "
+		    ">'%s'", (long long)ck.time_ms, path, at);
+		assert_int_equal(system(cmd), 0);
+		assert_int_equal(audit_checkpoint_import(at, &other, &cause), -1);
+		assert_non_null(strstr(cause, "'time'"));
+		free(cause);
+		cause = NULL;
+	}
 
 	memset(&o, 0, sizeof o);
 	o.against = &back;
