@@ -556,6 +556,11 @@ void state_seed_keypair(const uint8_t seed[AUDIT_KEY_LEN], uint8_t pk[32],
 /* Fault injection: returns -1 (or exits) when the countdown hits zero. */
 int fault_point(const char *where, char **cause);
 
+/* Test hook: the room of one review query, at most bytes (with the NUL)
+ * and binds parameters, less than the builder's own (0: all of it); a
+ * filter that does not fit is refused with a message. */
+void audit_review_sql_limits(struct audit_review *, size_t bytes, int binds);
+
 /* The log's database handle (for query.c). */
 sqlite3 *log_db(struct audit_log *);
 /* The log's path, for messages. */

@@ -101,6 +101,10 @@ struct audit_review {
 	int		 long_counted;	/* review_long_early() counted */
 	int64_t		 day_start;	/* the local day review_day() found */
 	int64_t		 day_end;
+	/* The room of one query (audit_review_sql_limits(); 0: all of
+	 * struct review_sql's). */
+	size_t		 sql_max;
+	int		 bind_max;
 };
 
 /* Owned copy of one row's strings and intervals. */
@@ -315,6 +319,7 @@ audit_review_new(struct audit_log *log, const struct audit_review_limits *lim,
 	rv = xcalloc(1, sizeof *rv);
 	rv->log = log;
 	rv->reused_upto = rv->long_upto = -1;
+	audit_review_sql_limits(rv, 0, 0);
 	rv->seen_count = -1;
 	/* Unique on the connection while the review lives. */
 	snprintf(rv->reused_table, sizeof rv->reused_table,
@@ -459,24 +464,46 @@ struct review_bind {
 	const char	*s;
 };
 
+/* One query being built.  Text and parameters that would not fit set
+ * over, and the query is then refused whole (review_build()): a query cut
+ * short could drop a condition and show rows the filter excludes. */
 struct review_sql {
 	char		 sql[2048];
 	struct review_bind b[16 + 2 * REVIEW_MAX_CODES];
-	int		 nb;
+	size_t		 len, max;	/* bytes used (without the NUL), room */
+	int		 nb, bmax;
+	int		 over;
 	int		 skip;		/* parameter of the hours skip, or 0 */
 	int		 skip_at;	/*   the first of the position's three */
 };
 
 static void
+review_append(struct review_sql *q, const char *s)
+{
+	size_t n = strlen(s);
+
+	if (q->over || n >= q->max - q->len) {
+		q->over = 1;
+		return;
+	}
+	memcpy(q->sql + q->len, s, n + 1);
+	q->len += n;
+}
+
+static void
 review_cond(struct review_sql *q, const char *cond)
 {
-	strncat(q->sql, " AND ", sizeof q->sql - strlen(q->sql) - 1);
-	strncat(q->sql, cond, sizeof q->sql - strlen(q->sql) - 1);
+	review_append(q, " AND ");
+	review_append(q, cond);
 }
 
 static void
 review_bind_i(struct review_sql *q, int64_t v)
 {
+	if (q->nb >= q->bmax) {
+		q->over = 1;
+		return;
+	}
 	q->b[q->nb].text = 0;
 	q->b[q->nb++].i = v;
 }
@@ -484,6 +511,10 @@ review_bind_i(struct review_sql *q, int64_t v)
 static void
 review_bind_s(struct review_sql *q, const char *s)
 {
+	if (q->nb >= q->bmax) {
+		q->over = 1;
+		return;
+	}
 	q->b[q->nb].text = 1;
 	q->b[q->nb++].s = s;
 }
@@ -557,46 +588,44 @@ review_flag_actions(unsigned flags)
 static void
 review_codes(const struct audit_review *rv, unsigned flag, struct review_sql *q)
 {
-	char cond[1024];
 	size_t i;
 
 	if (rv->ncodes > REVIEW_MAX_CODES)
 		return;		/* no narrowing: the C check still applies */
-	snprintf(cond, sizeof cond, "(reason_code IN (char(1)");
+	review_cond(q, "(reason_code IN (char(1)");
 	for (i = 0; i < rv->ncodes; i++) {
 		if (flag == AUDIT_FLAG_CAP ? rv->codes[i].cap_seconds > 0 :
 		    rv->codes[i].has_re) {
-			strncat(cond, ", ?", sizeof cond - strlen(cond) - 1);
+			review_append(q, ", ?");
 			review_bind_s(q, rv->codes[i].code);
 		}
 	}
 	if (flag == AUDIT_FLAG_CAP && rv->norphans >= 0) {
 		/* The codes no longer named, found in the log. */
 		for (i = 0; i < (size_t)rv->norphans; i++) {
-			strncat(cond, ", ?", sizeof cond - strlen(cond) - 1);
+			review_append(q, ", ?");
 			review_bind_s(q, rv->orphans[i]);
 		}
 	}
-	strncat(cond, ")", sizeof cond - strlen(cond) - 1);
+	review_append(q, ")");
 	if (flag == AUDIT_FLAG_CAP && rv->norphans < 0) {
-		strncat(cond, " OR reason_code NOT IN (char(1)",
-		    sizeof cond - strlen(cond) - 1);
+		review_append(q, " OR reason_code NOT IN (char(1)");
 		for (i = 0; i < rv->ncodes; i++) {
-			strncat(cond, ", ?", sizeof cond - strlen(cond) - 1);
+			review_append(q, ", ?");
 			review_bind_s(q, rv->codes[i].code);
 		}
-		strncat(cond, ")", sizeof cond - strlen(cond) - 1);
+		review_append(q, ")");
 	}
-	strncat(cond, ")", sizeof cond - strlen(cond) - 1);
-	review_cond(q, cond);
+	review_append(q, ")");
 }
 
 /* Builds stream k (0: the main one; 1: exports of several cameras that
- * include the camera filtered on) of filter f from position at. */
-static void
+ * include the camera filtered on) of filter f from position at.  Returns
+ * 0, or -1 with *cause set when the query does not fit its room. */
+static int
 review_build(const struct audit_review *rv, const struct audit_review_filter *f,
     int k, const char *sact, const struct audit_review_pos *at, int backward,
-    int64_t limit, int skip, struct review_sql *q)
+    int64_t limit, int skip, struct review_sql *q, char **cause)
 {
 	const char *a = review_set(f->action) ? f->action : NULL;
 	int endaction = a != NULL && (strcmp(a, "view-end") == 0 ||
@@ -605,13 +634,17 @@ review_build(const struct audit_review *rv, const struct audit_review_filter *f,
 	int weak;
 
 	memset(q, 0, sizeof *q);
+	q->max = rv->sql_max;
+	q->bmax = rv->bind_max;
 	/* A part of the reference is searched in the covering index
 	 * entry_time_ref, in time order, unless a user, camera or reason code
 	 * has an index that finds fewer rows. */
-	snprintf(q->sql, sizeof q->sql, "SELECT " REVIEW_COLS " FROM entry%s "
-	    "WHERE 1", rv->has_time_ref && review_set(f->reference) &&
+	review_append(q, "SELECT " REVIEW_COLS " FROM entry");
+	if (rv->has_time_ref && review_set(f->reference) &&
 	    !review_set(f->actor) && !review_set(f->camera) &&
-	    !review_set(f->reason_code) ? " INDEXED BY entry_time_ref" : "");
+	    !review_set(f->reason_code))
+		review_append(q, " INDEXED BY entry_time_ref");
+	review_append(q, " WHERE 1");
 	if (f->from_ms != 0) {
 		review_cond(q, "time_ms >= ?");
 		review_bind_i(q, f->from_ms);
@@ -723,12 +756,28 @@ review_build(const struct audit_review *rv, const struct audit_review_filter *f,
 		review_bind_i(q, backward ? INT64_MIN : INT64_MAX);
 		q->skip = q->nb;
 	}
-	strncat(q->sql, backward ? " ORDER BY time_ms, seq" :
-	    " ORDER BY time_ms DESC, seq DESC", sizeof q->sql - strlen(q->sql) - 1);
+	review_append(q, backward ? " ORDER BY time_ms, seq" :
+	    " ORDER BY time_ms DESC, seq DESC");
 	if (limit > 0) {
-		strncat(q->sql, " LIMIT ?", sizeof q->sql - strlen(q->sql) - 1);
+		review_append(q, " LIMIT ?");
 		review_bind_i(q, limit);
 	}
+	if (q->over)
+		return cause_set(cause, "the review filter needs a query longer "
+		    "than %zu bytes or with more than %d parameters; nothing "
+		    "was searched: narrow the filter (fewer conditions or "
+		    "reason codes)", q->max - 1, q->bmax);
+	return 0;
+}
+
+void
+audit_review_sql_limits(struct audit_review *rv, size_t bytes, int binds)
+{
+	struct review_sql q;
+
+	rv->sql_max = bytes > 0 && bytes < sizeof q.sql ? bytes : sizeof q.sql;
+	rv->bind_max = binds > 0 && binds < (int)(sizeof q.b / sizeof q.b[0]) ?
+	    binds : (int)(sizeof q.b / sizeof q.b[0]);
 }
 
 static int
@@ -1586,10 +1635,13 @@ review_iter_open(struct audit_review *rv, const struct audit_review_filter *f,
 				if (k == 1 && acts[a] != NULL &&
 				    strncmp(acts[a], "export-", 7) != 0)
 					continue;	/* only exports name several */
-				review_build(rv, &fb, k, acts[a], at, backward,
-				    it->cfilter ? 0 : limit, fb.flags ==
+				if (review_build(rv, &fb, k, acts[a], at,
+				    backward, it->cfilter ? 0 : limit, fb.flags ==
 				    AUDIT_FLAG_HOURS || fb.flags ==
-				    AUDIT_FLAG_MANY, &q);
+				    AUDIT_FLAG_MANY, &q, cause) != 0) {
+					audit_review_iter_free(it);
+					return NULL;
+				}
 				if (it->ns == REVIEW_MAX_STREAMS ||
 				    review_stmt(rv, &q, NULL, &it->s[it->ns].st,
 				    cause) != 0) {
@@ -1921,7 +1973,8 @@ audit_review_count(struct audit_review *rv, const struct audit_review_filter *f,
 		audit_review_iter_free(it);
 		return *n < limit && rc < 0 ? -1 : 0;
 	}
-	review_build(rv, f, 0, NULL, NULL, 0, limit, 0, &q);
+	if (review_build(rv, f, 0, NULL, NULL, 0, limit, 0, &q, cause) != 0)
+		return -1;
 	inner = xasprintf("SELECT count(*) FROM (%s)", q.sql);
 	rc = review_stmt(rv, &q, inner, &st, cause);
 	free(inner);

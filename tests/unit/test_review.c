@@ -15,6 +15,7 @@
 #include <cmocka.h>
 #include <sqlite3.h>
 
+#define VIGIL_AUDIT_INTERNAL		/* audit_review_sql_limits() */
 #include "audit/audit.h"
 #include "util/util.h"
 
@@ -1173,6 +1174,86 @@ test_long_list(void **state)
 
 /* Writes the test log to DIR/audit.db (key state DIR/audit.state) for
  * tests/regress/audit-report.sh. */
+/* Each way of running filter f fails with the message of a query that
+ * does not fit, and gives no rows. */
+static void
+expect_too_large(struct fx *fx, const struct audit_review_filter *f)
+{
+	struct audit_review_page *p = NULL;
+	char *cause = NULL;
+	int64_t n = -1;
+
+	assert_null(audit_review_iter_new(fx->rv, f, &cause));
+	if (cause == NULL || strstr(cause, "the review filter needs a query "
+	    "longer than") == NULL || strstr(cause, "narrow the filter") == NULL)
+		fail_msg("iter: unexpected message: %s", cause);
+	free(cause);
+	cause = NULL;
+	assert_int_equal(audit_review_count(fx->rv, f, 0, &n, &cause), -1);
+	assert_non_null(strstr(cause, "nothing was searched"));
+	assert_int_equal(n, 0);
+	free(cause);
+	cause = NULL;
+	assert_int_equal(audit_review_page(fx->rv, f, NULL, 0, 10, &p, &cause),
+	    -1);
+	assert_null(p);
+	assert_non_null(strstr(cause, "nothing was searched"));
+	free(cause);
+}
+
+/* A filter whose query does not fit the builder's room (text or
+ * parameters) is refused whole with a clear message; it is never cut
+ * short, which could drop a condition and show rows the filter excludes,
+ * nor written past the room.  No filter within the configuration's bounds
+ * fills the real room (2 KiB, 80 parameters), so the test hook narrows it:
+ * the builder checks whatever room it has. */
+static void
+test_sql_too_large(void **state)
+{
+	struct fx *fx = *state;
+	struct audit_review_filter f;
+
+	memset(&f, 0, sizeof f);
+	f.from_ms = T(9, 0);
+	f.to_ms = T(10, 0);
+	f.actor = "alice";
+	f.views_only = 1;
+	f.reference = "INC";
+	expect_rows(fx, &f, "10 8");
+
+	/* Text: 200 bytes hold the SELECT, not its conditions. */
+	audit_review_sql_limits(fx->rv, 200, 0);
+	expect_too_large(fx, &f);
+	/* The flag narrowed by reason code (its IN list) fits in 300
+	 * bytes; with every other condition too it does not. */
+	audit_review_sql_limits(fx->rv, 300, 0);
+	memset(&f, 0, sizeof f);
+	f.flags = AUDIT_FLAG_CAP;
+	expect_rows(fx, &f, "5");
+	f.actor = "alice";
+	f.camera = "gate";
+	f.reference = "x";
+	f.from_ms = T(0, 0);
+	f.to_ms = T(23, 0);
+	f.footage_from = F0;
+	f.footage_to = T(23, 0);
+	expect_too_large(fx, &f);
+
+	/* Parameters: three, for a filter that binds four. */
+	audit_review_sql_limits(fx->rv, 0, 3);
+	memset(&f, 0, sizeof f);
+	f.from_ms = T(9, 0);
+	f.to_ms = T(10, 0);
+	f.actor = "alice";
+	f.reference = "INC";
+	expect_too_large(fx, &f);
+
+	/* The whole room again: the same filters run. */
+	audit_review_sql_limits(fx->rv, 0, 0);
+	f.views_only = 1;
+	expect_rows(fx, &f, "10 8");
+}
+
 static int
 generate_to(const char *dir)
 {
@@ -1213,6 +1294,8 @@ main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_flags_paged, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_long_list, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_sql_too_large, setup,
 		    teardown),
 	};
 
