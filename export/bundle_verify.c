@@ -442,6 +442,7 @@ vb_manifest(struct vb *v)
 		json_int_t dur = json_integer_value(json_object_get(c, "duration_ms"));
 		json_int_t size = json_integer_value(json_object_get(c, "size"));
 		struct stat sb;
+		char *why = NULL;
 
 		if (f == NULL || h == NULL || cd == NULL || (k = vb_listed(v, f)) < 0 ||
 		    strncmp(f, "clips/", 6) != 0) {
@@ -454,6 +455,10 @@ vb_manifest(struct vb *v)
 		    (json_int_t)sb.st_size != size) {
 			rc = vb_say(v, 1, "ALTERED: manifest.json: the size or "
 			    "SHA-256 of %s differ from the file", f);
+		} else if (avlib_ready(&why) != 0) {
+			/* Not a fault of the bundle: it cannot be checked here. */
+			rc = vb_say(v, 2, "cannot check %s: %s", f, why);
+			free(why);
 		} else if (vb_probe(clip, &ms, codec, sizeof codec) != 0) {
 			rc = vb_say(v, 1, "ALTERED: %s cannot be read as a video",
 			    f);

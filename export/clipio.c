@@ -203,7 +203,8 @@ clipio_check(const struct clip_opts *o, char **cause)
 		if ((total += p->length_ms) >= CLIPIO_MS_MAX)
 			return cause_set(cause, "the segments are too long");
 	}
-	return 0;
+	/* FFmpeg is loaded here, before the first libav call of a clip. */
+	return avlib_ready(cause);
 }
 
 int
@@ -366,6 +367,9 @@ clipio_in_open(struct clipio_in *in, const char *path, char **cause)
 	memset(in, 0, sizeof *in);
 	in->path = path;
 	in->vidx = in->aidx = -1;
+	in->fd = -1;
+	if (avlib_ready(cause) != 0)
+		return -1;
 	in->fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
 	if (in->fd == -1) {
 		e = errno;
@@ -703,7 +707,7 @@ clipio_out_open(struct clipio_out *out, const char *path, int nosync,
 	memset(out, 0, sizeof *out);
 	out->fd = -1;
 	out->nosync = nosync;
-	if (clip_fault("create clip", cause) != 0)
+	if (clip_fault("create clip", cause) != 0 || avlib_ready(cause) != 0)
 		return -1;
 	if ((out->path = strdup(path)) == NULL)
 		return cause_set(cause, "out of memory");

@@ -137,6 +137,10 @@ catalog_probe(struct catalog *cat, int64_t max, int64_t *left, char **cause)
 	sqlite3_bind_int64(st, 1, max > 0 ? max : -1);
 	rc = catalog_probe_collect(cat, st, &ids, &rels, &n, cause);
 	sqlite3_finalize(st);
+	/* Without FFmpeg nothing is probed: the segments stay pending (not
+	 * marked unreadable) and the reason is the caller's to show. */
+	if (rc == 0 && n > 0 && avlib_ready(cause) != 0)
+		rc = -1;
 	if (rc == -1 || catalog_probe_list(cat, ids, rels, n, cause) == -1) {
 		catalog_probe_free(ids, rels, n);
 		return -1;

@@ -287,6 +287,10 @@ term_probe(struct term *t)
 	}
 
 	if (t->cat == NULL || catalog_probe(t->cat, 16, &left, &cause) == -1) {
+		/* Why (FFmpeg cannot be loaded, say) goes on the browser's
+		 * problem line; the segments stay pending. */
+		if (cause != NULL && t->browser != NULL)
+			browser_problem(t->browser, cause);
 		free(cause);
 		t->probing = 0;
 		return;
