@@ -22,6 +22,9 @@
 #define REASON_REF_MAX		AUDIT_MAX_REFERENCE
 #define REASON_AUTH_MAX		256
 #define REASON_NOTE_MAX		2000
+/* Bytes a field holds: more than any limit, so that text over its limit
+ * is kept whole and refused, never cut to something that would pass. */
+#define REASON_HOLD		4096
 
 #define REASON_KEY_REUSE	0x12	/* Ctrl-R */
 #define REASON_COVER_LINES	4	/* what can be played, at most */
@@ -39,7 +42,7 @@ struct reason {
 	size_t			 code;		/* index of the chosen code */
 	int			 chosen;	/* 0: no code chosen yet */
 	enum reason_field	 focus;
-	char			 text[FIELD_COUNT][REASON_NOTE_MAX + 1];
+	char			 text[FIELD_COUNT][REASON_HOLD + 1];
 	size_t			 len[FIELD_COUNT];
 	char			 user[256];
 	char			 camera[256];
@@ -295,14 +298,36 @@ reason_move(struct reason *r, int dir)
 	r->focus = (enum reason_field)f;
 }
 
+/* 1, with what to say in buf, when field f is over its limit. */
+static int
+reason_over(const struct reason *r, enum reason_field f, char *buf,
+    size_t len)
+{
+	if (f == FIELD_CODE || r->len[f] <= reason_max(f))
+		return 0;
+	snprintf(buf, len, "The %s is at most %zu bytes and has %zu: shorten "
+	    "it (it is not cut)", f == FIELD_REFERENCE ? "reference" : f ==
+	    FIELD_AUTHORITY ? "authority" : "note", reason_max(f), r->len[f]);
+	return 1;
+}
+
 static int
 reason_check(struct reason *r, char **cause)
 {
+	char over[160];
+	int f;
+
 	if (!r->chosen) {
 		*cause = xstrdup("Choose a reason first: Up or Down, or the "
 		    "first letter of its code");
 		return -1;
 	}
+	for (f = FIELD_REFERENCE; f < FIELD_COUNT; f++)
+		if (reason_shown(r, (enum reason_field)f) &&
+		    reason_over(r, (enum reason_field)f, over, sizeof over)) {
+			*cause = xstrdup(over);
+			return -1;
+		}
 	return config_reason_check(r->cfg,
 	    config_reason_at(r->cfg, r->code)->code,
 	    reason_shown(r, FIELD_REFERENCE) ? r->text[FIELD_REFERENCE] : "",
@@ -315,15 +340,14 @@ static void
 reason_type(struct reason *r, int key)
 {
 	enum reason_field f = r->focus;
-	size_t max = reason_max(f);
+	char over[160];
 
 	if (f == FIELD_CODE)
 		return;
-	if (field_key(r->text[f], &r->len[f], max, key) == FIELD_FULL)
-		snprintf(r->error, sizeof r->error, "The %s is at most %zu "
-		    "bytes; the rest was not taken.", f == FIELD_REFERENCE ?
-		    "reference" : f == FIELD_AUTHORITY ? "authority" : "note",
-		    max);
+	/* Held beyond the limit and said at once; Enter refuses it. */
+	(void)field_key(r->text[f], &r->len[f], sizeof r->text[f] - 1, key);
+	if (reason_over(r, f, over, sizeof over))
+		snprintf(r->error, sizeof r->error, "%s.", over);
 }
 
 enum reason_result
@@ -465,6 +489,12 @@ reason_error(struct reason *r, const char *text)
 	snprintf(r->error, sizeof r->error, "%s", text);
 }
 
+const char *
+reason_message(const struct reason *r)
+{
+	return r->error;
+}
+
 /* "Fri 2026-11-20 10:40:00 – 10:55:00 (15 min)" */
 static void
 reason_span(int64_t from, int64_t to, char *buf, size_t len)
@@ -499,7 +529,7 @@ reason_draw(struct reason *r, const struct screen_state *st)
 		"Reason", "Reference", "Authority", "Note"
 	};
 	const struct config_reason *c;
-	char line[3000], span[160], *shown, *cam;
+	char line[REASON_HOLD + 1000], span[160], *shown, *cam;
 	size_t i, n = config_reason_count(r->cfg), off;
 	int w = COLS - 4 > 74 ? 74 : COLS - 4, x = (COLS - w) / 2, y = 3;
 	int fx = x + 14, fw = w - 16, attr, cy = -1, cx = 0, f;

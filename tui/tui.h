@@ -266,6 +266,9 @@ const char *reason_authority(const struct reason *);
 const char *reason_note(const struct reason *);
 /* Sets the error shown in the dialog (e.g. the log refused the view). */
 void reason_error(struct reason *, const char *text);
+/* What the dialog says is wrong ("" when nothing; valid until the next
+ * key). */
+const char *reason_message(const struct reason *);
 /* Forgets the session's last reason (logout, lock by someone else). */
 void reason_forget(struct reason *);
 
