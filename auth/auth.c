@@ -134,11 +134,12 @@ auth_free(struct auth *a)
 	if (a->privsep) {
 		/* End of file and SIGTERM: the monitor serves nothing more
 		 * and ends when a PAM call it may be in returns.  It is
-		 * waited for a second at most: one in a slow PAM call exits
-		 * on its own, without this process. */
+		 * waited for a second at most, and not at all when a wait
+		 * for it was given up: one in a slow PAM call exits on its
+		 * own, without this process. */
 		close(a->fd);
 		(void)kill(a->monitor, SIGTERM);
-		for (i = 0; i < 100; i++) {
+		for (i = 0; i < (a->wait.lost ? 1 : 100); i++) {
 			rc = waitpid(a->monitor, &status, WNOHANG);
 			if (rc == a->monitor || (rc == -1 && errno != EINTR))
 				break;
@@ -184,6 +185,13 @@ auth_attach_log(struct auth *a, struct audit_log *log, const char *terminal)
 }
 
 void
+auth_on_gone(struct auth *a, int (*gone)(void *), void *arg)
+{
+	a->wait.gone = gone;
+	a->wait.arg = arg;
+}
+
+void
 auth_on_replace(struct auth *a, void (*fn)(void *), void *arg)
 {
 	a->on_replace = fn;
@@ -207,7 +215,8 @@ auth_check(struct auth *a, const char *user, char *pass, int keep,
     const struct auth_conv *conv, struct auth_result *res)
 {
 	if (a->privsep)
-		return remote_check(a->fd, user, pass, keep, conv, res);
+		return remote_check(a->fd, &a->wait, user, pass, keep, conv,
+		    res);
 	return pamtx_check(&a->local, &a->pcfg, user, pass, keep, conv, res);
 }
 
@@ -216,7 +225,7 @@ auth_open(struct auth *a, const struct auth_conv *conv,
     struct auth_result *res)
 {
 	if (a->privsep)
-		return remote_open(a->fd, conv, res);
+		return remote_open(a->fd, &a->wait, conv, res);
 	return pamtx_open(&a->local, conv, res);
 }
 
@@ -226,7 +235,7 @@ auth_abort(struct auth *a)
 	struct auth_result res;
 
 	if (a->privsep)
-		remote_abort(a->fd, &res);
+		remote_abort(a->fd, &a->wait, &res);
 	else
 		pamtx_abort(&a->local);
 }
@@ -235,7 +244,7 @@ int
 auth_close(struct auth *a, struct auth_result *res)
 {
 	if (a->privsep)
-		return remote_close(a->fd, NULL, res);
+		return remote_close(a->fd, &a->wait, NULL, res);
 	return pamtx_close(&a->local, NULL, res);
 }
 

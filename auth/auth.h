@@ -142,6 +142,13 @@ int auth_login(struct auth *, const char *user, char *pass,
  * (the session is closed all the same). */
 int auth_logout(struct auth *, const char *how, char **cause);
 
+/* Sets what a wait for the monitor asks every 100 ms: once gone(arg) has
+ * said 1 (the terminal went away) for half a second, the wait is given up
+ * and the request fails (AUTH_STAGE_INTERNAL, PAM_ABORT), and so does every
+ * later one: the monitor, which may be inside a PAM call, is not used
+ * again and ends when that call returns.  fn NULL: every wait lasts. */
+void auth_on_gone(struct auth *, int (*gone)(void *arg), void *arg);
+
 /* Sets what auth_login() calls when someone else has authenticated on the
  * lock screen, before the locked session is closed and recorded as
  * "logout": the terminal ends what that session had open (a paused view),
@@ -304,13 +311,24 @@ int monitor_serve(int fd, const struct pamtx_cfg *);
  * pid with *fd set to this side's end, or -1 with *cause set. */
 pid_t monitor_start(const struct pamtx_cfg *, int *fd, char **cause);
 
+/* A wait for the monitor that may be given up (auth_on_gone()). */
+struct auth_wait {
+	int		(*gone)(void *);
+	void		 *arg;
+	int		  lost;		/* given up: the monitor is not used
+					 * again */
+};
+
 /* The unprivileged side of the protocol: the pamtx_* operations carried
- * out by the monitor on fd.  A conversation in between is passed to conv. */
-int remote_check(int fd, const char *user, char *pass, int keep,
-    const struct auth_conv *, struct auth_result *res);
-int remote_open(int fd, const struct auth_conv *, struct auth_result *res);
-int remote_abort(int fd, struct auth_result *res);
-int remote_close(int fd, const struct auth_conv *, struct auth_result *res);
+ * out by the monitor on fd.  A conversation in between is passed to conv;
+ * w (may be NULL) says when to stop waiting for the answer. */
+int remote_check(int fd, struct auth_wait *w, const char *user, char *pass,
+    int keep, const struct auth_conv *, struct auth_result *res);
+int remote_open(int fd, struct auth_wait *w, const struct auth_conv *,
+    struct auth_result *res);
+int remote_abort(int fd, struct auth_wait *w, struct auth_result *res);
+int remote_close(int fd, struct auth_wait *w, const struct auth_conv *,
+    struct auth_result *res);
 
 /* This boot's id (/proc/sys/kernel/random/boot_id) into buf, which holds
  * at least 37 bytes; "" when it cannot be read. */
@@ -333,6 +351,7 @@ struct auth {
 	int			 privsep;
 	int			 fd;		/* to the monitor, or -1 */
 	pid_t			 monitor;
+	struct auth_wait	 wait;
 	struct pamtx_state	 local;		/* without privilege separation */
 
 	struct audit_log	*log;

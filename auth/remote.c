@@ -1,6 +1,7 @@
 /* remote — the terminal's side of the monitor protocol: each operation is
  * one request, any conversation the monitor relays, and one result. */
 #include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -10,7 +11,13 @@
 #define VIGIL_AUTH_INTERNAL
 #include "auth/auth.h"
 
-static int remote_request(int fd, struct wire_msg *req,
+/* How often a wait asks whether to go on, and how many times "gone" ends
+ * it (half a second: an answer the monitor has at hand still comes). */
+#define REMOTE_TICK_MS	100
+#define REMOTE_GRACE	5
+
+static int remote_wait(int fd, struct auth_wait *w);
+static int remote_request(int fd, struct auth_wait *w, struct wire_msg *req,
     const struct auth_conv *, struct auth_result *res);
 static int remote_answer(int fd, const struct wire_msg *prompt,
     const struct auth_conv *);
@@ -37,16 +44,50 @@ remote_answer(int fd, const struct wire_msg *prompt,
 	return rc;
 }
 
+/* Waits until the monitor has something to say: 0, or -1 once w->gone()
+ * has said for REMOTE_GRACE ticks that nobody is left to wait for it. */
+static int
+remote_wait(int fd, struct auth_wait *w)
+{
+	struct pollfd pfd;
+	int gone = 0, rc;
+
+	if (w == NULL || w->gone == NULL)
+		return 0;
+	for (;;) {
+		pfd.fd = fd;
+		pfd.events = POLLIN;
+		pfd.revents = 0;
+		rc = poll(&pfd, 1, REMOTE_TICK_MS);
+		if (rc > 0 || (rc == -1 && errno != EINTR))
+			return 0;
+		if (rc == -1 || !w->gone(w->arg)) {
+			gone = 0;
+			continue;
+		}
+		if (++gone >= REMOTE_GRACE) {
+			w->lost = 1;
+			return -1;
+		}
+	}
+}
+
 /* Sends req (wiped afterwards) and waits for its result. */
 static int
-remote_request(int fd, struct wire_msg *req, const struct auth_conv *conv,
-    struct auth_result *res)
+remote_request(int fd, struct auth_wait *w, struct wire_msg *req,
+    const struct auth_conv *conv, struct auth_result *res)
 {
 	struct wire_msg m;
 	const char *why;
 	int rc;
 
 	memset(res, 0, sizeof *res);
+	if (w != NULL && w->lost) {
+		sodium_memzero(req, sizeof *req);
+		pamtx_fail(res, AUTH_STAGE_INTERNAL, PAM_ABORT, "the terminal "
+		    "went away while the monitor was busy");
+		return -1;
+	}
 	rc = wire_send(fd, req);
 	sodium_memzero(req, sizeof *req);
 	if (rc == -1) {
@@ -55,6 +96,13 @@ remote_request(int fd, struct wire_msg *req, const struct auth_conv *conv,
 		return -1;
 	}
 	for (;;) {
+		if (remote_wait(fd, w) == -1) {
+			/* The monitor ends when its PAM call returns. */
+			pamtx_fail(res, AUTH_STAGE_INTERNAL, PAM_ABORT, "the "
+			    "terminal went away; the monitor's answer was not "
+			    "waited for");
+			return -1;
+		}
 		rc = wire_recv(fd, WIRE_FROM_MONITOR, &m, &why);
 		if (rc == 0 || rc == -1) {
 			pamtx_fail(res, AUTH_STAGE_INTERNAL, PAM_SYSTEM_ERR,
@@ -99,8 +147,8 @@ remote_request(int fd, struct wire_msg *req, const struct auth_conv *conv,
 }
 
 int
-remote_check(int fd, const char *user, char *pass, int keep,
-    const struct auth_conv *conv, struct auth_result *res)
+remote_check(int fd, struct auth_wait *w, const char *user, char *pass,
+    int keep, const struct auth_conv *conv, struct auth_result *res)
 {
 	struct wire_msg req;
 	size_t ulen = strlen(user), plen;
@@ -119,35 +167,37 @@ remote_check(int fd, const char *user, char *pass, int keep,
 	memcpy(req.user, user, ulen + 1);
 	memcpy(req.text, pass, plen + 1);
 	sodium_memzero(pass, AUTH_PASS_MAX);
-	return remote_request(fd, &req, conv, res);
+	return remote_request(fd, w, &req, conv, res);
 }
 
 int
-remote_open(int fd, const struct auth_conv *conv, struct auth_result *res)
+remote_open(int fd, struct auth_wait *w, const struct auth_conv *conv,
+    struct auth_result *res)
 {
 	struct wire_msg req;
 
 	memset(&req, 0, sizeof req);
 	req.type = WIRE_OPEN;
-	return remote_request(fd, &req, conv, res);
+	return remote_request(fd, w, &req, conv, res);
 }
 
 int
-remote_abort(int fd, struct auth_result *res)
+remote_abort(int fd, struct auth_wait *w, struct auth_result *res)
 {
 	struct wire_msg req;
 
 	memset(&req, 0, sizeof req);
 	req.type = WIRE_ABORT;
-	return remote_request(fd, &req, NULL, res);
+	return remote_request(fd, w, &req, NULL, res);
 }
 
 int
-remote_close(int fd, const struct auth_conv *conv, struct auth_result *res)
+remote_close(int fd, struct auth_wait *w, const struct auth_conv *conv,
+    struct auth_result *res)
 {
 	struct wire_msg req;
 
 	memset(&req, 0, sizeof req);
 	req.type = WIRE_CLOSE;
-	return remote_request(fd, &req, conv, res);
+	return remote_request(fd, w, &req, conv, res);
 }

@@ -77,6 +77,7 @@ static volatile sig_atomic_t term_winch;
 static int term_pipe[2] = { -1, -1 };
 
 static void term_on_signal(int);
+static int term_gone(void *);
 static void term_signals(void);
 static void term_log_info(struct term *);
 static void term_draw(struct term *);
@@ -109,6 +110,14 @@ term_on_signal(int sig)
 		screen_note_hangup();
 	(void)!write(term_pipe[1], &b, 1);
 	errno = saved;
+}
+
+/* Whether to stop waiting for the monitor: vigil is ending. */
+static int
+term_gone(void *arg)
+{
+	(void)arg;
+	return term_signal != 0 || screen_hungup();
 }
 
 static void
@@ -831,6 +840,7 @@ tui_run(const char *config)
 	    &t.log_error);
 	auth_attach_log(t.auth, t.log, NULL);
 	auth_on_replace(t.auth, term_on_replace, &t);
+	auth_on_gone(t.auth, term_gone, NULL);
 	if (t.log != NULL) {
 		audit_set_checkpoint_every(t.log, config_checkpoint_every(t.cfg));
 		/* The quick check first, on the log as it was found. */

@@ -6,7 +6,8 @@
 # wizard, an export under way and the audit review.  Mostly without a
 # controlling terminal, so no SIGHUP comes and only the terminal itself
 # (POLLHUP, end of file, EIO) says it is gone; the player and the export
-# once more as a session leader that does get SIGHUP.  Each time: the view
+# once more as a session leader that does get SIGHUP; and during a slow
+# PAM call, which vigil does not wait for.  Each time: the view
 # ends as "hangup", an export under way is cancelled and logged as
 # export-failed, the person logged in is logged out as "hangup", and both
 # processes (the terminal and the monitor) are gone within 2 s.
@@ -56,17 +57,26 @@ gone() {
 	[ ! -d "/proc/$1" ] || grep -q '^[0-9]* (.*) [ZX] ' "/proc/$1/stat" 2>/dev/null
 }
 
-# hangup WHAT: closes the pseudo-terminal's master; fails unless both
-# processes are gone within 2 s.
+# hangup WHAT [MONITOR_SECONDS]: closes the pseudo-terminal's master;
+# fails unless vigil is gone within 2 s, and its monitor within 2 s or
+# MONITOR_SECONDS (one inside a slow PAM call ends when the call returns).
 hangup() {
 	kill -USR1 "$(pgrep -P "$(tm display -p -t vigil '#{pane_pid}')" -x python3)" ||
 	    fail "$1: the relay is not running"
 	n=0
-	while ! gone "$UI" || { [ -n "$MON" ] && ! gone "$MON"; }; do
+	while ! gone "$UI" || { [ -n "$MON" ] && [ -z "${2:-}" ] && ! gone "$MON"; }; do
 		n=$((n + 1))
 		if [ "$n" -ge 40 ]; then
 			ps -o pid,stat,time,comm -p "$UI" ${MON:+-p "$MON"} 2>&1
 			fail "$1: vigil ($UI, monitor ${MON:-none}) still runs 2 s after the hang-up"
+		fi
+		sleep 0.05
+	done
+	while [ -n "$MON" ] && ! gone "$MON"; do
+		n=$((n + 1))
+		if [ "$n" -ge $(( ${2:-2} * 20 )) ]; then
+			ps -o pid,stat,time,comm -p "$MON" 2>&1
+			fail "$1: the monitor $MON still runs ${2:-2} s after the hang-up"
 		fi
 		sleep 0.05
 	done
@@ -198,6 +208,21 @@ logged_out "export under way (SIGHUP)" 10
 [ "$(log_count '"action":"export-failed"')" = 2 ] || fail "export under way (SIGHUP): no export-failed"
 
 [ "$(log_count '"action":"login"')" = 10 ] || fail "expected 10 logins"
+
+# While the monitor is inside a slow PAM call (3 s): vigil does not wait
+# for it, and records the attempt; the monitor ends when the call returns.
+login_build_module
+login_service vigil "auth optional $TMP/pam_vigiltest.so delay=3000
+auth required $MODDIR/pam_matrix.so passdb=$TMP/passdb
+account required $MODDIR/pam_matrix.so passdb=$TMP/passdb
+session required $MODDIR/pam_matrix.so passdb=$TMP/passdb"
+relay_start
+login_as bob demo
+wait_screen 'Checking'
+hangup "slow PAM call" 5
+[ "$(grep '"actor":"bob","action":"login-failed"' "$TMP/log.json" | grep -c 'went away')" = 1 ] ||
+	{ cat "$TMP/log.json"; fail "slow PAM call: the attempt was not recorded"; }
+[ "$(log_count '"action":"login"')" = 10 ] || fail "slow PAM call: a login was recorded"
 expect_status 0 "$VIGIL" audit verify --db "$TMP/var/audit.db"
 stderr_clean
 exit 0
