@@ -26,6 +26,7 @@ quick_bad(struct audit_quick *q, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(q->detail, sizeof q->detail, fmt, ap);
 	va_end(ap);
+	utf8_cut_tail(q->detail);
 	return 0;
 }
 

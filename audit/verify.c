@@ -189,6 +189,7 @@ verify_fail(struct verify *v, enum audit_fault f, int64_t seq,
 	va_start(ap, fmt);
 	vsnprintf(v->r->detail, sizeof v->r->detail, fmt, ap);
 	va_end(ap);
+	utf8_cut_tail(v->r->detail);
 	return 1;
 }
 
@@ -497,6 +498,7 @@ verify_worker_fail(struct verify_worker *w, enum audit_fault f, int64_t seq,
 	va_start(ap, fmt);
 	vsnprintf(w->detail, sizeof w->detail, fmt, ap);
 	va_end(ap);
+	utf8_cut_tail(w->detail);
 }
 
 /* Publishes what the main thread wrote; called with mu held. */

@@ -42,6 +42,7 @@ pamtx_fail(struct auth_result *res, enum auth_stage stage, int code,
 	va_start(ap, fmt);
 	vsnprintf(res->detail, sizeof res->detail, fmt, ap);
 	va_end(ap);
+	utf8_cut_tail(res->detail);
 }
 
 /* Copies len bytes of a module's text into out as printable UTF-8, cut on

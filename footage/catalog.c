@@ -349,6 +349,7 @@ catalog_state(struct catalog *cat, struct catalog_state *s, char **cause)
 	if (v != NULL) {
 		s->stale = *v != '\0';
 		snprintf(s->stale_reason, sizeof s->stale_reason, "%s", v);
+		utf8_cut_tail(s->stale_reason);
 	}
 	free(v);
 	if (catalog_prepare(cat, "SELECT "

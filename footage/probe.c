@@ -15,6 +15,7 @@
 
 #define VIGIL_FOOTAGE_INTERNAL
 #include "footage/footage.h"
+#include "util/util.h"
 
 #define PROBE_IO_BUF	32768
 
@@ -66,6 +67,7 @@ probe_set(struct probe_result *r, enum catalog_status status, const char *fmt,
 	va_start(ap, fmt);
 	vsnprintf(r->detail, sizeof r->detail, fmt, ap);
 	va_end(ap);
+	utf8_cut_tail(r->detail);
 }
 
 /* Checks whether the stream's sample index reaches past the end of the

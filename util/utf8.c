@@ -107,3 +107,23 @@ utf8_shorten(char *s, size_t max)
 	memcpy(s + n, "...", 4);
 	return s;
 }
+
+char *
+utf8_cut_tail(char *s)
+{
+	size_t n = strlen(s), i = n, need;
+	unsigned char lead;
+
+	/* Back over at most three continuation bytes to the last lead. */
+	while (i > 0 && n - i < 3 && ((unsigned char)s[i - 1] & 0xc0) == 0x80)
+		i--;
+	if (i == 0)
+		return s;
+	lead = (unsigned char)s[i - 1];
+	if (lead < 0xc0)
+		return s;	/* ASCII, or stray continuation bytes */
+	need = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : 2;
+	if (n - (i - 1) < need)
+		s[i - 1] = '\0';
+	return s;
+}

@@ -39,6 +39,9 @@ char *utf8_sanitize(const char *s, size_t len);
  * is longer, ending it with "..." after the last whole UTF-8 character
  * that fits; a string of max bytes or fewer is left alone.  Returns s. */
 char *utf8_shorten(char *s, size_t max);
+/* Drops an incomplete UTF-8 sequence from the end of s, as a byte-counting
+ * cut (snprintf() into a fixed buffer) leaves one; returns s. */
+char *utf8_cut_tail(char *s);
 
 /* Milliseconds since the Unix epoch, wall clock. */
 int64_t clock_now_ms(void);

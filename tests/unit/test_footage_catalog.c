@@ -358,6 +358,59 @@ test_scan_bad_names(void **state)
 	catalog_close(cat);
 }
 
+/* The reason a catalog is stale names the recorder folder; a long name of
+ * non-ASCII characters is shortened after a whole character, so the
+ * reason stays valid UTF-8 (it was cut at byte 511 of its buffer). */
+static void
+test_stale_reason_utf8(void **state)
+{
+	struct catalog_opts o;
+	struct catalog_scan_report r;
+	struct catalog_state st;
+	struct catalog *cat;
+	char *cause = NULL, *deep, *part, *prev;
+	size_t i, k;
+	int odd;
+
+	(void)state;
+	for (odd = 0; odd < 2; odd++) {
+		/* Three folders of 100 "é" (two bytes each), after one ASCII
+		 * byte or none: the 512-byte buffer ends inside an "é" in one
+		 * of the two runs. */
+		deep = xasprintf("%s/%s", tmpdir, odd ? "x" : "");
+		for (k = 0; k < 3; k++) {
+			part = xmalloc(201);
+			for (i = 0; i < 100; i++)
+				memcpy(part + 2 * i, "\xc3\xa9", 2);
+			part[200] = '\0';
+			prev = deep;
+			deep = xasprintf("%s/%s", prev, part);
+			free(prev);
+			free(part);
+		}
+		memset(&o, 0, sizeof o);
+		o.db = db;
+		o.root = deep;		/* does not exist */
+		o.pattern = "vigil";
+		o.timezone = "UTC";
+		if ((cat = catalog_open(&o, &cause)) == NULL)
+			fail_msg("catalog_open: %s", cause);
+		assert_int_equal(catalog_scan(cat, 0, &r, &cause), -1);
+		free(cause);
+		cause = NULL;
+		catalog_scan_report_free(&r);
+		assert_int_equal(catalog_state(cat, &st, &cause), 0);
+		assert_true(st.stale);
+		assert_true(strlen(st.stale_reason) > 400);
+		if (!utf8_valid(st.stale_reason, strlen(st.stale_reason)))
+			fail_msg("stale reason is not valid UTF-8: %s",
+			    st.stale_reason);
+		catalog_close(cat);
+		unlink(db);
+		free(deep);
+	}
+}
+
 /* A missing, emptied or unusable root leaves the catalog as it was and
  * marks it stale. */
 static void
@@ -852,6 +905,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_probe, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_queries, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_overdue, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_stale_reason_utf8, setup,
+		    teardown),
 	};
 
 	setenv("TZ", "UTC", 1);
