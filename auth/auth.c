@@ -260,7 +260,8 @@ auth_input_ok(const char *user, const char *pass, struct auth_result *res)
 	} else if (len >= AUTH_USER_MAX) {
 		pamtx_fail(res, AUTH_STAGE_INPUT, PAM_SUCCESS,
 		    "user name longer than %d bytes", AUTH_USER_MAX - 1);
-		msg = "That user name is too long.";
+		msg = "That user name is too long (more than 255 bytes); "
+		    "it was not tried.";
 	} else if (!utf8_valid(user, len)) {
 		pamtx_fail(res, AUTH_STAGE_INPUT, PAM_SUCCESS,
 		    "user name is not valid UTF-8");

@@ -20,7 +20,8 @@ struct login {
 	enum login_mode	 mode;
 	int		 focus;			/* 0 name, 1 password */
 
-	char		 user[AUTH_USER_MAX];
+	char		 user[AUTH_USER_MAX + 1];	/* strlen() AUTH_USER_MAX
+						   when it overflowed */
 	size_t		 ulen;
 	char		 pass[AUTH_PASS_MAX];	/* no NUL when it overflowed */
 	size_t		 plen;
@@ -300,6 +301,9 @@ login_key(struct login *l, int key)
 	if (key < 0x20 || key > 0xff || key == 0x7f)
 		return LOGIN_NONE;
 	if (l->focus == 0) {
+		/* One byte more than a name may have is kept, so a longer
+		 * name is refused untried (auth_input_ok()), never cut to a
+		 * prefix that PAM would try. */
 		if (l->ulen < sizeof l->user - 1)
 			l->user[l->ulen++] = (char)key;
 		else

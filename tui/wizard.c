@@ -154,9 +154,11 @@ struct wizard {
 
 	/* Approval and the signing key. */
 	int			 afocus;	/* 0 name, 1 password */
-	char			 aname[AUTH_USER_MAX];
+	/* One byte more than allowed each: a longer name or password is
+	 * refused untried (auth_input_ok()), never cut to a prefix. */
+	char			 aname[AUTH_USER_MAX + 1];
 	size_t			 anlen;
-	char			 apass[AUTH_PASS_MAX];
+	char			 apass[AUTH_PASS_MAX + 1];
 	size_t			 aplen;
 	char			 approver[AUTH_USER_MAX];
 	char			 amsg[4][AUTH_MSG_MAX];
@@ -1705,7 +1707,7 @@ wz_approve(struct wizard *w)
 {
 	struct auth_result res;
 	struct auth_conv conv;
-	char name[AUTH_USER_MAX];
+	char name[AUTH_USER_MAX + 1];
 
 	if (w->anlen == 0) {
 		wz_say(w, 1, "Type the approving person's user name first.");
@@ -1759,8 +1761,8 @@ wz_key_approval(struct wizard *w, int key)
 		if (field_key(w->aname, &w->anlen, sizeof w->aname - 1, key) ==
 		    FIELD_FULL)
 			beep();
-	} else if (field_key(w->apass, &w->aplen, sizeof w->apass - 1,
-	    key) == FIELD_FULL) {
+	} else if (field_key(w->apass, &w->aplen, AUTH_PASS_MAX, key) ==
+	    FIELD_FULL) {
 		beep();
 	}
 }
