@@ -158,14 +158,14 @@ vb_signature(struct vb *v)
 		    tc + 43);
 		if (clock_parse(when, 0, &created) != 0 || created >= until) {
 			rc = vb_say(v, 1, "ALTERED: signed by an earlier site key "
-			    "(fingerprint %s) that stopped signing on %.10s, but "
+			    "(fingerprint %s) that stopped signing at %s, but "
 			    "the bundle says it was created %s", fpr,
 			    clock_format_utc(until, day, sizeof day), when);
 			goto out;
 		}
 		rc = vb_say(v, 0, "signature: good, by an earlier pinned site key "
 		    "(key id %s, fingerprint %s), valid for bundles created before "
-		    "%.10s; export %s, reference %s", v->keyid, fpr,
+		    "%s; export %s, reference %s", v->keyid, fpr,
 		    clock_format_utc(until, day, sizeof day), v->id, v->reference);
 		goto out;
 	}

@@ -66,7 +66,7 @@ int sign_trust_add(struct sign_trust *, const char *key_or_path,
     int64_t until_ms, char **cause);
 /* Adds the keys of a list as [export] trusted_keys writes them: items
  * separated by commas, each a key or a public key file, optionally
- * followed by "until YYYY-MM-DD" (UTC). */
+ * followed by "until YYYY-MM-DD" or "until YYYY-MM-DDTHH:MM:SSZ" (UTC). */
 int sign_trust_parse(struct sign_trust *, const char *list, char **cause);
 size_t sign_trust_count(const struct sign_trust *);
 /* 0 and *until_ms (0: current) when b64 is pinned, -1 when not. */

@@ -591,9 +591,10 @@ sign_trust_parse(struct sign_trust *t, const char *list, char **cause)
 			until += 7;
 			while (*until == ' ')
 				until++;
-			if (strlen(until) != 10 || clock_parse(until, 0, &ms) != 0) {
+			if (clock_parse(until, 0, &ms) != 0) {
 				rc = cause_set(cause, "trusted_keys: '%.40s' is not "
-				    "a date (YYYY-MM-DD)", until);
+				    "a date (YYYY-MM-DD, or a UTC time "
+				    "YYYY-MM-DDTHH:MM:SSZ)", until);
 				break;
 			}
 		}

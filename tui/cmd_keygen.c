@@ -7,8 +7,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <jansson.h>
 #include <sodium.h>
 
+#include "audit/audit.h"
 #include "config/config.h"
 #include "export/export.h"
 #include "tui/cmd.h"
@@ -17,11 +19,60 @@
 static const char keygen_usage[] =
 "usage: vigil keygen [--key PATH] [--no-passphrase | --passphrase-file FILE]\n"
 "       vigil keygen --show [--key PATH]\n"
+"       vigil keygen --rotate [--key PATH] [--no-passphrase | --passphrase-file FILE]\n"
 "\n"
 "Creates the site's export signing key (a minisign key pair; the secret key\n"
-"is mode 0600 and never overwritten) or, with --show, prints its key id\n"
-"and public key for publishing. PATH defaults to [export] signing_key of\n"
-"vigil.conf, or <key_dir>/vigil-export.key; the public key is PATH.pub.\n";
+"is mode 0600 and never overwritten); with --show, prints its key id, whole\n"
+"public key and fingerprint for publishing; with --rotate, replaces it with\n"
+"a new key, logged as key-rotated (the new secret key takes the old one's\n"
+"file; the old public key is kept as PATH-<keyid>.pub). PATH defaults to [export]\n"
+"signing_key of vigil.conf, or <key_dir>/vigil-export.key; the public key\n"
+"is PATH.pub.\n";
+
+/* Logs key-rotated: the old and the new public key, and when the old one
+ * stopped signing.  Returns 0, or -1 with *cause. */
+static int
+keygen_log_rotation(const char *config, const char *oldb64,
+    const char *newb64, int64_t now, char **cause)
+{
+	const char *db = NULL, *state = NULL;
+	struct audit_log *log;
+	struct audit_entry e;
+	char ofpr[SIGN_FPR_TEXT], nfpr[SIGN_FPR_TEXT], when[40];
+	char *details, *actor, *term;
+	json_t *d;
+	int rc;
+
+	if (cmd_config_paths(config, &db, &state, cause) != 0)
+		return -1;
+	if (db == NULL || state == NULL)
+		return cause_set(cause, "a rotation is logged: set [paths] audit_db "
+		    "and audit_state in vigil.conf");
+	if (sign_fingerprint(oldb64, ofpr) != 0 ||
+	    sign_fingerprint(newb64, nfpr) != 0)
+		return cause_set(cause, "not a minisign public key");
+	if ((log = audit_open(db, state, 0, cause)) == NULL)
+		return -1;
+	d = json_pack("{s:s,s:s,s:s,s:s,s:s}", "old_key", oldb64,
+	    "old_fingerprint", ofpr, "new_key", newb64, "new_fingerprint", nfpr,
+	    "until", clock_format_utc(now, when, sizeof when));
+	details = json_dumps(d, JSON_COMPACT | JSON_SORT_KEYS);
+	json_decref(d);
+	actor = user_name_self();
+	term = terminal_name_self();
+	memset(&e, 0, sizeof e);
+	e.time_ms = now;
+	e.actor = actor;
+	e.action = "key-rotated";
+	e.details = details;
+	e.terminal = term;
+	rc = audit_append(log, &e, cause) < 0 ? -1 : 0;
+	audit_close(log);
+	free(details);
+	free(actor);
+	free(term);
+	return rc;
+}
 
 /* The secret key path: --key, the configuration, or key_dir's default. */
 static char *
@@ -46,6 +97,7 @@ cmd_keygen(int argc, char **argv, const char *config)
 		{ "no-passphrase", no_argument, NULL, 'n' },
 		{ "passphrase-file", required_argument, NULL, 'p' },
 		{ "show", no_argument, NULL, 's' },
+		{ "rotate", no_argument, NULL, 'r' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -53,7 +105,10 @@ cmd_keygen(int argc, char **argv, const char *config)
 	char id[SIGN_KEYID_HEX], *key = NULL, *pub = NULL, *b64 = NULL;
 	char fpr[SIGN_FPR_TEXT], *cause = NULL;
 	const char *given = NULL, *passfile = NULL;
-	int c, show = 0, nopass = 0, rc = 2;
+	char *newkey = NULL, *newpub = NULL, *oldb64 = NULL, *retired = NULL;
+	char oid[SIGN_KEYID_HEX], when[40];
+	int c, show = 0, rotate = 0, nopass = 0, rc = 2;
+	int64_t now = clock_now_ms();
 
 	optind = 0;
 	opterr = 0;
@@ -63,6 +118,7 @@ cmd_keygen(int argc, char **argv, const char *config)
 		case 'n': nopass = 1; break;
 		case 'p': passfile = optarg; break;
 		case 's': show = 1; break;
+		case 'r': rotate = 1; break;
 		case 'h': fputs(keygen_usage, stdout); return 0;
 		default:
 			fprintf(stderr, "vigil keygen: unknown or incomplete option "
@@ -70,7 +126,7 @@ cmd_keygen(int argc, char **argv, const char *config)
 			return 2;
 		}
 	}
-	if (optind != argc || (nopass && passfile != NULL)) {
+	if (optind != argc || (nopass && passfile != NULL) || (show && rotate)) {
 		fputs(keygen_usage, stderr);
 		return 2;
 	}
@@ -92,6 +148,25 @@ cmd_keygen(int argc, char **argv, const char *config)
 		    "%s\n%s\n", id, b64, fpr, id, b64);
 		rc = 0;
 		goto out;
+	}
+	if (rotate) {
+		if (sign_pubkey_read(pub, oid, &oldb64, &cause) != 0 ||
+		    access(key, F_OK) != 0) {
+			free(cause);
+			cause = xasprintf("there is no signing key at %s to rotate; "
+			    "create one with vigil keygen", key);
+			goto out;
+		}
+		/* The new key is made beside the old one, the rotation logged,
+		 * and only then the new key takes the old one's place. */
+		newkey = xasprintf("%s.new", key);
+		newpub = xasprintf("%s.new.pub", key);
+		retired = xasprintf("%s-%s.pub", key, oid);
+		if (access(newkey, F_OK) == 0 || access(newpub, F_OK) == 0) {
+			cause = xasprintf("%s or %s is left from an interrupted "
+			    "rotation; remove them and rotate again", newkey, newpub);
+			goto out;
+		}
 	}
 	if (passfile != NULL) {
 		if (cmd_read_passfile(passfile, pass, sizeof pass, &cause) != 0)
@@ -115,6 +190,35 @@ cmd_keygen(int argc, char **argv, const char *config)
 			goto out;
 		}
 	}
+	if (rotate) {
+		rc = 1;
+		if (sign_keygen(newkey, newpub, nopass ? NULL : pass, 0, 0,
+		    &cause) != 0 || sign_pubkey_read(newpub, id, &b64, &cause) != 0)
+			goto out;
+		if (keygen_log_rotation(config, oldb64, b64, now, &cause) != 0) {
+			(void)unlink(newkey);
+			(void)unlink(newpub);
+			goto out;
+		}
+		if (rename(pub, retired) == -1 || rename(newpub, pub) == -1 ||
+		    rename(newkey, key) == -1) {
+			cause = xasprintf("the rotation is logged, but the key files "
+			    "could not be moved (%s): the new key is %s", strerror(errno),
+			    newkey);
+			goto out;
+		}
+		if (sign_fingerprint(b64, fpr) != 0)
+			fpr[0] = '\0';
+		printf("Rotated the export signing key %s: the old key %s no longer "
+		    "signs (the new secret key took its file's place; its public "
+		    "key is kept as %s).\n\nnew public key  %s\nnew fingerprint %s\n\n"
+		    "Publish the new key, and pin both in vigil.conf so that earlier "
+		    "bundles still verify:\n\n  [export]\n  trusted_keys = %s, %s "
+		    "until %s\n", key, oid, retired, b64, fpr, b64, oldb64,
+		    clock_format_utc(now, when, sizeof when));
+		rc = 0;
+		goto out;
+	}
 	if (sign_keygen(key, pub, nopass ? NULL : pass, 0, 0, &cause) != 0)
 		goto out;
 	if (sign_pubkey_read(pub, id, &b64, &cause) != 0 ||
@@ -136,6 +240,10 @@ out:
 	free(key);
 	free(pub);
 	free(b64);
+	free(newkey);
+	free(newpub);
+	free(oldb64);
+	free(retired);
 	return rc;
 }
 

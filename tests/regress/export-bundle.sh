@@ -28,6 +28,11 @@ expect_match '^([0-9a-f]{4} ){15}[0-9a-f]{4}$' "$FPR"
 want=$(printf '%s' "$PUB" | base64 -d | sha256sum | cut -c1-64)
 [ "$(printf '%s' "$FPR" | tr -d ' ')" = "$want" ] || fail "fingerprint $FPR is not SHA-256 of the key ($want)"
 
+# expect_fixed STRING TEXT: fails unless TEXT holds STRING as it is (keys
+# hold + and /).
+expect_fixed() {
+	printf '%s\n' "$2" | grep -qF -- "$1" || fail "expected '$1' in: $2"
+}
 # probe FILE ENTRY: one ffprobe value.
 probe() {
 	ffprobe -v error -select_streams v:0 -show_entries "$2" -of csv=p=0 "$1"
@@ -66,7 +71,7 @@ expect_status 0 $V export --camera entrance --camera stacks \
     --reason INCIDENT --reference INC-2026-17 --requester "Front desk" \
     --recipient "P. Olsen, Police District" --target "$USB"
 expect_match "^Bundle: $USB/VIGIL-INC-2026-17-[0-9]{8}T[0-9]{6}Z$" "$OUT"
-expect_match "minisign -Vm SHA256SUMS -P $PUB && sha256sum -c SHA256SUMS" "$OUT"
+expect_fixed "minisign -Vm SHA256SUMS -P $PUB && sha256sum -c SHA256SUMS" "$OUT"
 expect_match "Fingerprint: $FPR" "$OUT"
 expect_match "vigil verify" "$OUT"
 B1=$(printf '%s\n' "$OUT" | sed -n 's/^Bundle: //p')
@@ -254,5 +259,48 @@ ls -a "$USB" | grep -q '^\.vigil-partial' && fail "the crash's partial folder wa
 expect_status 0 $V audit show --action export-failed --format json
 expect_match '"recovered":true' "$OUT"
 expect_match '"partial_removed":true' "$OUT"
+expect_status 0 $V audit verify
+
+# ---- the signing key rotated ------------------------------------------------
+KEY=$TMP/demo/keys/vigil-export.key
+expect_status 0 $V keygen --rotate --no-passphrase
+expect_match "Rotated the export signing key $KEY: the old key $KEYID no longer signs" "$OUT"
+NEWPUB=$(printf '%s\n' "$OUT" | sed -n 's/^new public key  *//p')
+LINE=$(printf '%s\n' "$OUT" | sed -n 's/^  trusted_keys = //p')
+expect_match '^RW' "$NEWPUB"
+[ "$NEWPUB" != "$PUB" ] || fail "the rotated key is the old one"
+expect_fixed "$NEWPUB, $PUB until " "$LINE"
+expect_match ' until [0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+Z$' "$LINE"
+[ -f "$KEY-$KEYID.pub" ] || fail "the old public key was not kept"
+[ "$(stat -c %a "$KEY")" = 600 ] || fail "the new secret key is not 0600"
+expect_status 0 $V audit show --action key-rotated --format json
+expect_fixed "\"old_key\":\"$PUB\"" "$OUT"
+expect_fixed "\"new_key\":\"$NEWPUB\"" "$OUT"
+# Unpinned, the old bundles no longer verify against the new key alone;
+# pinned with the old key's end, they do, and say so.
+expect_status 1 $V verify "$B1"
+expect_match 'signed by an unknown key' "$OUT"
+# (the configuration ends in the [export] section added above)
+printf 'trusted_keys = %s\n' "$LINE" >>"$TMP/demo/vigil.conf"
+expect_status 0 $V config check
+expect_status 0 $V verify "$B1"
+expect_match 'earlier pinned site key' "$OUT"
+# Pinned with the new key alone, the old bundle is refused.
+expect_status 1 $V verify --pubkey "$NEWPUB" "$B1"
+# A new export is signed by the new key.
+expect_status 0 $V export --camera entrance --from 2026-11-20T08:00:00Z \
+    --to 2026-11-20T08:00:04Z --mode original --reason INCIDENT \
+    --reference INC-NEWKEY --target "$USB"
+B3=$(printf '%s\n' "$OUT" | sed -n 's/^Bundle: //p')
+expect_status 0 $V verify "$B3"
+expect_match 'by the pinned site key' "$OUT"
+(cd "$B3" && minisign -Vm SHA256SUMS -P "$NEWPUB" >/dev/null) || fail "minisign -P refuses the new bundle"
+# No key to rotate, and a rotation left half done, are refused.
+expect_status 2 $V keygen --rotate --no-passphrase --key "$TMP/none.key"
+expect_match 'no signing key at' "$OUT"
+: >"$KEY.new"
+expect_status 2 $V keygen --rotate --no-passphrase
+expect_match 'interrupted rotation' "$OUT"
+rm -f "$KEY.new"
 expect_status 0 $V audit verify
 exit 0

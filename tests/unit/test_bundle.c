@@ -360,7 +360,7 @@ test_rotated_key(void **state)
 	list = xasprintf("%s until 2026-11-22", pubb64);
 	assert_int_equal(sign_trust_parse(t, list, &cause), 0);
 	assert_int_equal(bundle_verify(final, t, &report), 1);
-	assert_non_null(strstr(report, "stopped signing on 2026-11-22"));
+	assert_non_null(strstr(report, "stopped signing at 2026-11-22T00:00:00"));
 	free(report);
 	sign_trust_free(t);
 	free(list);
