@@ -9,7 +9,7 @@
 
 /* PRAGMA application_id of a vigil catalog: "VGCL". */
 #define CATALOG_APP_ID		0x5647434c
-#define CATALOG_SCHEMA		2
+#define CATALOG_SCHEMA		3	/* 3: folder.other */
 
 static const char catalog_schema[] =
 	"CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
@@ -34,7 +34,8 @@ static const char catalog_schema[] =
 	" ctime_ns INTEGER NOT NULL,"
 	" read_ms INTEGER NOT NULL,"
 	" newest_ns INTEGER NOT NULL,"
-	" scan_ms INTEGER NOT NULL);";
+	" scan_ms INTEGER NOT NULL,"
+	" other INTEGER NOT NULL DEFAULT 0);";
 
 static const char *const catalog_status_names[] = {
 	[CATALOG_PENDING] = "pending",
@@ -256,7 +257,7 @@ catalog_check_source(struct catalog *cat, char **cause)
 	if (differs && (catalog_exec(cat, "DELETE FROM segment; DELETE FROM camera;"
 	    "DELETE FROM folder;"
 	    "DELETE FROM meta WHERE key IN ('last_scan_ms', 'last_complete_ms', "
-	    "'stale', 'max_duration_ms')", cause) == -1))
+	    "'stale', 'max_duration_ms', 'other_names')", cause) == -1))
 		goto fail;
 	return catalog_exec(cat, "COMMIT", cause);
 fail:
@@ -343,6 +344,10 @@ catalog_state(struct catalog *cat, struct catalog_state *s, char **cause)
 	if (catalog_meta_get(cat, "last_complete_ms", &v, cause) == -1)
 		return -1;
 	s->last_complete_ms = v != NULL ? strtoll(v, NULL, 10) : 0;
+	free(v);
+	if (catalog_meta_get(cat, "other_names", &v, cause) == -1)
+		return -1;
+	s->other = v != NULL ? strtoll(v, NULL, 10) : 0;
 	free(v);
 	if (catalog_meta_get(cat, "stale", &v, cause) == -1)
 		return -1;

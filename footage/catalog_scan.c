@@ -35,6 +35,7 @@ struct scan_folder {
 	int64_t		 ctime_ns;
 	int64_t		 read_ms;	/* when it was last read through */
 	int64_t		 newest_ns;	/* newest mtime of its segments then */
+	int64_t		 other;		/* names in it not matching then */
 };
 
 /* A segment as the catalog knew it before the scan. */
@@ -78,6 +79,7 @@ struct scan {
 
 static void	scan_note(struct scan *, const char *fmt, ...)
 		    __attribute__((format(printf, 2, 3)));
+static void	scan_other(struct scan *, const char *dir, const char *name);
 static void	scan_walk(struct scan *, int, int, size_t);
 
 /* Adds a note (sanitised for display) to the report. */
@@ -101,6 +103,64 @@ scan_note(struct scan *s, const char *fmt, ...)
 	r->notes = xrealloc(r->notes, (r->nnotes + 1) * sizeof *r->notes);
 	r->notes[r->nnotes++] = utf8_sanitize(raw, strlen(raw));
 	free(raw);
+}
+
+/* Counts a name that does not match the pattern (dir: its folder under
+ * the root, "" at the root) and lists the first CATALOG_SCAN_NAMES. */
+static void
+scan_other(struct scan *s, const char *dir, const char *name)
+{
+	struct catalog_scan_report *r = s->r;
+	char *path;
+
+	r->other++;
+	if (r->nother_names == CATALOG_SCAN_NAMES)
+		return;
+	path = xasprintf("%s%s%s", dir, *dir != '\0' ? "/" : "", name);
+	r->other_names = xrealloc(r->other_names, (r->nother_names + 1) *
+	    sizeof *r->other_names);
+	r->other_names[r->nother_names++] = catalog_name_escape(path);
+	free(path);
+}
+
+char *
+catalog_name_escape(const char *name)
+{
+	const unsigned char *p = (const unsigned char *)name;
+	size_t len = strlen(name), left, n;
+	char *out, *o;
+
+	out = o = xmalloc(4 * len + 1);
+	for (; *p != '\0'; p += n) {
+		/* n: the bytes of one printable character, else 0. */
+		left = len - (size_t)(p - (const unsigned char *)name);
+		n = 0;
+		if (*p >= 0x20 && *p < 0x7f)
+			n = 1;
+		else if (*p >= 0xc2 && !(*p == 0xc2 && p[1] < 0xa0)) {
+			for (n = 2; n <= 4 && n <= left; n++)
+				if (utf8_valid((const char *)p, n))
+					break;
+			if (n > 4 || n > left)
+				n = 0;
+		}
+		if (n == 1 && *p == '\\') {
+			*o++ = '\\';
+			*o++ = '\\';
+		} else if (n > 0) {
+			memcpy(o, p, n);
+			o += n;
+		} else {
+			n = 1;
+			if (*p == '\n' || *p == '\r' || *p == '\t') {
+				*o++ = '\\';
+				*o++ = *p == '\n' ? 'n' : *p == '\r' ? 'r' : 't';
+			} else
+				o += sprintf(o, "\\x%02x", *p);
+		}
+	}
+	*o = '\0';
+	return out;
 }
 
 static uint64_t
@@ -212,22 +272,22 @@ scan_str_cmp(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* 1 when the segment folder at s->rel (stat st) is as it was when last
- * read through, and was settled then: all its files older than
- * CATALOG_SETTLE_MS, so none was still being written. */
-static int
+/* The segment folder at s->rel (stat st) as last read through, when it
+ * is as it was then and was settled then: all its files older than
+ * CATALOG_SETTLE_MS, so none was still being written; else NULL. */
+static const struct scan_folder *
 scan_folder_unchanged(struct scan *s, const struct stat *st)
 {
 	struct scan_folder key, *f;
 
 	if (s->full || s->ncache == 0)
-		return 0;
+		return NULL;
 	key.rel = s->rel;
 	f = bsearch(&key, s->cache, s->ncache, sizeof *s->cache, scan_folder_cmp);
 	return f != NULL &&
 	    f->mtime_ns == (int64_t)st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec &&
 	    f->ctime_ns == (int64_t)st->st_ctim.tv_sec * 1000000000 + st->st_ctim.tv_nsec &&
-	    f->read_ms - f->newest_ns / 1000000 > CATALOG_SETTLE_MS;
+	    f->read_ms - f->newest_ns / 1000000 > CATALOG_SETTLE_MS ? f : NULL;
 }
 
 /* Reads the segment folder open at sub (s->rel, stat st; taken over),
@@ -236,10 +296,14 @@ static void
 scan_folder(struct scan *s, int sub, const struct stat *st, int depth,
     size_t rellen)
 {
+	const struct scan_folder *was;
 	struct scan_folder *f;
 	size_t skipped = s->nskipped;
+	int64_t other = s->r->other;
 
-	if (scan_folder_unchanged(s, st)) {
+	if ((was = scan_folder_unchanged(s, st)) != NULL) {
+		/* Its other names as counted when it was read. */
+		s->r->other_kept += was->other;
 		close(sub);
 		if (s->nunchanged == s->capunchanged) {
 			s->capunchanged = s->capunchanged == 0 ? 64 : s->capunchanged * 2;
@@ -265,6 +329,7 @@ scan_folder(struct scan *s, int sub, const struct stat *st, int depth,
 	f->ctime_ns = (int64_t)st->st_ctim.tv_sec * 1000000000 + st->st_ctim.tv_nsec;
 	f->read_ms = s->now;
 	f->newest_ns = s->newest_ns;
+	f->other = s->r->other - other;
 }
 
 /* Walks the folder open at fd (taken over and closed), at pattern
@@ -299,7 +364,7 @@ scan_walk(struct scan *s, int fd, int depth, size_t rellen)
 			s->root_entries++;
 		nlen = strlen(de->d_name);
 		if (rellen + nlen + 2 > sizeof s->rel) {
-			s->r->other++;
+			scan_other(s, s->rel, de->d_name);
 			continue;
 		}
 		if (rellen > 0)
@@ -308,8 +373,8 @@ scan_walk(struct scan *s, int fd, int depth, size_t rellen)
 		f = s->f;
 		if (de->d_name[0] == '.' ||
 		    !pattern_match_component(p, depth, de->d_name, &f)) {
-			s->r->other++;
 			s->rel[rellen] = '\0';
+			scan_other(s, s->rel, de->d_name);
 			continue;
 		}
 		isdir = de->d_type == DT_DIR;
@@ -356,8 +421,10 @@ scan_walk(struct scan *s, int fd, int depth, size_t rellen)
 			}
 		} else if (leaf && S_ISREG(st.st_mode))
 			scan_add_file(s, &f, &st);
-		else
-			s->r->other++;
+		else {
+			s->rel[rellen] = '\0';
+			scan_other(s, s->rel, de->d_name);
+		}
 		s->rel[rellen] = '\0';
 	}
 	closedir(d);
@@ -422,7 +489,7 @@ scan_load(struct scan *s, struct scan_row **rows, size_t *nrows, char **cause)
 	if (rc != SQLITE_DONE)
 		return catalog_err(s->cat, cause, "reading cameras");
 	if (catalog_prepare(s->cat, "SELECT rel, mtime_ns, ctime_ns, read_ms, "
-	    "newest_ns FROM folder ORDER BY rel", &st, cause) == -1)
+	    "newest_ns, other FROM folder ORDER BY rel", &st, cause) == -1)
 		return -1;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if (s->ncache == cap) {
@@ -434,6 +501,7 @@ scan_load(struct scan *s, struct scan_row **rows, size_t *nrows, char **cause)
 		s->cache[s->ncache].ctime_ns = sqlite3_column_int64(st, 2);
 		s->cache[s->ncache].read_ms = sqlite3_column_int64(st, 3);
 		s->cache[s->ncache].newest_ns = sqlite3_column_int64(st, 4);
+		s->cache[s->ncache].other = sqlite3_column_int64(st, 5);
 		s->ncache++;
 	}
 	sqlite3_finalize(st);
@@ -495,7 +563,7 @@ static const char *const scan_sql[SCAN_NSTMT] = {
 	"UPDATE segment SET gone = 1, gone_ms = ? WHERE id = ?",
 	"INSERT INTO camera(name) VALUES (?)",
 	"INSERT OR REPLACE INTO folder(rel, mtime_ns, ctime_ns, read_ms, "
-	    "newest_ns, scan_ms) VALUES (?, ?, ?, ?, ?, ?)",
+	    "newest_ns, scan_ms, other) VALUES (?, ?, ?, ?, ?, ?, ?)",
 	"UPDATE folder SET scan_ms = ? WHERE rel = ?",
 };
 
@@ -604,6 +672,7 @@ scan_merge(struct scan *s, struct scan_row *rows, size_t nrows, int64_t now,
 		sqlite3_bind_int64(st[SCAN_FOLDER_READ], 4, s->read[k].read_ms);
 		sqlite3_bind_int64(st[SCAN_FOLDER_READ], 5, s->read[k].newest_ns);
 		sqlite3_bind_int64(st[SCAN_FOLDER_READ], 6, now);
+		sqlite3_bind_int64(st[SCAN_FOLDER_READ], 7, s->read[k].other);
 		if (scan_step(s, st[SCAN_FOLDER_READ], cause) == -1)
 			goto out;
 	}
@@ -691,7 +760,7 @@ catalog_scan(struct catalog *cat, int flags, struct catalog_scan_report *r,
 	struct scan_row *rows = NULL;
 	size_t nrows = 0, i;
 	int64_t now, live = 0;
-	char since[160], *why, *root;
+	char since[160], num[32], *why, *root;
 	int fd, ret = -1, complete;
 	struct timespec t0, t1;
 
@@ -748,7 +817,10 @@ catalog_scan(struct catalog *cat, int flags, struct catalog_scan_report *r,
 	why = complete ? xstrdup("") : xasprintf("%lld folder(s) of %s could not "
 	    "be read at the last scan; their segments are as they were",
 	    (long long)s.nskipped, root);
+	snprintf(num, sizeof num, "%lld", (long long)(r->other +
+	    r->other_kept));
 	if (scan_mark(cat, now, why, complete, cause) == -1 ||
+	    catalog_meta_set(cat, "other_names", num, cause) == -1 ||
 	    catalog_exec(cat, "COMMIT", cause) == -1) {
 		sqlite3_exec(cat->db, "ROLLBACK", NULL, NULL, NULL);
 		free(why);
@@ -797,4 +869,9 @@ catalog_scan_report_free(struct catalog_scan_report *r)
 	free(r->notes);
 	r->notes = NULL;
 	r->nnotes = 0;
+	for (i = 0; i < r->nother_names; i++)
+		free(r->other_names[i]);
+	free(r->other_names);
+	r->other_names = NULL;
+	r->nother_names = 0;
 }

@@ -116,6 +116,9 @@ struct catalog_opts {
 struct catalog *catalog_open(const struct catalog_opts *, char **cause);
 void catalog_close(struct catalog *);
 
+/* Names listed in a scan report's other_names. */
+#define CATALOG_SCAN_NAMES	20
+
 /* What a scan found; notes are the first problems worth showing (hostile
  * names are already sanitised).  Free with catalog_scan_report_free(). */
 struct catalog_scan_report {
@@ -126,6 +129,8 @@ struct catalog_scan_report {
 	int64_t		 returned;	/* gone before, back unchanged */
 	int64_t		 gone;		/* newly marked gone */
 	int64_t		 other;		/* names that do not match the pattern */
+	int64_t		 other_kept;	/* in settled folders not read again,
+					   as counted when last read */
 	int64_t		 bad_time;	/* matched, impossible date or time */
 	int64_t		 bad_camera;	/* matched, unusable camera name */
 	int64_t		 symlinks;	/* symbolic links, never followed */
@@ -137,6 +142,10 @@ struct catalog_scan_report {
 	char		**notes;
 	size_t		 nnotes;
 	int64_t		 more_notes;	/* notes left out */
+	/* The first CATALOG_SCAN_NAMES of the other names read, paths under
+	 * the root, escaped (catalog_name_escape()); each once a scan. */
+	char		**other_names;
+	size_t		 nother_names;
 };
 
 #define CATALOG_SCAN_FULL	0x1	/* read every folder, settled or not */
@@ -153,6 +162,10 @@ struct catalog_scan_report {
 int catalog_scan(struct catalog *, int flags, struct catalog_scan_report *,
     char **cause);
 void catalog_scan_report_free(struct catalog_scan_report *);
+/* A name (any bytes) as one line of printable UTF-8: '\\' for a backslash,
+ * '\n', '\r', '\t', and '\xNN' for each other control byte (C0, DEL,
+ * both bytes of a C1) and each byte that is not UTF-8.  Caller frees. */
+char *catalog_name_escape(const char *name);
 
 /* Reads the container of up to max pending segments (0: all), oldest
  * first, setting duration and status.  Sets *left to the number still
@@ -172,6 +185,8 @@ struct catalog_state {
 	int64_t		 gone;
 	int64_t		 cameras;
 	int64_t		 bytes;
+	int64_t		 other;			/* names that do not match the
+						   pattern, at the last scan */
 	char		 rebuilt[256];		/* why it was emptied at open, or "" */
 };
 int catalog_state(struct catalog *, struct catalog_state *, char **cause);

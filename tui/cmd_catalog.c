@@ -321,6 +321,14 @@ catalog_cmd_scan(struct catalog_args *a)
 	if (r.more_notes > 0)
 		fprintf(stderr, "vigil: catalog: and %lld more\n",
 		    (long long)r.more_notes);
+	/* Each name once, escaped; at most CATALOG_SCAN_NAMES. */
+	for (i = 0; i < r.nother_names; i++)
+		fprintf(stderr, "vigil: catalog: %s: does not match the pattern "
+		    "(skipped)\n", r.other_names[i]);
+	if (r.other > (int64_t)r.nother_names)
+		fprintf(stderr, "vigil: catalog: and %lld more names that do not "
+		    "match the pattern\n", (long long)(r.other -
+		    (int64_t)r.nother_names));
 	if (rc == -1) {
 		fprintf(stderr, "vigil: %s\n", cause);
 		free(cause);
@@ -391,9 +399,9 @@ catalog_cmd_status(struct catalog_args *a)
 	    catalog_time(st.last_complete_ms) : "never");
 	printf("stale\t%s\n", st.stale ? st.stale_reason : "no");
 	printf("segments\t%lld\ncameras\t%lld\nbytes\t%lld\npending\t%lld\n"
-	    "bad\t%lld\ngone\t%lld\n", (long long)st.segments,
+	    "bad\t%lld\ngone\t%lld\nother names\t%lld\n", (long long)st.segments,
 	    (long long)st.cameras, (long long)st.bytes, (long long)st.pending,
-	    (long long)st.bad, (long long)st.gone);
+	    (long long)st.bad, (long long)st.gone, (long long)st.other);
 	if (st.rebuilt[0] != '\0')
 		printf("emptied\t%s\n", st.rebuilt);
 	catalog_close(cat);
