@@ -2,7 +2,8 @@
 # The README's recipient check, as written there, on a demo USB stick with
 # two bundles: run from the top of a checkout (demo/usb relative), with
 # bash and with sh, it verifies each bundle in its own directory, and a
-# bundle with one byte changed is reported as not verified.
+# bundle with one byte changed, or re-signed with another key, is reported
+# as not verified.
 . "$(dirname "$0")/lib.sh"
 
 command -v ffmpeg >/dev/null 2>&1 || skip "ffmpeg is not installed"
@@ -30,6 +31,8 @@ for ref in INC-1 INC-2; do
 done
 [ "$(ls -d "$TMP"/demo/usb/VIGIL-*/ | wc -l)" = 2 ] || fail "expected two bundles"
 
+# The README's commands run from the top of a checkout: build/ beside demo/.
+ln -s "$BUILD" "$TMP/build"
 # run SHELL: the check from $TMP (where demo/ is), its output in $OUT.
 run() {
 	OUT=$(cd "$TMP" && "$1" "$TMP/check.sh" 2>&1)
@@ -52,5 +55,20 @@ for sh in bash sh; do
 	expect_match 'NOT VERIFIED: demo/usb/VIGIL-INC-2-' "$OUT"
 	printf '%s\n' "$OUT" | grep -q 'NOT VERIFIED: demo/usb/VIGIL-INC-1-' &&
 		fail "$sh: the intact bundle is reported: $OUT"
+done
+
+# The first bundle re-signed with another key, shipped with that key's
+# file: consistent with itself, and still reported.
+b1=$(ls -d "$TMP"/demo/usb/VIGIL-INC-1-*/)
+f="$TMP/demo/usb/VIGIL-FORGED-20261120T080000Z"
+cp -a "$b1" "$f"
+minisign -G -W -s "$TMP/f.key" -p "$TMP/f.pub" >/dev/null || fail "minisign -G"
+(cd "$f" && rm -f SHA256SUMS.minisig vigil-*.pub && cp "$TMP/f.pub" vigil-forged.pub &&
+    minisign -S -s "$TMP/f.key" -m SHA256SUMS >/dev/null &&
+    minisign -Vm SHA256SUMS -p vigil-forged.pub >/dev/null) || fail "cannot re-sign"
+for sh in bash sh; do
+	run "$sh"
+	printf '%s\n' "$OUT" | grep -q 'NOT VERIFIED: demo/usb/VIGIL-FORGED-' ||
+		fail "$sh: the re-signed bundle is not reported: $OUT"
 done
 exit 0
