@@ -984,7 +984,17 @@ audit_verify(const char *db, const struct audit_verify_opts *o,
 	}
 	if (o->log_id != NULL && memcmp(o->log_id, v.log_id, AUDIT_LOGID_LEN) != 0) {
 		verify_fail(&v, AUDIT_NOT_LOG, -1, "the log's id differs from "
-		    "the one in your key file");
+		    "the one it is checked against (pinned or in your key file): "
+		    "this is another log");
+		rc = 0;
+		goto out;
+	}
+	/* pk_0 never changes: a log whose meta names another one than the key
+	 * it is checked against was re-keyed. */
+	if (o->pk0 != NULL && memcmp(o->pk0, v.pk, AUDIT_PK_LEN) != 0) {
+		verify_fail(&v, AUDIT_NOT_LOG, -1, "the log's pk0 differs from "
+		    "the one it is checked against (pinned, --pk or your key "
+		    "file): the log was re-keyed or replaced");
 		rc = 0;
 		goto out;
 	}

@@ -81,6 +81,9 @@ struct config {
 	struct config_named *retention;
 	size_t		 nretention;
 	int		 checkpoint_every;
+	uint8_t		 pin_log_id[16];	/* [audit] log_id */
+	uint8_t		 pin_pk0[32];		/* [audit] pk0 */
+	int		 has_pin_log_id, has_pin_pk0;
 	struct config_rsn *reasons;
 	size_t		 nreasons;
 	struct config_review review;
@@ -101,6 +104,7 @@ enum config_type {
 	T_HOURS,	/* "HH-HH" or "HH:MM-HH:MM", into two ints */
 	T_REQUIRES,	/* comma-separated reference, authority, note */
 	T_REGEX,
+	T_HEX,		/* exactly min bytes as lower- or upper-case hex */
 };
 
 struct config_key {
@@ -170,6 +174,10 @@ static const struct config_key config_keys[] = {
 	  "one followed by \"until YYYY-MM-DD\"" },
 	{ "retention", "default_days", T_INT, C(retention_default), "7", 1, 3650,
 	  "days from 1 to 3650" },
+	{ "audit", "log_id", T_HEX, C(pin_log_id), NULL, 16, 16,
+	  "32 hex digits (log_id as vigil audit init prints it)" },
+	{ "audit", "pk0", T_HEX, C(pin_pk0), NULL, 32, 32,
+	  "64 hex digits (pk0 as vigil audit init prints it)" },
 	{ "audit", "checkpoint_every", T_INT, C(checkpoint_every), "64", 0, 1000000,
 	  "a number of entries from 0 (never) to 1000000" },
 	{ "review", "working_hours", T_HOURS, C(review.work_from), "07-18", 0, 0,
@@ -241,6 +249,7 @@ enum config_sec {
 	SEC_PATHS = 1,
 	SEC_EXPORT = 5,
 	SEC_RETENTION = 6,
+	SEC_AUDIT = 7,
 	SEC_REASON = 100,
 };
 
@@ -507,6 +516,19 @@ config_regcomp(regex_t *re, const char *src, char **why)
 	return 0;
 }
 
+/* The value of one hex digit, or -1. */
+static int
+config_hexval(char h)
+{
+	if (h >= '0' && h <= '9')
+		return h - '0';
+	if (h >= 'a' && h <= 'f')
+		return h - 'a' + 10;
+	if (h >= 'A' && h <= 'F')
+		return h - 'A' + 10;
+	return -1;
+}
+
 /* Sets key k of base (a struct config or struct config_rsn) from v.
  * Returns 0, or -1 with *why (a new string) saying what is wrong. */
 static int
@@ -522,6 +544,25 @@ config_set(struct config *c, const struct config_key *k, void *base,
 	regex_t re;
 
 	switch (k->type) {
+	case T_HEX:
+		if (strlen(v) != 2 * (size_t)k->min) {
+			*why = xasprintf("not %d hex digits", 2 * k->min);
+			return -1;
+		}
+		for (i = 0; i < (size_t)k->min; i++) {
+			int hi = config_hexval(v[2 * i]), lo = config_hexval(v[2 * i + 1]);
+
+			if (hi < 0 || lo < 0) {
+				*why = xstrdup("not hex digits");
+				return -1;
+			}
+			((uint8_t *)field)[i] = (uint8_t)(hi << 4 | lo);
+		}
+		if (k->off == offsetof(struct config, pin_log_id))
+			c->has_pin_log_id = 1;
+		else if (k->off == offsetof(struct config, pin_pk0))
+			c->has_pin_pk0 = 1;
+		return 0;
 	case T_STR:
 	case T_GROUP:
 	case T_PATH:
@@ -1087,6 +1128,9 @@ config_finish(struct config_parse *p)
 	    strcmp(c->audit_db, c->audit_state) == 0))
 		config_error(p, p->sec_lines[SEC_PATHS], "[paths] catalog_db, audit_db and "
 		    "audit_state name the same file; expected three different files");
+	if (c->has_pin_log_id != c->has_pin_pk0)
+		config_error(p, p->sec_lines[SEC_AUDIT], "[audit] pins the log with "
+		    "log_id and pk0 together; one alone pins nothing");
 	if (c->signing_key == NULL)
 		c->signing_key = xasprintf("%s/vigil-export.key", c->key_dir);
 	free(c->pattern);
@@ -1553,6 +1597,16 @@ unsigned
 config_checkpoint_every(const struct config *c)
 {
 	return (unsigned)c->checkpoint_every;
+}
+
+int
+config_log_pin(const struct config *c, uint8_t log_id[16], uint8_t pk0[32])
+{
+	if (!c->has_pin_log_id || !c->has_pin_pk0)
+		return 0;
+	memcpy(log_id, c->pin_log_id, 16);
+	memcpy(pk0, c->pin_pk0, 32);
+	return 1;
 }
 
 size_t

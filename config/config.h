@@ -10,6 +10,7 @@
 #define VIGIL_CONFIG_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 struct config;
@@ -128,6 +129,11 @@ const char *config_retention_camera(const struct config *, size_t i, int *days);
 
 /* [audit] */
 unsigned config_checkpoint_every(const struct config *);
+/* The log's identity pinned by [audit] log_id and pk0: 1 and both filled
+ * when both are set, 0 when the log is not pinned (one alone is refused
+ * when the configuration is loaded). */
+int config_log_pin(const struct config *, uint8_t log_id[16],
+    uint8_t pk0[32]);
 
 /* Reason codes ([reason CODE] sections, or the defaults). */
 #define CONFIG_REQ_REFERENCE	0x1

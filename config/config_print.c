@@ -50,6 +50,7 @@ config_print(const struct config *c, FILE *f)
 	const struct config_review *rv = config_review(c);
 	const struct config_reason *r;
 	unsigned char hash[32];
+	uint8_t pin_id[16], pin_pk[32];
 	char hex[65];
 	const char *cam;
 	size_t i;
@@ -112,6 +113,15 @@ config_print(const struct config *c, FILE *f)
 	}
 
 	fprintf(f, "\n[audit]\ncheckpoint_every = %u\n", config_checkpoint_every(c));
+	if (config_log_pin(c, pin_id, pin_pk) == 1) {
+		fputs("log_id = ", f);
+		for (i = 0; i < sizeof pin_id; i++)
+			fprintf(f, "%02x", pin_id[i]);
+		fputs("\npk0 = ", f);
+		for (i = 0; i < sizeof pin_pk; i++)
+			fprintf(f, "%02x", pin_pk[i]);
+		fputc('\n', f);
+	}
 
 	fprintf(f, "\n[review]\nworking_hours = %02d:%02d-%02d:%02d\n"
 	    "max_view_minutes = %d\nmax_views_per_day = %d\n"

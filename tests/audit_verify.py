@@ -421,6 +421,11 @@ class Verifier:
         pk = self.pk_arg or self.key.get("pk0") or meta_pk0
         if pk is None:
             raise Failed("not a log", "no pk0 in meta and none given")
+        # pk0 never changes: meta naming another pk0 than the one given
+        # means the log was re-keyed or replaced (vigil-audit(5)).
+        if meta_pk0 is not None and pk != meta_pk0:
+            raise Failed("not a log", "pk0 %s in meta, %s given"
+                         % (meta_pk0.hex(), pk.hex()))
         k = self.key.get("k0")
         held = self.held
 

@@ -156,6 +156,9 @@ audit_init(struct audit_args *a, const char *print_keys)
 	if (print_keys != NULL)
 		printf("\nWritten to %s (mode 0600); 'vigil audit verify "
 		    "--key-file %s' reads it.\n", print_keys, print_keys);
+	printf("\nPin the log in vigil.conf, so that a log replaced or re-keyed "
+	    "is BROKEN\neverywhere (vigil.conf(5)):\n\n[audit]\nlog_id = %s\n"
+	    "pk0 = %s\n", id, pk);
 	sodium_memzero(k0, sizeof k0);
 	sodium_memzero(&k, sizeof k);
 	return 0;
@@ -178,14 +181,24 @@ audit_verify_cmd(struct audit_args *a, const char *key_file, const char *pkhex,
 	struct audit_verify_result r;
 	struct audit_keys k;
 	struct audit_ckpt_info held;
-	uint8_t pk[AUDIT_PK_LEN];
+	uint8_t pk[AUDIT_PK_LEN], pin_id[AUDIT_LOGID_LEN], pin_pk[AUDIT_PK_LEN];
+	uint8_t log_id[AUDIT_LOGID_LEN], log_pk[AUDIT_PK_LEN];
+	struct audit_log *log;
+	struct config *cfg;
 	size_t got;
 	char *cause = NULL;
-	int has_k0 = 0, rc;
+	int has_k0 = 0, pinned = 0, rc;
 
 	if ((rc = audit_paths(a, "verify", 0)) != 0)
 		return rc;
 	memset(&o, 0, sizeof o);
+	/* The identity pinned in vigil.conf, unless the DPO gives their own. */
+	if ((cfg = cmd_config_get(a->config, NULL)) != NULL &&
+	    config_log_pin(cfg, pin_id, pin_pk) == 1) {
+		pinned = 1;
+		o.log_id = pin_id;
+		o.pk0 = pin_pk;
+	}
 	if (key_file != NULL) {
 		if (audit_keys_read(key_file, &k, &has_k0, &cause) != 0)
 			return audit_error("verify", cause);
@@ -193,6 +206,21 @@ audit_verify_cmd(struct audit_args *a, const char *key_file, const char *pkhex,
 		o.pk0 = k.pk0;
 		if (has_k0)
 			o.k0 = k.k0;
+		/* Say plainly when the log names another identity. */
+		if ((log = audit_open(a->db, NULL, AUDIT_OPEN_READONLY,
+		    &cause)) != NULL) {
+			audit_ids(log, log_id, log_pk);
+			audit_close(log);
+			if (sodium_memcmp(log_id, k.log_id, sizeof log_id) != 0 ||
+			    sodium_memcmp(log_pk, k.pk0, sizeof log_pk) != 0)
+				printf("the log's %s differs from the key file's: "
+				    "this is another log, or it was re-keyed\n",
+				    sodium_memcmp(log_id, k.log_id, sizeof log_id)
+				    != 0 ? "log_id" : "pk0");
+		} else {
+			free(cause);
+			cause = NULL;
+		}
 	}
 	if (pkhex != NULL) {
 		if (strlen(pkhex) != 2 * AUDIT_PK_LEN ||
@@ -237,8 +265,9 @@ audit_verify_cmd(struct audit_args *a, const char *key_file, const char *pkhex,
 	    has_k0 ? "checked with k0 from the key file" :
 	    "not checked (give --key-file with k0)",
 	    pkhex != NULL ? "from --pk" : key_file != NULL ? "from the key file" :
-	    "from the log itself (give --key-file or --pk to check against "
-	    "your own copy)");
+	    pinned ? "pinned with the log_id in vigil.conf" :
+	    "UNPINNED: from the log itself (pin log_id and pk0 in vigil.conf, "
+	    "or give --key-file or --pk to check against your own copy)");
 	if (against != NULL)
 		printf("  matches the checkpoint %lld you hold (%s)\n",
 		    (long long)held.epoch, against);

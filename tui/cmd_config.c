@@ -49,6 +49,20 @@ config_warn_env(const struct config *c)
 	}
 }
 
+/* Warns when the audit log's identity is not pinned: a log replaced by a
+ * fresh one, or re-keyed, would then check against itself. */
+static void
+config_warn_pin(const struct config *c)
+{
+	uint8_t id[16], pk[32];
+
+	if (config_log_pin(c, id, pk) == 0)
+		fprintf(stderr, "vigil: warning: %s: the audit log is not pinned: "
+		    "set [audit] log_id and pk0 as vigil audit init printed them, "
+		    "or a replaced or re-keyed log shows as intact (UNPINNED)\n",
+		    config_file(c) != NULL ? config_file(c) : "(defaults)");
+}
+
 /* vigil config check. */
 static int
 config_check(int argc, char **argv, const char *path)
@@ -88,6 +102,7 @@ config_check(int argc, char **argv, const char *path)
 		return rc == CONFIG_ERR_INVALID ? 1 : 2;
 	}
 	config_warn_env(c);
+	config_warn_pin(c);
 	if (!quiet && config_print(c, stdout) == -1) {
 		fprintf(stderr, "vigil: config check: write error\n");
 		config_free(c);
