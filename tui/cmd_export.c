@@ -391,14 +391,14 @@ cmd_export(int argc, char **argv, const char *config)
 		return 2;
 	}
 	/* The text first, before a passphrase or a password is asked (job_new()
-	 * checks it again). */
+	 * checks it again).  Not the approver's name: the approval refuses a
+	 * bad one untried and logs it as login-failed (vigil(1)). */
 	memset(&rq, 0, sizeof rq);
 	rq.reference = a.reference;
 	rq.requester = a.requester;
 	rq.recipient = a.recipient;
 	rq.legal_basis = a.legal;
 	rq.note = a.note;
-	rq.approver = a.approver;
 	if (job_request_check(&rq, &cause) != 0)
 		return export_fail(2, cause);
 	if ((exporter = export_who(&a, cfg)) == NULL)
