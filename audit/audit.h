@@ -28,8 +28,11 @@ struct audit_iter;
 #define AUDIT_MAX_DETAILS	(64 * 1024)
 #define AUDIT_MAX_TERMINAL	256
 
-/* Default number of entries between automatic checkpoints. */
+/* Default number of entries between automatic checkpoints, and the most
+ * a log may be created with (vigil-audit(5): at most that many entries may
+ * follow the newest checkpoint). */
 #define AUDIT_CHECKPOINT_EVERY	64
+#define AUDIT_MAX_CHECKPOINT_EVERY 1000000
 
 /* One entry as given to audit_append().  NULL strings are stored as empty;
  * details NULL is stored as "{}"; time_ms 0 means now. */
@@ -67,6 +70,7 @@ struct audit_keys {
 	uint8_t		 log_id[AUDIT_LOGID_LEN];
 	uint8_t		 k0[AUDIT_KEY_LEN];	/* secret */
 	uint8_t		 pk0[AUDIT_PK_LEN];
+	unsigned	 checkpoint_every;	/* 0: not in the key file */
 };
 
 /* Creates a new, empty log at db with its key state at state, both new
@@ -74,19 +78,36 @@ struct audit_keys {
  * wipes keys->k0 with sodium_memzero() once it is printed. */
 int audit_create(const char *db, const char *state, struct audit_keys *keys,
     char **cause);
+/* The same with every entries between automatic checkpoints (1 to
+ * AUDIT_MAX_CHECKPOINT_EVERY), recorded in the log's meta: no later
+ * setting makes them rarer, and verification counts more entries than
+ * that after the newest checkpoint as a checkpoint missing.  audit_create()
+ * records AUDIT_CHECKPOINT_EVERY. */
+int audit_create_every(const char *db, const char *state, unsigned every,
+    struct audit_keys *keys, char **cause);
 
 #define AUDIT_OPEN_READONLY	0x1	/* no state file: read and verify only */
 
 /* Opens a log.  Without AUDIT_OPEN_READONLY the state file must exist, be
- * a regular 0600 file (not a link) and match the log; a state that lags the
- * last committed entry is ratcheted forward, one ahead of it is an error.
- * Caller closes with audit_close(). */
+ * a regular 0600 file (not a link) and match the log: its checkpoint key
+ * must be the one the log names next (pk0, or the newest checkpoint's);
+ * a state that lags the last committed entry (or checkpoint, by the fresh
+ * seed it stored) is brought forward, one ahead of it is an error; and
+ * the database may hold no table, index, trigger or view vigil-audit(5)
+ * does not list.  Caller closes with audit_close(). */
 struct audit_log *audit_open(const char *db, const char *state, int flags,
     char **cause);
 void audit_close(struct audit_log *);
 
-/* Sets the number of entries between automatic checkpoints (0: never). */
+/* Sets the number of entries between automatic checkpoints; 0, or more
+ * than the log recorded at creation, gives the log's own value. */
 void audit_set_checkpoint_every(struct audit_log *, unsigned n);
+unsigned audit_checkpoint_every(struct audit_log *);
+/* Why the last checkpoint tried (automatic, after an append, or on
+ * demand) could not be made, for the screen; NULL when it was made or
+ * none was due.  The append itself succeeded.  Also sent to syslog.
+ * Valid until the next append or checkpoint on the log. */
+const char *audit_checkpoint_failure(struct audit_log *);
 /* Sets how long an append waits for another writer (default 5000 ms). */
 void audit_set_timeout(struct audit_log *, int ms);
 
@@ -159,8 +180,9 @@ int audit_checkpoint_import(const char *path, struct audit_ckpt_info *,
     char **cause);
 
 /* Writes and reads the key file: "log_id <hex>", "k0 <hex>", "pk0 <hex>"
- * lines, mode 0600.  audit_keys_read() accepts a file without k0 (has_k0
- * then 0). */
+ * and, when known, "checkpoint_every <n>" lines, mode 0600.
+ * audit_keys_read() accepts a file without k0 (has_k0 then 0) or without
+ * checkpoint_every (then 0). */
 int audit_keys_write(const struct audit_keys *, const char *path, char **cause);
 int audit_keys_read(const char *path, struct audit_keys *, int *has_k0,
     char **cause);
@@ -177,6 +199,9 @@ enum audit_fault {
 	AUDIT_CKPT_MISMATCH,	/* checkpoint root/chain disagree with the entries */
 	AUDIT_TRUNCATED,	/* fewer entries than a checkpoint covers */
 	AUDIT_NOT_LOG,		/* meta missing or for another log */
+	AUDIT_CKPT_FRONTIER,	/* a stored frontier disagrees with the entries */
+	AUDIT_CKPT_MISSING,	/* entries a checkpoint should cover, uncovered */
+	AUDIT_SCHEMA,		/* an object vigil-audit(5) does not list */
 };
 
 struct audit_verify_opts {
@@ -184,6 +209,9 @@ struct audit_verify_opts {
 	const uint8_t	*pk0;		/* checkpoint key; NULL: the log's meta */
 	const uint8_t	*log_id;	/* expected log id, or NULL */
 	const struct audit_ckpt_info *against;	/* a checkpoint the DPO holds */
+	/* Most entries allowed after the newest checkpoint; 0: the log's
+	 * meta checkpoint_every (AUDIT_MAX_CHECKPOINT_EVERY without one). */
+	unsigned	 checkpoint_every;
 	/* Called now and then with entries done and total; may be NULL. */
 	void		(*progress)(int64_t done, int64_t total, void *arg);
 	void		 *arg;
@@ -196,6 +224,7 @@ struct audit_verify_result {
 	int64_t		 checkpoints;	/* checkpoints checked */
 	int64_t		 last_epoch;	/* newest checkpoint, -1 when none */
 	int64_t		 covered;	/* entries covered by a checkpoint */
+	int64_t		 checkpoint_every;	/* the limit applied */
 	char		 detail[256];	/* what failed, for people */
 };
 
@@ -536,9 +565,12 @@ struct state {
 	int64_t		next_seq;
 	uint8_t		k[AUDIT_KEY_LEN];
 	int64_t		next_epoch;
-	uint8_t		seed[AUDIT_KEY_LEN];
+	uint8_t		seed[AUDIT_KEY_LEN];	/* s_{next_epoch} */
+	/* The fresh seed s_{next_epoch + 1} drawn for the checkpoint being
+	 * made, stored before that checkpoint is committed (all zero: none). */
+	uint8_t		pending[AUDIT_KEY_LEN];
 };
-#define STATE_LEN	136
+#define STATE_LEN	168
 int state_create(const char *path, const struct state *, char **cause);
 int state_open(const char *path, char **cause);
 int state_lock(int fd, int timeout_ms, char **cause);
@@ -546,8 +578,11 @@ void state_unlock(int fd);
 int state_read(int fd, const char *path, struct state *, char **cause);
 int state_write(int fd, const char *path, const struct state *, char **cause);
 void state_wipe(struct state *);
-/* k_{i+1} from k_i, and the checkpoint key seed s_{j+1} from s_j. */
+/* k_{i+1} from k_i. */
 void state_ratchet_key(uint8_t k[AUDIT_KEY_LEN]);
+/* The old seed ratchet s_{j+1} = Hk(s_j, 0x06 || "signkey"), no longer
+ * used by vigil (its seeds are fresh): kept for the test that shows a
+ * copied state no longer yields later keys. */
 void state_ratchet_seed(uint8_t seed[AUDIT_KEY_LEN]);
 /* The Ed25519 key pair of a checkpoint key seed. */
 void state_seed_keypair(const uint8_t seed[AUDIT_KEY_LEN], uint8_t pk[32],
@@ -565,6 +600,11 @@ void audit_review_sql_limits(struct audit_review *, size_t bytes, int binds);
 sqlite3 *log_db(struct audit_log *);
 /* The log's path, for messages. */
 const char *log_path(struct audit_log *);
+
+/* Checks the objects of the database's schema against the list of
+ * vigil-audit(5): 0 when all are listed, 1 with the first other one in
+ * what ("trigger x"), -1 when the schema cannot be read. */
+int schema_check(sqlite3 *db, char *what, size_t len);
 
 /* Chain start value chain_-1 of a log. */
 void chain_start(const uint8_t log_id[AUDIT_LOGID_LEN], uint8_t out[HASH_LEN]);

@@ -18,17 +18,23 @@
 
 #define KEYFILE_MAX	4096
 
+static int keyfile_int(const char *, int64_t *);
+
 int
 audit_keys_write(const struct audit_keys *k, const char *path, char **cause)
 {
 	char id[2 * AUDIT_LOGID_LEN + 1], k0[2 * AUDIT_KEY_LEN + 1];
-	char pk[2 * AUDIT_PK_LEN + 1], text[256];
+	char pk[2 * AUDIT_PK_LEN + 1], text[256], every[40] = "";
 	int rc;
 
 	sodium_bin2hex(id, sizeof id, k->log_id, AUDIT_LOGID_LEN);
 	sodium_bin2hex(k0, sizeof k0, k->k0, AUDIT_KEY_LEN);
 	sodium_bin2hex(pk, sizeof pk, k->pk0, AUDIT_PK_LEN);
-	snprintf(text, sizeof text, "log_id %s\nk0 %s\npk0 %s\n", id, k0, pk);
+	if (k->checkpoint_every != 0)
+		snprintf(every, sizeof every, "checkpoint_every %u\n",
+		    k->checkpoint_every);
+	snprintf(text, sizeof text, "log_id %s\nk0 %s\npk0 %s\n%s", id, k0, pk,
+	    every);
 	rc = file_write_new(path, text, strlen(text), 0600, cause);
 	sodium_memzero(k0, sizeof k0);
 	sodium_memzero(text, sizeof text);
@@ -109,6 +115,15 @@ keyfile_keys_line(const char *name, const char *value, void *arg)
 	if (strcmp(name, "pk0") == 0) {
 		kk->have |= 4;
 		return keyfile_hex(value, kk->k->pk0, AUDIT_PK_LEN);
+	}
+	if (strcmp(name, "checkpoint_every") == 0) {
+		int64_t v;
+
+		if (keyfile_int(value, &v) != 0 || v < 1 ||
+		    v > AUDIT_MAX_CHECKPOINT_EVERY)
+			return -1;
+		kk->k->checkpoint_every = (unsigned)v;
+		return 0;
 	}
 	return 0;	/* other lines are comments to people */
 }

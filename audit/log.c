@@ -23,7 +23,9 @@ struct audit_log {
 	int		 state_fd;
 	int		 readonly;
 	unsigned	 every;
+	unsigned	 max_every;	/* meta checkpoint_every */
 	int		 timeout_ms;
+	char		*ckpt_failure;	/* the last checkpoint could not be made */
 	uint8_t		 log_id[AUDIT_LOGID_LEN];
 	uint8_t		 pk0[AUDIT_PK_LEN];
 	sqlite3_stmt	*st_last;
@@ -69,6 +71,69 @@ static const char log_review_indexes[] =
 	"CREATE INDEX IF NOT EXISTS entry_export_ref ON entry((CASE WHEN "
 	"json_valid(details) THEN json_extract(details, '$.export') END)) WHERE "
 	"action IN ('export-done', 'export-failed', 'export-approved');";
+
+/* The objects of a log's schema (vigil-audit(5), "STORAGE"): a table,
+ * index, trigger or view beyond these is refused at open and by
+ * verification (a trigger could drop or change rows behind vigil's back). */
+static const struct {
+	const char	*type, *name, *table;
+} log_objects[] = {
+	{ "table", "meta", "meta" },
+	{ "table", "entry", "entry" },
+	{ "table", "checkpoint", "checkpoint" },
+	{ "index", "sqlite_autoindex_meta_1", "meta" },
+	{ "index", "entry_time", "entry" },
+	{ "index", "entry_actor", "entry" },
+	{ "index", "entry_camera", "entry" },
+	{ "index", "entry_action", "entry" },
+	{ "index", "entry_reason", "entry" },
+	{ "index", "entry_time_ref", "entry" },
+	{ "index", "entry_reference", "entry" },
+	{ "index", "entry_view_ref", "entry" },
+	{ "index", "entry_footage", "entry" },
+	{ "index", "entry_multicam", "entry" },
+	{ "index", "entry_view_wall", "entry" },
+	{ "index", "entry_export_ref", "entry" },
+};
+
+int
+schema_check(sqlite3 *db, char *what, size_t len)
+{
+	sqlite3_stmt *s;
+	const char *type, *name, *table;
+	size_t i;
+	int rc = SQLITE_DONE, found = 1;
+
+	if (sqlite3_prepare_v2(db, "SELECT type, name, tbl_name FROM "
+	    "sqlite_master ORDER BY rowid", -1, &s, NULL) != SQLITE_OK)
+		return -1;
+	while (found && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+		type = (const char *)sqlite3_column_text(s, 0);
+		name = (const char *)sqlite3_column_text(s, 1);
+		table = (const char *)sqlite3_column_text(s, 2);
+		if (type == NULL || name == NULL || table == NULL) {
+			snprintf(what, len, "an unnamed object");
+			found = 0;
+			break;
+		}
+		found = 0;
+		for (i = 0; i < sizeof log_objects / sizeof log_objects[0]; i++)
+			if (strcmp(type, log_objects[i].type) == 0 &&
+			    strcmp(name, log_objects[i].name) == 0 &&
+			    strcmp(table, log_objects[i].table) == 0)
+				found = 1;
+		if (!found) {
+			snprintf(what, len, "%s %s", type, name);
+			utf8_cut_tail(what);
+		}
+	}
+	if (found && rc != SQLITE_DONE) {
+		sqlite3_finalize(s);
+		return -1;
+	}
+	sqlite3_finalize(s);
+	return found ? 0 : 1;
+}
 
 static const uint8_t log_chain_tag = 0x02, log_mac_tag = 0x03,
     log_leaf_tag = 0x00, log_start_tag = 0x05;
@@ -165,12 +230,20 @@ log_free(struct audit_log *log)
 		close(log->state_fd);
 	free(log->db_path);
 	free(log->state_path);
+	free(log->ckpt_failure);
 	free(log);
 }
 
 int
 audit_create(const char *db, const char *state, struct audit_keys *keys,
     char **cause)
+{
+	return audit_create_every(db, state, AUDIT_CHECKPOINT_EVERY, keys, cause);
+}
+
+int
+audit_create_every(const char *db, const char *state, unsigned every,
+    struct audit_keys *keys, char **cause)
 {
 	struct audit_log tmp;
 	struct state st;
@@ -182,6 +255,9 @@ audit_create(const char *db, const char *state, struct audit_keys *keys,
 
 	if (sodium_init() < 0)
 		return cause_set(cause, "libsodium could not be initialised");
+	if (every < 1 || every > AUDIT_MAX_CHECKPOINT_EVERY)
+		return cause_set(cause, "checkpoint_every must be from 1 to %d, "
+		    "not %u", AUDIT_MAX_CHECKPOINT_EVERY, every);
 	if (lstat(db, &sb) == 0)
 		return cause_set(cause, "%s already exists; refusing to overwrite "
 		    "an audit log", db);
@@ -200,6 +276,7 @@ audit_create(const char *db, const char *state, struct audit_keys *keys,
 	st.next_epoch = 0;
 	memcpy(keys->log_id, st.log_id, AUDIT_LOGID_LEN);
 	memcpy(keys->k0, st.k, AUDIT_KEY_LEN);
+	keys->checkpoint_every = every;
 	state_seed_keypair(st.seed, keys->pk0, sk);
 	sodium_memzero(sk, sizeof sk);
 
@@ -231,6 +308,12 @@ audit_create(const char *db, const char *state, struct audit_keys *keys,
 
 		be64_put(created, now);
 		META_PUT("created_ms", created, 8);
+	}
+	{
+		uint8_t ev[8];
+
+		be64_put(ev, (int64_t)every);
+		META_PUT("checkpoint_every", ev, 8);
 	}
 #undef META_PUT
 	sqlite3_finalize(ins);
@@ -304,6 +387,38 @@ log_meta(struct audit_log *log, const char *key, void *buf, int len,
 	if (len == 0)
 		((char *)buf)[n] = '\0';
 	sqlite3_finalize(s);
+	return 0;
+}
+
+/* Reads meta checkpoint_every into max_every (a log made before it was
+ * recorded: the largest allowed) and sets every from it. */
+static int
+log_meta_every(struct audit_log *log, char **cause)
+{
+	sqlite3_stmt *s;
+	int64_t v = AUDIT_MAX_CHECKPOINT_EVERY;
+	int rc, bad = 0;
+
+	if (sqlite3_prepare_v2(log->db, "SELECT value FROM meta WHERE key = "
+	    "'checkpoint_every'", -1, &s, NULL) != SQLITE_OK)
+		return log_sqlerr(log, log->db, "reading meta", cause);
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (sqlite3_column_bytes(s, 0) != 8)
+			bad = 1;
+		else
+			v = be64_get(sqlite3_column_blob(s, 0));
+	} else if (rc != SQLITE_DONE) {
+		log_sqlerr(log, log->db, "reading meta", cause);
+		sqlite3_finalize(s);
+		return -1;
+	}
+	sqlite3_finalize(s);
+	if (bad || v < 1 || v > AUDIT_MAX_CHECKPOINT_EVERY)
+		return cause_set(cause, "%s is not a vigil audit log (meta "
+		    "checkpoint_every is damaged)", log->db_path);
+	log->max_every = (unsigned)v;
+	log->every = log->max_every < AUDIT_CHECKPOINT_EVERY ? log->max_every :
+	    AUDIT_CHECKPOINT_EVERY;
 	return 0;
 }
 
@@ -393,15 +508,20 @@ log_ckpt_last(struct audit_log *log, struct log_ckpt *ck, char **cause)
 	return 0;
 }
 
-/* Brings the key state in line with the log: a state that lags (a writer
- * died between commit and ratchet) is ratcheted forward; one ahead of the
- * log, or for another log, is an error.  Sets *changed. */
+/* Brings the key state in line with the log: a state that lags entries (a
+ * writer died between commit and ratchet) is ratcheted forward, and one a
+ * checkpoint behind takes the fresh seed it stored for that checkpoint;
+ * one ahead of the log, for another log, or whose checkpoint key is not
+ * the one the log names next (pk_0, or the newest checkpoint's pk_{j+1})
+ * is an error.  Sets *changed. */
 static int
 log_sync(struct audit_log *log, struct state *st, int64_t count,
     const struct log_ckpt *ck, int *changed, char **cause)
 {
 	uint8_t pk[32], sk[64];
+	const uint8_t *want_pk = ck->epoch >= 0 ? ck->body + 112 : log->pk0;
 	int64_t want_epoch = ck->epoch + 1;
+	int ok;
 
 	*changed = 0;
 	if (sodium_memcmp(st->log_id, log->log_id, AUDIT_LOGID_LEN) != 0)
@@ -418,22 +538,42 @@ log_sync(struct audit_log *log, struct state *st, int64_t count,
 		    "checkpoints may have been removed (run vigil audit verify)",
 		    log->state_path, (long long)st->next_epoch,
 		    (long long)ck->epoch);
+	if (st->next_epoch < want_epoch) {
+		/* Killed between committing checkpoint j and storing its
+		 * seed: the seed stored before the commit is the one. */
+		state_seed_keypair(st->pending, pk, sk);
+		ok = st->next_epoch == want_epoch - 1 &&
+		    !sodium_is_zero(st->pending, sizeof st->pending) &&
+		    memcmp(pk, want_pk, 32) == 0;
+		sodium_memzero(sk, sizeof sk);
+		if (!ok)
+			return cause_set(cause, "key state %s is older than the "
+			    "log: it holds the key of checkpoint %lld but the log "
+			    "already has checkpoint %lld (a copy restored from "
+			    "before it?); refusing to use it", log->state_path,
+			    (long long)st->next_epoch, (long long)ck->epoch);
+		memcpy(st->seed, st->pending, sizeof st->seed);
+		sodium_memzero(st->pending, sizeof st->pending);
+		st->next_epoch = want_epoch;
+		*changed = 1;
+	}
+	/* Invariant: the state's seed gives the key the log names next, so
+	 * a substituted key state is refused before it signs anything. */
+	state_seed_keypair(st->seed, pk, sk);
+	sodium_memzero(sk, sizeof sk);
+	if (memcmp(pk, want_pk, 32) != 0) {
+		if (ck->epoch >= 0)
+			return cause_set(cause, "key state %s does not match the "
+			    "log: its checkpoint key is not the key checkpoint "
+			    "%lld names; refusing a substituted key state",
+			    log->state_path, (long long)ck->epoch);
+		return cause_set(cause, "key state %s does not match the log: "
+		    "its checkpoint key is not the log's pk0; refusing a "
+		    "substituted key state", log->state_path);
+	}
 	while (st->next_seq < count) {
 		state_ratchet_key(st->k);
 		st->next_seq++;
-		*changed = 1;
-	}
-	if (st->next_epoch < want_epoch) {
-		while (st->next_epoch < want_epoch) {
-			state_ratchet_seed(st->seed);
-			st->next_epoch++;
-		}
-		state_seed_keypair(st->seed, pk, sk);
-		sodium_memzero(sk, sizeof sk);
-		if (memcmp(pk, ck->body + 112, 32) != 0)
-			return cause_set(cause, "key state %s does not match "
-			    "checkpoint %lld of the log", log->state_path,
-			    (long long)ck->epoch);
 		*changed = 1;
 	}
 	return 0;
@@ -496,8 +636,26 @@ audit_open(const char *db, const char *state, int flags, char **cause)
 		goto fail;
 	}
 	if (log_meta(log, "log_id", log->log_id, AUDIT_LOGID_LEN, cause) != 0 ||
-	    log_meta(log, "pk0", log->pk0, AUDIT_PK_LEN, cause) != 0)
+	    log_meta(log, "pk0", log->pk0, AUDIT_PK_LEN, cause) != 0 ||
+	    log_meta_every(log, cause) != 0)
 		goto fail;
+	{
+		char what[128];
+
+		switch (log->readonly ? 0 :
+		    schema_check(log->db, what, sizeof what)) {
+		case 0:
+			break;
+		case 1:
+			cause_set(cause, "%s holds %s, which is not part of a "
+			    "vigil audit log (vigil-audit(5), STORAGE); refusing "
+			    "to use it (run vigil audit verify)", db, what);
+			goto fail;
+		default:
+			log_sqlerr(log, log->db, "reading the schema", cause);
+			goto fail;
+		}
+	}
 	/* The write-ahead log is copied back every 4 MB, whatever the page
 	 * size. */
 	if (!log->readonly && (log_exec(log, "PRAGMA journal_mode=WAL", cause) ||
@@ -563,7 +721,19 @@ audit_close(struct audit_log *log)
 void
 audit_set_checkpoint_every(struct audit_log *log, unsigned n)
 {
-	log->every = n;
+	log->every = n == 0 || n > log->max_every ? log->max_every : n;
+}
+
+unsigned
+audit_checkpoint_every(struct audit_log *log)
+{
+	return log->every;
+}
+
+const char *
+audit_checkpoint_failure(struct audit_log *log)
+{
+	return log->ckpt_failure;
 }
 
 void
@@ -626,6 +796,14 @@ log_insert(struct audit_log *log, const struct audit_entry *e, int64_t seq,
 	rc = sqlite3_step(s);
 	if (rc != SQLITE_DONE)
 		log_sqlerr(log, log->db, "adding the entry", cause);
+	else if (sqlite3_changes(log->db) != 1) {
+		/* Invariant 1: a seq is reported only for a stored row. */
+		cause_set(cause, "%s: entry %lld was not stored (the database "
+		    "dropped the row: something vigil-audit(5) does not list, "
+		    "such as a trigger, is in the log); nothing was logged",
+		    log->db_path, (long long)seq);
+		rc = SQLITE_ERROR;
+	}
 	sqlite3_reset(s);
 	sqlite3_clear_bindings(s);
 	return rc == SQLITE_DONE ? 0 : -1;
@@ -741,11 +919,15 @@ log_checkpoint_locked(struct audit_log *log, char **cause)
 	/* Start from the newest checkpoint's frontier, checked against its
 	 * root, then add every entry since, checking each chain value. */
 	if (ck.epoch >= 0) {
-		if (merkle_load(&m, (uint64_t)ck.n, ck.frontier, ck.frontier_len) != 0)
-			goto damaged;
-		merkle_root(&m, root);
-		if (memcmp(root, ck.body + 40, HASH_LEN) != 0)
-			goto damaged;
+		if (merkle_load(&m, (uint64_t)ck.n, ck.frontier,
+		    ck.frontier_len) != 0 || (merkle_root(&m, root),
+		    memcmp(root, ck.body + 40, HASH_LEN) != 0)) {
+			cause_set(cause, "%s: the stored frontier of checkpoint "
+			    "%lld does not give the root it signed, so no "
+			    "checkpoint can be made (run vigil audit verify)",
+			    log->db_path, (long long)ck.epoch);
+			goto fail;
+		}
 		memcpy(chain, ck.body + 72, HASH_LEN);
 	} else {
 		merkle_init(&m);
@@ -785,10 +967,17 @@ log_checkpoint_locked(struct audit_log *log, char **cause)
 	merkle_root(&m, root);
 	flen = merkle_save(&m, frontier, sizeof frontier);
 
+	/* The next checkpoint key comes from fresh randomness, not from
+	 * this one: a copy of the state yields no key after the next.  The
+	 * seed is stored (as pending) before the checkpoint naming its key
+	 * is committed, so a writer killed in between loses nothing. */
 	epoch = ck.epoch + 1;
-	memcpy(next_seed, st.seed, sizeof next_seed);
-	state_ratchet_seed(next_seed);
+	randombytes_buf(next_seed, sizeof next_seed);
 	state_seed_keypair(next_seed, pk_next, sk);
+	memcpy(st.pending, next_seed, sizeof st.pending);
+	if (fault_point("checkpoint-pending", cause) != 0 ||
+	    state_write(log->state_fd, log->state_path, &st, cause) != 0)
+		goto fail;
 	ckpt_encode(body, log->log_id, epoch, count, root, chain, now, pk_next);
 	state_seed_keypair(st.seed, pk, sk);
 	crypto_sign_detached(sig, NULL, body, sizeof body, sk);
@@ -806,6 +995,11 @@ log_checkpoint_locked(struct audit_log *log, char **cause)
 	sqlite3_bind_blob(s, 5, frontier, (int)flen, SQLITE_STATIC);
 	if (sqlite3_step(s) != SQLITE_DONE)
 		goto sqlfail;
+	if (sqlite3_changes(log->db) != 1) {
+		cause_set(cause, "%s: checkpoint %lld was not stored (the "
+		    "database dropped the row)", log->db_path, (long long)epoch);
+		goto fail;
+	}
 	sqlite3_finalize(s);
 	s = NULL;
 	if (fault_point("checkpoint-commit", cause) != 0)
@@ -814,6 +1008,7 @@ log_checkpoint_locked(struct audit_log *log, char **cause)
 		goto sqlfail;
 
 	memcpy(st.seed, next_seed, sizeof st.seed);
+	sodium_memzero(st.pending, sizeof st.pending);
 	sodium_memzero(next_seed, sizeof next_seed);
 	st.next_epoch = epoch + 1;
 	if (fault_point("checkpoint-state", cause) != 0 ||
@@ -848,18 +1043,47 @@ fail:
 	return -1;
 }
 
+/* Remembers why a checkpoint could not be made (NULL: it was made), for
+ * audit_checkpoint_failure(), and sends it to syslog, where the
+ * checkpoints go. */
+static void
+log_checkpoint_result(struct audit_log *log, const char *why)
+{
+	char hid[2 * AUDIT_LOGID_LEN + 1];
+
+	free(log->ckpt_failure);
+	log->ckpt_failure = NULL;
+	if (why == NULL)
+		return;
+	log->ckpt_failure = xasprintf("entries are logged, but no checkpoint "
+	    "can be made: %s", why);
+	sodium_bin2hex(hid, sizeof hid, log->log_id, AUDIT_LOGID_LEN);
+	openlog("vigil", LOG_PID | LOG_NDELAY, LOG_AUTHPRIV);
+	syslog(LOG_ERR, "audit checkpoint FAILED log_id=%s: %s", hid, why);
+	closelog();
+}
+
 /* Makes the automatic checkpoint when it is due (under the lock). */
 static void
 log_checkpoint_due(struct audit_log *log)
 {
 	struct log_ckpt ck;
 	int64_t count;
+	char *why = NULL;
 
-	/* A failed automatic checkpoint is tried again next time. */
-	if (log->every > 0 && log_ckpt_last(log, &ck, NULL) == 0 &&
+	/* A failed automatic checkpoint is reported (the entry stays
+	 * logged) and tried again before the next append. */
+	if (log->every > 0 && log_ckpt_last(log, &ck, &why) == 0 &&
 	    (count = audit_count(log)) >= 0 &&
-	    count - ck.n >= (int64_t)log->every)
-		log_checkpoint_locked(log, NULL);
+	    count - ck.n >= (int64_t)log->every) {
+		if (log_checkpoint_locked(log, &why) >= 0) {
+			log_checkpoint_result(log, NULL);
+			return;
+		}
+	}
+	if (why != NULL)
+		log_checkpoint_result(log, why);
+	free(why);
 }
 
 int64_t
@@ -896,8 +1120,10 @@ audit_append_many(struct audit_log *log, const struct audit_entry *e,
 		free(copy);
 		return -1;
 	}
-	/* One transaction up to each automatic checkpoint. */
+	/* One transaction up to each automatic checkpoint; one overdue (it
+	 * failed before) is tried first. */
 	while (done < n) {
+		log_checkpoint_due(log);
 		chunk = n - done;
 		if (log->every > 0 && log_ckpt_last(log, &ck, NULL) == 0 &&
 		    (seq = audit_count(log)) >= 0) {
@@ -928,6 +1154,11 @@ audit_checkpoint(struct audit_log *log, char **cause)
 	if (state_lock(log->state_fd, log->timeout_ms, cause) != 0)
 		return -1;
 	epoch = log_checkpoint_locked(log, cause);
+	if (epoch >= 0 || epoch == -2)
+		log_checkpoint_result(log, NULL);
+	else
+		log_checkpoint_result(log, cause != NULL && *cause != NULL ?
+		    *cause : "error");
 	state_unlock(log->state_fd);
 	return epoch;
 }

@@ -1,6 +1,7 @@
-/* state — the key state file: the current MAC key k_i and checkpoint key
- * seed s_j, overwritten in place and fdatasync'ed after every ratchet
- * (vigil-audit(5), "Key state"). */
+/* state — the key state file: the current MAC key k_i, the checkpoint key
+ * seed s_j and the fresh seed s_{j+1} a checkpoint being made will name,
+ * overwritten in place and fdatasync'ed after every change (vigil-audit(5),
+ * "Key state"). */
 #include <sys/file.h>
 #include <sys/stat.h>
 
@@ -18,8 +19,11 @@
 #include "audit/audit.h"
 #include "util/util.h"
 
-#define STATE_MAGIC	"VIGKEY1\0"
-#define STATE_BODY	104
+#define STATE_MAGIC	"VIGKEY2\0"
+#define STATE_BODY	136
+#define STATE1_MAGIC	"VIGKEY1\0"	/* before fresh seeds: no pending seed */
+#define STATE1_LEN	136
+#define STATE1_BODY	104
 
 static const uint8_t state_key_tag[] = { 0x04, 'r', 'a', 't', 'c', 'h', 'e', 't' };
 static const uint8_t state_seed_tag[] = { 0x06, 's', 'i', 'g', 'n', 'k', 'e', 'y' };
@@ -67,6 +71,7 @@ state_pack(const struct state *st, uint8_t buf[STATE_LEN])
 	memcpy(buf + 32, st->k, AUDIT_KEY_LEN);
 	be64_put(buf + 64, st->next_epoch);
 	memcpy(buf + 72, st->seed, AUDIT_KEY_LEN);
+	memcpy(buf + 104, st->pending, AUDIT_KEY_LEN);
 	hash_parts(buf + STATE_BODY, NULL, 1, buf, (size_t)STATE_BODY);
 }
 
@@ -182,17 +187,22 @@ state_read(int fd, const char *path, struct state *st, char **cause)
 {
 	uint8_t buf[STATE_LEN + 1], check[HASH_LEN];
 	ssize_t n;
+	size_t body;
 
 	n = pread(fd, buf, sizeof buf, 0);
 	if (n == -1)
 		return cause_set(cause, "key state %s: %s", path, strerror(errno));
-	if (n != STATE_LEN || memcmp(buf, STATE_MAGIC, 8) != 0) {
+	if (n == STATE_LEN && memcmp(buf, STATE_MAGIC, 8) == 0)
+		body = STATE_BODY;
+	else if (n == STATE1_LEN && memcmp(buf, STATE1_MAGIC, 8) == 0)
+		body = STATE1_BODY;	/* rewritten as VIGKEY2 at the next write */
+	else {
 		sodium_memzero(buf, sizeof buf);
 		return cause_set(cause, "key state %s is not a vigil key state "
 		    "(%zd bytes)", path, n);
 	}
-	hash_parts(check, NULL, 1, buf, (size_t)STATE_BODY);
-	if (sodium_memcmp(check, buf + STATE_BODY, HASH_LEN) != 0) {
+	hash_parts(check, NULL, 1, buf, body);
+	if (sodium_memcmp(check, buf + body, HASH_LEN) != 0) {
 		sodium_memzero(buf, sizeof buf);
 		return cause_set(cause, "key state %s is damaged (check value "
 		    "wrong)", path);
@@ -202,6 +212,10 @@ state_read(int fd, const char *path, struct state *st, char **cause)
 	memcpy(st->k, buf + 32, AUDIT_KEY_LEN);
 	st->next_epoch = be64_get(buf + 64);
 	memcpy(st->seed, buf + 72, AUDIT_KEY_LEN);
+	if (body == STATE_BODY)
+		memcpy(st->pending, buf + 104, AUDIT_KEY_LEN);
+	else
+		memset(st->pending, 0, AUDIT_KEY_LEN);
 	sodium_memzero(buf, sizeof buf);
 	return 0;
 }

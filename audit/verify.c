@@ -30,8 +30,13 @@ struct verify {
 	uint8_t		 ck_body[AUDIT_CKPT_LEN];
 	uint8_t		 ck_sig[AUDIT_SIG_LEN];
 	int		 ck_malformed;
+	uint8_t		 ck_frontier[64 * HASH_LEN];
+	size_t		 ck_frontier_len;	/* > sizeof: not a frontier */
 	int64_t		 expect_epoch;
 	int64_t		 prev_n;
+	int64_t		 every;		/* checkpoint_every */
+	int64_t		 uncovered_ckpt;	/* first `checkpoint` entry after
+					 * the last checked checkpoint, -1 */
 	char		*storage;
 	size_t		 storage_len;
 	/* Where the first failure lies in the order of vigil-audit(5):
@@ -53,7 +58,8 @@ struct verify {
 /* Phases of the checks at one position, in the order they are made. */
 enum {
 	PH_DELETED = 1, PH_MALFORMED, PH_MISPLACED, PH_CHAIN, PH_COLUMNS,
-	PH_MAC, PH_HELD, PH_CKPT_FORM, PH_CKPT_SIG, PH_CKPT_ROOT, PH_END
+	PH_MAC, PH_HELD, PH_CKPT_FORM, PH_CKPT_SIG, PH_CKPT_ROOT,
+	PH_CKPT_FRONTIER, PH_END
 };
 
 /* The second thread, fed by the main thread through a ring.  With k0 it
@@ -124,6 +130,8 @@ struct verify_sigs {
 	int		 done;
 	uint8_t		 body[AUDIT_CKPT_LEN];
 	uint8_t		 sig[AUDIT_SIG_LEN];
+	uint8_t		 frontier[64 * HASH_LEN];
+	size_t		 frontier_len;
 };
 
 static const uint8_t verify_leaf_tag = 0x00, verify_chain_tag = 0x02,
@@ -147,6 +155,9 @@ audit_fault_name(enum audit_fault f)
 	case AUDIT_CKPT_MISMATCH:	return "checkpoint mismatch";
 	case AUDIT_TRUNCATED:		return "truncated below checkpoint";
 	case AUDIT_NOT_LOG:		return "not a log";
+	case AUDIT_CKPT_FRONTIER:	return "checkpoint frontier";
+	case AUDIT_CKPT_MISSING:	return "checkpoint missing";
+	case AUDIT_SCHEMA:		return "schema";
 	}
 	return "unknown";
 }
@@ -160,6 +171,7 @@ static void ring_close(struct verify_ring *);
 static void verify_worker_fail(struct verify_worker *, enum audit_fault,
     int64_t, int64_t, int, const char *, ...)
     __attribute__((format(printf, 6, 7)));
+static int frontier_differs(const struct merkle *, const uint8_t *, size_t);
 
 /* Tells every thread that nothing after pos counts (the earliest
  * failure so far wins). */
@@ -217,6 +229,13 @@ verify_next_ckpt(struct verify *v, char **cause)
 		if (sqlite3_column_type(v->ckpts, 3) != SQLITE_INTEGER ||
 		    sqlite3_column_int64(v->ckpts, 3) != v->ck_n)
 			v->ck_malformed = 1;
+		v->ck_frontier_len = (size_t)sqlite3_column_bytes(v->ckpts, 4);
+		if (sqlite3_column_type(v->ckpts, 4) != SQLITE_BLOB ||
+		    v->ck_frontier_len > sizeof v->ck_frontier)
+			v->ck_frontier_len = sizeof v->ck_frontier + 1;
+		else if (v->ck_frontier_len > 0)
+			memcpy(v->ck_frontier, sqlite3_column_blob(v->ckpts, 4),
+			    v->ck_frontier_len);
 	} else {
 		v->ck_n = -1;
 	}
@@ -254,9 +273,48 @@ verify_ckpt(struct verify *v, const uint8_t *chain)
 			    "chain signed in checkpoint %lld",
 			    (long long)v->prev_n, (long long)v->ck_n - 1,
 			    (long long)j);
+		v->at_phase = PH_CKPT_FRONTIER;
+		if (frontier_differs(&v->m, v->ck_frontier, v->ck_frontier_len))
+			return verify_fail(v, AUDIT_CKPT_FRONTIER, v->prev_n,
+			    "the stored frontier of checkpoint %lld does not "
+			    "match the entries it covers: no later checkpoint "
+			    "can be made", (long long)j);
 	}
 	v->prev_n = v->ck_n;
 	v->expect_epoch++;
+	v->uncovered_ckpt = -1;
+	return 0;
+}
+
+/* Whether a stored frontier differs from the tree's (vigil-audit(5),
+ * "STORAGE": the roots of its perfect subtrees, largest first). */
+static int
+frontier_differs(const struct merkle *m, const uint8_t *stored, size_t len)
+{
+	uint8_t fr[64 * HASH_LEN];
+	size_t n = merkle_save(m, fr, sizeof fr);
+
+	return len != n || (n > 0 && memcmp(fr, stored, n) != 0);
+}
+
+/* After the last row: entries a checkpoint should cover that none does
+ * (vigil-audit(5), "VERIFICATION"): a `checkpoint` entry after the newest
+ * stored checkpoint, or more than checkpoint_every entries after it. */
+static int
+verify_missing(struct verify *v, int64_t e)
+{
+	int64_t p = v->prev_n, m = v->uncovered_ckpt;
+
+	if (e - p > v->every && (m < 0 || p + v->every < m))
+		return verify_fail(v, AUDIT_CKPT_MISSING, p + v->every, "%lld "
+		    "entries follow the %s, more than checkpoint_every (%lld): "
+		    "checkpoints were removed or could not be made",
+		    (long long)(e - p), p > 0 ? "newest checkpoint" :
+		    "start of the log (no checkpoint)", (long long)v->every);
+	if (m >= 0)
+		return verify_fail(v, AUDIT_CKPT_MISSING, m, "entry %lld asks "
+		    "for a checkpoint, and no stored checkpoint covers it",
+		    (long long)m);
 	return 0;
 }
 
@@ -427,6 +485,8 @@ verify_stream(struct verify *v, const struct audit_verify_opts *o,
 			    verify_columns[col]);
 			return 0;
 		}
+		if (v->uncovered_ckpt < 0 && strcmp(b.action, "checkpoint") == 0)
+			v->uncovered_ckpt = seq;
 		/* The MAC (phase PH_MAC) is the other thread's. */
 		e++;
 		v->r->entries = e;
@@ -478,6 +538,8 @@ verify_stream(struct verify *v, const struct audit_verify_opts *o,
 	}
 	if (h != NULL && verify_against(v, h, cause) < 0)
 		return -1;
+	if (v->r->fault == AUDIT_OK)
+		verify_missing(v, e);
 	if (o->progress != NULL)
 		o->progress(e, total, o->arg);
 	return 0;
@@ -640,6 +702,13 @@ sigs_peek(struct verify_worker *w, struct verify_sigs *st)
 		goto done;
 	memcpy(st->body, body, AUDIT_CKPT_LEN);
 	memcpy(st->sig, sqlite3_column_blob(st->s, 2), AUDIT_SIG_LEN);
+	st->frontier_len = (size_t)sqlite3_column_bytes(st->s, 3);
+	if (sqlite3_column_type(st->s, 3) != SQLITE_BLOB ||
+	    st->frontier_len > sizeof st->frontier)
+		st->frontier_len = sizeof st->frontier + 1;
+	else if (st->frontier_len > 0)
+		memcpy(st->frontier, sqlite3_column_blob(st->s, 3),
+		    st->frontier_len);
 	st->n = n;
 	st->loaded = 1;
 	return 0;
@@ -734,6 +803,13 @@ verify_tree_at(struct verify_worker *w, struct verify_sigs *st,
 		    (long long)e - 1, (long long)j);
 		return 1;
 	}
+	if (frontier_differs(m, st->frontier, st->frontier_len)) {
+		verify_worker_fail(w, AUDIT_CKPT_FRONTIER, prev, e - 1,
+		    PH_CKPT_FRONTIER, "the stored frontier of checkpoint %lld "
+		    "does not match the entries it covers: no later checkpoint "
+		    "can be made", (long long)j);
+		return 1;
+	}
 	w->verified = st->j;
 	return 0;
 }
@@ -756,8 +832,9 @@ verify_worker_main(void *arg)
 	memset(&st, 0, sizeof st);
 	merkle_init(&m);
 	chain_start(w->log_id, chain);
-	if (sqlite3_prepare_v2(w->db, "SELECT epoch, body, sig FROM checkpoint "
-	    "WHERE epoch <= ? ORDER BY epoch", -1, &st.s, NULL) != SQLITE_OK) {
+	if (sqlite3_prepare_v2(w->db, "SELECT epoch, body, sig, frontier FROM "
+	    "checkpoint WHERE epoch <= ? ORDER BY epoch", -1, &st.s, NULL) !=
+	    SQLITE_OK) {
 		w->error = xasprintf("reading checkpoints: %s",
 		    sqlite3_errmsg(w->db));
 		ring_done(w->ring, 0, 1);
@@ -841,6 +918,22 @@ verify_meta(sqlite3 *db, const char *key, void *out, int len)
 	}
 	sqlite3_finalize(s);
 	return bad;
+}
+
+/* Whether meta has a row for key. */
+static int
+verify_meta_present(sqlite3 *db, const char *key)
+{
+	sqlite3_stmt *s;
+	int found = 0;
+
+	if (sqlite3_prepare_v2(db, "SELECT 1 FROM meta WHERE key = ?", -1, &s,
+	    NULL) != SQLITE_OK)
+		return 0;
+	sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
+	found = sqlite3_step(s) == SQLITE_ROW;
+	sqlite3_finalize(s);
+	return found;
 }
 
 /* A ring between the main thread and one other. */
@@ -1005,6 +1098,38 @@ audit_verify(const char *db, const struct audit_verify_opts *o,
 		rc = 0;
 		goto out;
 	}
+	{
+		char what[128];
+		uint8_t ev[8];
+		int sc = schema_check(v.db, what, sizeof what);
+
+		if (sc < 0) {
+			cause_set(cause, "%s: reading the schema: %s", db,
+			    sqlite3_errmsg(v.db));
+			goto out;
+		}
+		if (sc == 1) {
+			verify_fail(&v, AUDIT_SCHEMA, -1, "the log holds %s, which "
+			    "vigil-audit(5) does not list", what);
+			rc = 0;
+			goto out;
+		}
+		v.every = AUDIT_MAX_CHECKPOINT_EVERY;
+		if (verify_meta(v.db, "checkpoint_every", ev, 8) == 0)
+			v.every = be64_get(ev);
+		else if (verify_meta_present(v.db, "checkpoint_every"))
+			v.every = -1;
+		if (v.every < 1 || v.every > AUDIT_MAX_CHECKPOINT_EVERY) {
+			verify_fail(&v, AUDIT_NOT_LOG, -1, "the log's meta table is "
+			    "damaged (checkpoint_every)");
+			rc = 0;
+			goto out;
+		}
+		if (o->checkpoint_every != 0)
+			v.every = o->checkpoint_every;
+		r->checkpoint_every = v.every;
+		v.uncovered_ckpt = -1;
+	}
 	if (o->pk0 != NULL)
 		memcpy(v.pk, o->pk0, AUDIT_PK_LEN);
 	/* Bounds, so that both threads see the same entries even while a
@@ -1024,8 +1149,9 @@ audit_verify(const char *db, const struct audit_verify_opts *o,
 	    "actor, action, camera, from_ms, to_ms, reason_code, reference, "
 	    "details, terminal FROM entry WHERE seq <= ? ORDER BY seq", -1,
 	    &v.entries, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(v.db, "SELECT epoch, body, sig, n FROM checkpoint "
-	    "WHERE epoch <= ? ORDER BY epoch", -1, &v.ckpts, NULL) != SQLITE_OK) {
+	    sqlite3_prepare_v2(v.db, "SELECT epoch, body, sig, n, frontier FROM "
+	    "checkpoint WHERE epoch <= ? ORDER BY epoch", -1, &v.ckpts, NULL) !=
+	    SQLITE_OK) {
 		cause_set(cause, "%s is not a vigil audit log (%s)", db,
 		    sqlite3_errmsg(v.db));
 		goto out;

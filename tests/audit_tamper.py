@@ -44,11 +44,14 @@ def die(msg):
 
 
 def read_state(path):
-    """KEY STATE: "VIGKEY1\\0" || log_id || be64(next_seq) || k ||
-    be64(next_epoch) || s || H(preceding 104 bytes)."""
+    """KEY STATE: "VIGKEY2\\0" || log_id || be64(next_seq) || k ||
+    be64(next_epoch) || s || s_pending || H(preceding 136 bytes), or the
+    older "VIGKEY1\\0" layout without s_pending (136 bytes)."""
     with open(path, "rb") as f:
         st = f.read()
-    if len(st) != 136 or st[:8] != b"VIGKEY1\0" or H(st[:104]) != st[104:]:
+    ok2 = len(st) == 168 and st[:8] == b"VIGKEY2\0" and H(st[:136]) == st[136:]
+    ok1 = len(st) == 136 and st[:8] == b"VIGKEY1\0" and H(st[:104]) == st[104:]
+    if not (ok1 or ok2):
         die("%s is not a valid key state" % path)
     return {"log_id": st[8:24],
             "next_seq": int.from_bytes(st[24:32], "big", signed=True),
