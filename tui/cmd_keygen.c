@@ -225,11 +225,12 @@ cmd_keygen(int argc, char **argv, const char *config)
 	    sign_fingerprint(b64, fpr) != 0)
 		goto out;
 	printf("Created the export signing key %s (mode 0600, %s) and its "
-	    "public key %s.\n\npublic key  %s\nfingerprint %s\n\nPublish "
+	    "public key %s.\n\nkey id      %s\npublic key  %s\nfingerprint %s"
+	    "\n\nPublish "
 	    "the whole public key (vigil keygen --show prints it again) and\n"
 	    "pin it in vigil.conf: [export] trusted_keys = %s\n", key,
-	    nopass ? "no passphrase" : "protected by the passphrase", pub, b64,
-	    fpr, b64);
+	    nopass ? "no passphrase" : "protected by the passphrase", pub, id,
+	    b64, fpr, b64);
 	rc = 0;
 out:
 	sodium_memzero(pass, sizeof pass);
