@@ -19,6 +19,14 @@ Works on the SQLite file directly, from vigil-audit(5) alone.  Modes:
   forge-checkpoint     change one byte of the root in the newest checkpoint
   truncate SEQ         delete every entry >= SEQ and every checkpoint with
                        n > SEQ
+  frontier EPOCH       replace the stored frontier of checkpoint EPOCH with
+                       random bytes of the same length
+  strip SEQ            delete every checkpoint, then rewrite entries SEQ..
+                       with another actor, recomputing body, chain and the
+                       derived columns (no key: the MACs stay)
+  trigger SEQ          plant a trigger that drops every entry inserted
+                       from seq SEQ on
+  table SEQ            plant an extra table (SEQ is ignored)
 
 Exit 0 when done, 2 on usage errors or when the row asked for is missing.
 """
@@ -206,6 +214,42 @@ def truncate(con, seq):
     con.execute("DELETE FROM checkpoint WHERE n > ?", (seq,))
 
 
+def frontier(con, epoch):
+    r = con.execute("SELECT frontier FROM checkpoint WHERE epoch = ?",
+                    (epoch,)).fetchone()
+    if r is None:
+        die("no checkpoint %d" % epoch)
+    con.execute("UPDATE checkpoint SET frontier = ? WHERE epoch = ?",
+                (os.urandom(len(r[0])), epoch))
+
+
+def strip(con, seq):
+    con.execute("DELETE FROM checkpoint")
+    c = prev_chain(con, seq)
+    rows = con.execute("SELECT seq, body FROM entry WHERE seq >= ? "
+                       "ORDER BY seq", (seq,)).fetchall()
+    if not rows:
+        die("no entry %d" % seq)
+    for (s, body) in rows:
+        f = parse_body(body)
+        if f is None:
+            die("entry %d has an invalid body" % s)
+        if s == seq:
+            f["actor"] = b"mallory" if f["actor"] != b"mallory" else b"eve"
+        nb = body_of(f)
+        c = chain_next(c, leaf_hash(nb))
+        set_row(con, s, dict(derived(f), body=nb, chain=c))
+
+
+def trigger(con, seq):
+    con.execute("CREATE TRIGGER vigil_drop BEFORE INSERT ON entry WHEN "
+                "new.seq >= %d BEGIN SELECT RAISE(IGNORE); END" % seq)
+
+
+def table(con):
+    con.execute("CREATE TABLE notes(x)")
+
+
 def blob_column(con, seq):
     """The actor column of entry SEQ stored as a BLOB with the same bytes."""
     con.execute("UPDATE entry SET actor = CAST(actor AS BLOB) WHERE seq = ?",
@@ -245,6 +289,14 @@ def main(argv):
         forge_checkpoint(con)
     elif mode == "truncate":
         truncate(con, seq)
+    elif mode == "frontier":
+        frontier(con, seq)
+    elif mode == "strip":
+        strip(con, seq)
+    elif mode == "trigger":
+        trigger(con, seq)
+    elif mode == "table":
+        table(con)
     elif mode == "blob-column":
         blob_column(con, seq)
     elif mode == "ckpt-n-column":

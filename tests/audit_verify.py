@@ -5,9 +5,11 @@
     audit_verify.py --self-test
 
 Implements the VERIFICATION section of the page: on success prints
-"intact: N entries, M checkpoints" and exits 0; on a failure prints one line
-"FAILED at seq S: KIND: text" (or "FAILED: KIND: text") and exits 1; usage
-and I/O errors exit 2.  Rows are streamed and only the Merkle frontier is
+"intact: N entries, M checkpoints" and exits 0; when the log holds no
+checkpoint at all (nothing was checked against pk0) it prints "consistent,
+not anchored: N entries, 0 checkpoints" and exits 3; on a failure prints one
+line "FAILED at seq S: KIND: text" (or "FAILED: KIND: text") and exits 1;
+usage and I/O errors exit 2.  Rows are streamed and only the Merkle frontier is
 kept, so memory does not grow with the log.
 
 Deliberately written without reading vigil's C source; where the page is
@@ -33,6 +35,17 @@ MAGIC_CKPT = b"VIGCKP1\0"
 FORMAT = b"vigil-audit-1"
 CKPT_LEN = 144
 SIG_LEN = 64
+MAX_EVERY = 1000000
+
+# STORAGE: the objects a log's schema may hold, as (type, name, table).
+SCHEMA = {("table", "meta", "meta"), ("table", "entry", "entry"),
+          ("table", "checkpoint", "checkpoint"),
+          ("index", "sqlite_autoindex_meta_1", "meta")} | {
+    ("index", name, "entry") for name in (
+        "entry_time", "entry_actor", "entry_camera", "entry_action",
+        "entry_reason", "entry_time_ref", "entry_reference",
+        "entry_view_ref", "entry_footage", "entry_multicam",
+        "entry_view_wall", "entry_export_ref")}
 
 # Text fields in body order (the integers sit between camera and
 # reason_code), and the derived columns of the entry table.
@@ -182,6 +195,11 @@ class Frontier:
             (_, left) = self.nodes.pop()
             self.nodes.append((2 * sz, node(left, right)))
 
+    def stored(self):
+        """The frontier as the checkpoint table stores it (STORAGE): the
+        roots of the perfect subtrees, largest first, 32 bytes each."""
+        return b"".join(h for (_, h) in self.nodes)
+
     def root(self):
         if not self.nodes:
             return None
@@ -276,6 +294,14 @@ def read_key_file(path):
         out["k0"] = unhex(p["k0"], 32, "key file k0")
     if "pk0" in p:
         out["pk0"] = unhex(p["pk0"], 32, "key file pk0")
+    if "checkpoint_every" in p:
+        try:
+            v = int(p["checkpoint_every"], 10)
+        except ValueError:
+            v = 0
+        if not 1 <= v <= MAX_EVERY:
+            raise Usage("key file %s: bad checkpoint_every" % path)
+        out["checkpoint_every"] = v
     # "three lines ... a copy without the k0 line checks everything but
     # the MACs": log_id and pk0 are required, k0 is optional.
     for name in ("log_id", "pk0"):
@@ -356,7 +382,31 @@ def read_meta(con, path):
     pk0 = meta.get("pk0")
     if not isinstance(pk0, bytes) or len(pk0) != 32:
         raise Failed("not a log", "%s: meta pk0 is not 32 bytes" % path)
-    return lid, pk0
+    return lid, pk0, meta
+
+
+def check_schema(con):
+    """STORAGE: a table, index, trigger or view the page does not list is
+    "schema", before the walk."""
+    for (typ, name, table) in con.execute(
+            "SELECT type, name, tbl_name FROM sqlite_master ORDER BY rowid"):
+        t = tuple(x.decode("utf-8", "replace") if isinstance(x, bytes) else x
+                  for x in (typ, name, table))
+        if t not in SCHEMA:
+            raise Failed("schema", "the log holds %s %s, which the page "
+                         "does not list" % (t[0], t[1]))
+
+
+def meta_every(meta):
+    """STORAGE: meta checkpoint_every, be64 from 1 to 1000000; a log made
+    before it was recorded counts as 1000000."""
+    if "checkpoint_every" not in meta:
+        return MAX_EVERY
+    v = meta["checkpoint_every"]
+    if not isinstance(v, bytes) or len(v) != 8 or \
+            not 1 <= from_be64(v) <= MAX_EVERY:
+        raise Failed("not a log", "meta checkpoint_every is damaged")
+    return from_be64(v)
 
 
 ENTRY_SQL = ("SELECT seq, body, chain, mac, "
@@ -409,7 +459,7 @@ class Verifier:
             con.close()
 
     def _run(self, con):
-        log_id, meta_pk0 = read_meta(con, self.path)
+        log_id, meta_pk0, meta = read_meta(con, self.path)
         # PAGE: the page does not say what happens when the verification
         # material names another log_id than meta; this verifier treats it
         # as "not a log" (the material is for another log).
@@ -426,6 +476,11 @@ class Verifier:
         if meta_pk0 is not None and pk != meta_pk0:
             raise Failed("not a log", "pk0 %s in meta, %s given"
                          % (meta_pk0.hex(), pk.hex()))
+        check_schema(con)
+        every = meta_every(meta)
+        # The key file's checkpoint_every (kept off the machine) wins over
+        # meta's.
+        every = self.key.get("checkpoint_every", every)
         k = self.key.get("k0")
         held = self.held
 
@@ -435,8 +490,9 @@ class Verifier:
         j = 0           # next expected checkpoint epoch
         p = 0           # n of the previous checkpoint
         ckpts = con.cursor()
-        ckpts.execute("SELECT epoch, n, body, sig, typeof(n) FROM checkpoint "
-                      "ORDER BY epoch")
+        ckpts.execute("SELECT epoch, n, body, sig, typeof(n), frontier "
+                      "FROM checkpoint ORDER BY epoch")
+        unc = None      # first `checkpoint` entry no checkpoint covers yet
         nxt = ckpts.fetchone()
 
         rows = con.cursor()
@@ -483,6 +539,8 @@ class Verifier:
                 k = ratchet(k)
             c = cn
             tree.add(leaf)
+            if unc is None and f["action"] == b"checkpoint":
+                unc = r
             e += 1
             if held is not None and held.n == e:
                 if tree.root() != held.root or c != held.chain:
@@ -494,6 +552,7 @@ class Verifier:
                 pk = self._check_ckpt(nxt, j, p, log_id, pk, tree, c, e)
                 p = nxt[1]
                 j += 1
+                unc = None
                 nxt = ckpts.fetchone()
         rows.close()
 
@@ -525,15 +584,28 @@ class Verifier:
                 raise Failed("checkpoint mismatch", "stored checkpoint %d "
                              "differs from the one you hold" % held.epoch,
                              held.n - 1)
+        # Checkpoints missing: more than checkpoint_every entries after the
+        # newest checkpoint (p + every), or a `checkpoint` entry it does not
+        # cover; the smaller seq.
+        m = unc
+        if e - p > every and (m is None or p + every < m):
+            m = p + every
+        if m is not None:
+            raise Failed("checkpoint missing", "%d entries after the newest "
+                         "checkpoint, checkpoint_every %d; first uncovered "
+                         "checkpoint entry %s" % (e - p, every, unc), m)
         con.execute("COMMIT")
-        return "intact: %d entries, %d checkpoints" % (e, nck)
+        if nck == 0:
+            return (3, "consistent, not anchored: %d entries, 0 checkpoints"
+                    % e)
+        return (0, "intact: %d entries, %d checkpoints" % (e, nck))
 
     def _malformed(self, ck, j, p, log_id):
         """Why a stored checkpoint's epoch or body is not as expected, or
         None.  PAGE: the page does not say what the n column must be; it is
         what decides when the checkpoint is checked, so it is required to
         equal the n inside the body."""
-        (epoch, n, body, _sig, ntype) = ck
+        (epoch, n, body, _sig, ntype, _frontier) = ck
         if epoch != j:
             return "epoch %d where %d was expected" % (epoch, j)
         if not isinstance(body, bytes) or len(body) != CKPT_LEN:
@@ -552,7 +624,7 @@ class Verifier:
         return None
 
     def _check_ckpt(self, ck, j, p, log_id, pk, tree, c, e):
-        (epoch, n, body, sig, _t) = ck
+        (epoch, n, body, sig, _t, frontier) = ck
         why = self._malformed(ck, j, p, log_id)
         if why is None and (not isinstance(sig, bytes) or
                             len(sig) != SIG_LEN):
@@ -567,6 +639,9 @@ class Verifier:
             raise Failed("checkpoint mismatch", "checkpoint %d: the first %d "
                          "entries do not give its root and chain"
                          % (epoch, n), p)
+        if frontier != tree.stored():
+            raise Failed("checkpoint frontier", "checkpoint %d: the stored "
+                         "frontier is not the tree's" % epoch, p)
         return body[112:144]
 
 
@@ -695,8 +770,9 @@ def main(argv):
             else None
         pk = unhex(opts["--pk"], 32, "--pk") if "--pk" in opts else None
         held = Held(opts["--against"]) if "--against" in opts else None
-        print(Verifier(db, key, pk, held).run())
-        return 0
+        (status, line) = Verifier(db, key, pk, held).run()
+        print(line)
+        return status
     except Failed as f:
         print(f.line())
         return 1

@@ -126,13 +126,20 @@ static int
 audit_init(struct audit_args *a, const char *print_keys)
 {
 	struct audit_keys k;
+	struct config *cfg;
 	char id[2 * AUDIT_LOGID_LEN + 1], k0[2 * AUDIT_KEY_LEN + 1];
 	char pk[2 * AUDIT_PK_LEN + 1], *cause = NULL;
+	unsigned every = AUDIT_CHECKPOINT_EVERY;
 	int rc;
 
 	if ((rc = audit_paths(a, "init", 1)) != 0)
 		return rc;
-	if (audit_create(a->db, a->state, &k, &cause) != 0)
+	/* [audit] checkpoint_every is recorded in the log: verification
+	 * counts more entries than that after a checkpoint as one missing. */
+	if ((cfg = cmd_config_get(a->config, NULL)) != NULL &&
+	    config_checkpoint_every(cfg) > 0)
+		every = config_checkpoint_every(cfg);
+	if (audit_create_every(a->db, a->state, every, &k, &cause) != 0)
 		return audit_error("init", cause);
 	if (print_keys != NULL && audit_keys_write(&k, print_keys, &cause) != 0) {
 		fprintf(stderr, "vigil audit init: the log was created, but the "
@@ -151,8 +158,10 @@ audit_init(struct audit_args *a, const char *print_keys)
 	    "  k0     %s\n"
 	    "         SECRET: checks every entry's MAC; keep it offline.\n"
 	    "  pk0    %s\n"
-	    "         public: checks every checkpoint signature.\n",
-	    a->db, a->state, id, k0, pk);
+	    "         public: checks every checkpoint signature.\n"
+	    "  checkpoint_every %u\n"
+	    "         at most this many entries may follow a checkpoint.\n",
+	    a->db, a->state, id, k0, pk, k.checkpoint_every);
 	if (print_keys != NULL)
 		printf("\nWritten to %s (mode 0600); 'vigil audit verify "
 		    "--key-file %s' reads it.\n", print_keys, print_keys);
@@ -204,6 +213,7 @@ audit_verify_cmd(struct audit_args *a, const char *key_file, const char *pkhex,
 			return audit_error("verify", cause);
 		o.log_id = k.log_id;
 		o.pk0 = k.pk0;
+		o.checkpoint_every = k.checkpoint_every;
 		if (has_k0)
 			o.k0 = k.k0;
 		/* Say plainly when the log names another identity. */
@@ -255,6 +265,18 @@ audit_verify_cmd(struct audit_args *a, const char *key_file, const char *pkhex,
 			printf("FAILED: %s: %s\n", audit_fault_name(r.fault),
 			    r.detail);
 		return 1;
+	}
+	/* Exit 0 means a checkpoint signature was checked against pk0: a
+	 * chain alone anyone can recompute. */
+	if (r.checkpoints == 0) {
+		printf("consistent, not anchored: %lld entries, 0 checkpoints\n"
+		    "  the chain %s, but no checkpoint signature was "
+		    "checked against pk0:\n  anyone can recompute a chain. "
+		    "At most %lld entries may precede the first\n  checkpoint; "
+		    "make one with 'vigil audit checkpoint'.\n",
+		    (long long)r.entries, has_k0 ? "and the MACs hold" : "holds",
+		    (long long)r.checkpoint_every);
+		return 3;
 	}
 	printf("intact: %lld entries, %lld checkpoints", (long long)r.entries,
 	    (long long)r.checkpoints);
@@ -317,6 +339,9 @@ audit_note(struct audit_args *a, int attest, const char *text)
 	e.details = details;
 	e.terminal = term;
 	seq = audit_append(log, &e, &cause);
+	if (seq >= 0 && audit_checkpoint_failure(log) != NULL)
+		fprintf(stderr, "vigil audit note: WARNING: %s\n",
+		    audit_checkpoint_failure(log));
 	audit_close(log);
 	free(details);
 	free(actor);

@@ -17,6 +17,8 @@ while [ $i -lt 10 ]; do
 	expect_status 0 "$VIGIL" audit note --db "$D" --state "$S" "before $i"
 	i=$((i + 1))
 done
+# Anchored: verify exits 0 only when a checkpoint signature was checked.
+expect_status 0 "$VIGIL" audit checkpoint --db "$D" --state "$S"
 
 # Fill the file system, then try to log.
 dd if=/dev/zero of="$M/filler" bs=4k 2>/dev/null

@@ -169,7 +169,9 @@ EOF
 check_tamper "$B2"
 
 # ---- the audit log -------------------------------------------------------
-expect_status 0 $V audit verify
+# No checkpoint yet (no logout): consistent, not anchored (exit 3).
+expect_status 3 $V audit verify
+expect_match '^consistent, not anchored' "$OUT"
 expect_status 0 $V audit show --action export-start --format json
 expect_match '"camera":"entrance,stacks"' "$OUT"
 expect_match '"cameras":\["entrance","stacks"\]' "$OUT"
@@ -259,7 +261,9 @@ ls -a "$USB" | grep -q '^\.vigil-partial' && fail "the crash's partial folder wa
 expect_status 0 $V audit show --action export-failed --format json
 expect_match '"recovered":true' "$OUT"
 expect_match '"partial_removed":true' "$OUT"
-expect_status 0 $V audit verify
+# No checkpoint yet (no logout): consistent, not anchored (exit 3).
+expect_status 3 $V audit verify
+expect_match '^consistent, not anchored' "$OUT"
 
 # ---- the signing key rotated ------------------------------------------------
 KEY=$TMP/demo/keys/vigil-export.key
@@ -302,5 +306,7 @@ expect_match 'no signing key at' "$OUT"
 expect_status 2 $V keygen --rotate --no-passphrase
 expect_match 'interrupted rotation' "$OUT"
 rm -f "$KEY.new"
-expect_status 0 $V audit verify
+# No checkpoint yet (no logout): consistent, not anchored (exit 3).
+expect_status 3 $V audit verify
+expect_match '^consistent, not anchored' "$OUT"
 exit 0

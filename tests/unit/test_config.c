@@ -171,7 +171,7 @@ static const char full_conf[] =
 	"camera.entrance = 28\n"
 	"camera.reading room = 1\n"
 	"[audit]\n"
-	"checkpoint_every = 0\n"
+	"checkpoint_every = 1\n"
 	"[review]\n"
 	"working_hours = 06:30-21\n"
 	"max_view_minutes = 30\n"
@@ -239,7 +239,7 @@ test_full(void **state)
 	assert_int_equal(config_retention_count(c), 2);
 	assert_string_equal(config_retention_camera(c, 0, &days), "entrance");
 	assert_int_equal(days, 28);
-	assert_int_equal(config_checkpoint_every(c), 0);
+	assert_int_equal(config_checkpoint_every(c), 1);
 	assert_int_equal(config_review(c)->work_from, 6 * 60 + 30);
 	assert_int_equal(config_review(c)->work_to, 21 * 60);
 	assert_int_equal(config_review(c)->max_cameras_per_reference, 2);
@@ -437,6 +437,9 @@ test_errors(void **state)
 	    "bad.conf:2:", "not a whole number", "seconds from 1 to 86400", NULL);
 	expect_invalid("[session]\nidle_lock = 0\n",
 	    "bad.conf:2:", "out of range", NULL);
+	/* A log is never without checkpoints (vigil-audit(5)). */
+	expect_invalid("[audit]\ncheckpoint_every = 0\n",
+	    "bad.conf:2:", "out of range", "from 1 to 1000000", NULL);
 	expect_invalid("[session]\nidle_lock = 99999999999999999999\n",
 	    "bad.conf:2:", "not a whole number", NULL);
 	expect_invalid("[player]\nvideo_output = x11\n",
