@@ -102,7 +102,8 @@ config_check(int argc, char **argv, const char *path)
 		return rc == CONFIG_ERR_INVALID ? 1 : 2;
 	}
 	config_warn_env(c);
-	config_warn_pin(c);
+	if (!quiet)
+		config_warn_pin(c);
 	if (!quiet && config_print(c, stdout) == -1) {
 		fprintf(stderr, "vigil: config check: write error\n");
 		config_free(c);
