@@ -1271,6 +1271,42 @@ config_defaults(void)
 	return c;
 }
 
+/* config_print() must give a file that loads back (vigil.conf(5)), but
+ * relative paths taken from the file's folder and lists spaced out can
+ * make a key's line longer than libinih takes (found by fuzz/fuzz_config.c;
+ * fuzz/corpus/fuzz_config/regress-long-printed-line).  Returns 0, or -1
+ * with *cause naming the key. */
+static int
+config_printable(const struct config *c, const char *shown, char **cause)
+{
+	char *text = NULL, *line, *nl;
+	const char *sec = "";
+	size_t size = 0, len, seclen = 0;
+	FILE *f;
+	int rc = 0;
+
+	if ((f = open_memstream(&text, &size)) == NULL)
+		fatal("out of memory");
+	if (config_print(c, f) != 0 || fclose(f) != 0)
+		fatal("cannot print the configuration");
+	for (line = text; rc == 0 && *line != '\0'; line = nl + 1) {
+		if ((nl = strchr(line, '\n')) == NULL)
+			break;
+		len = (size_t)(nl - line);
+		if (*line == '[') {
+			sec = line;
+			seclen = len;
+		} else if (*line != '#' && len > INI_MAX_LINE - 3)
+			rc = cause_set(cause, "%s: %.*s %.*s: %zu bytes once relative "
+			    "paths are taken from %s and lists are spaced out; "
+			    "expected at most %d (shorter or absolute paths)", shown,
+			    (int)seclen, sec, (int)strcspn(line, " ="), line, len,
+			    c->dir, INI_MAX_LINE - 3);
+	}
+	free(text);
+	return rc;
+}
+
 int
 config_load(const char *path, struct config **cfg, char **cause)
 {
@@ -1322,7 +1358,8 @@ config_load(const char *path, struct config **cfg, char **cause)
 	    NULL, 0);
 	c->dir = config_dirname(path);
 	config_apply_defaults(c);
-	if (config_parse_bytes(c, shown, buf, len, cause) == -1) {
+	if (config_parse_bytes(c, shown, buf, len, cause) == -1 ||
+	    config_printable(c, shown, cause) == -1) {
 		free(buf);
 		free(shown);
 		config_free(c);

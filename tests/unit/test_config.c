@@ -305,6 +305,22 @@ test_print_roundtrip(void **state)
 	free(copy);
 }
 
+/* A relative path that fits on its line in the file but not once taken
+ * from the file's folder: the printed file would not load, so it is
+ * refused (found by fuzz/fuzz_config.c). */
+static void
+test_print_too_long(void **state)
+{
+	char name[176], *text;
+
+	(void)state;
+	memset(name, 'w', sizeof name - 1);
+	name[sizeof name - 1] = '\0';
+	text = xasprintf("[paths]\nexport_roots = %s\n", name);
+	expect_invalid(text, "[paths] export_roots", "relative paths", NULL);
+	free(text);
+}
+
 /* An empty file is all defaults (but names the file). */
 static void
 test_empty_file(void **state)
@@ -717,6 +733,7 @@ main(void)
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_full),
 		cmocka_unit_test(test_print_roundtrip),
+		cmocka_unit_test(test_print_too_long),
 		cmocka_unit_test(test_empty_file),
 		cmocka_unit_test(test_unreadable),
 		cmocka_unit_test(test_not_regular),
