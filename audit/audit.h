@@ -151,9 +151,11 @@ int audit_checkpoint_latest(struct audit_log *, struct audit_ckpt_info *,
 
 /* The quick check at start (audit/quick.c): the newest checkpoint's
  * signature (with the key the checkpoint before it names, or pk_0 as the
- * log stores it), its log id, and that the log still holds the entries it
- * covers, ending in the chain value it signed.  Reads a few rows; a full
- * audit_verify() is what proves the whole log. */
+ * log stores it), its log id, that the log still holds the entries it
+ * covers, ending in the chain value it signed, that its frontier gives its
+ * root, and that at most the log's checkpoint_every entries follow it (or
+ * precede the first).  Reads a few rows; a full audit_verify() is what
+ * proves the whole log. */
 enum audit_quick_verdict {
 	AUDIT_QUICK_OK,		/* the newest checkpoint holds */
 	AUDIT_QUICK_NONE,	/* no checkpoint yet */
@@ -598,6 +600,9 @@ void audit_review_sql_limits(struct audit_review *, size_t bytes, int binds);
 
 /* The log's database handle (for query.c). */
 sqlite3 *log_db(struct audit_log *);
+/* The log's meta checkpoint_every (AUDIT_MAX_CHECKPOINT_EVERY when it
+ * has none). */
+unsigned log_max_every(struct audit_log *);
 /* The log's path, for messages. */
 const char *log_path(struct audit_log *);
 

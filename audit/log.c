@@ -1207,6 +1207,12 @@ log_db(struct audit_log *log)
 	return log->db;
 }
 
+unsigned
+log_max_every(struct audit_log *log)
+{
+	return log->max_every;
+}
+
 const char *
 log_path(struct audit_log *log)
 {

@@ -16,6 +16,7 @@ static int quick_bad(struct audit_quick *, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 static int quick_blob(sqlite3 *, const char *sql, int64_t key, void *out,
     int len);
+static int quick_frontier(sqlite3 *, const struct audit_ckpt_info *);
 
 static int
 quick_bad(struct audit_quick *q, const char *fmt, ...)
@@ -54,6 +55,35 @@ quick_blob(sqlite3 *db, const char *sql, int64_t key, void *out, int len)
 	return ret;
 }
 
+/* Whether checkpoint ck's stored frontier gives its root: 0 yes, 1 no, -1
+ * on a database error. */
+static int
+quick_frontier(sqlite3 *db, const struct audit_ckpt_info *ck)
+{
+	sqlite3_stmt *s;
+	struct merkle m;
+	uint8_t root[HASH_LEN];
+	int rc, ret = 1;
+
+	if (sqlite3_prepare_v2(db, "SELECT frontier FROM checkpoint WHERE "
+	    "epoch = ?", -1, &s, NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_int64(s, 1, ck->epoch);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		if (sqlite3_column_type(s, 0) == SQLITE_BLOB &&
+		    merkle_load(&m, (uint64_t)ck->n, sqlite3_column_blob(s, 0),
+		    (size_t)sqlite3_column_bytes(s, 0)) == 0) {
+			merkle_root(&m, root);
+			ret = memcmp(root, ck->root, HASH_LEN) != 0;
+		}
+	} else if (rc != SQLITE_DONE) {
+		ret = -1;
+	}
+	sqlite3_finalize(s);
+	return ret;
+}
+
 int
 audit_quick_check(struct audit_log *log, struct audit_quick *q, char **cause)
 {
@@ -62,6 +92,7 @@ audit_quick_check(struct audit_log *log, struct audit_quick *q, char **cause)
 	uint8_t chain[HASH_LEN];
 	sqlite3 *db = log_db(log);
 	char *why = NULL;
+	int64_t every;
 	int rc;
 
 	memset(q, 0, sizeof *q);
@@ -70,8 +101,16 @@ audit_quick_check(struct audit_log *log, struct audit_quick *q, char **cause)
 		return cause_set(cause, "the log's entries cannot be counted: %s",
 		    sqlite3_errmsg(db));
 	audit_ids(log, log_id, pk);
+	every = log_max_every(log);
 	rc = audit_checkpoint_latest(log, &ck, &why);
 	if (rc == 1) {
+		/* More entries than checkpoint_every and no checkpoint: they
+		 * were removed, or none can be made (vigil-audit(5)). */
+		if (q->entries > every)
+			return quick_bad(q, "%lld entries and no checkpoint, more "
+			    "than checkpoint_every (%lld): checkpoints were removed "
+			    "or cannot be made", (long long)q->entries,
+			    (long long)every);
 		q->verdict = AUDIT_QUICK_NONE;
 		if (q->entries > 0)
 			snprintf(q->detail, sizeof q->detail, "no checkpoint "
@@ -124,6 +163,19 @@ audit_quick_check(struct audit_log *log, struct audit_quick *q, char **cause)
 	if (crypto_sign_verify_detached(ck.sig, ck.body, AUDIT_CKPT_LEN, pk) != 0)
 		return quick_bad(q, "the signature of checkpoint %lld does not "
 		    "verify", (long long)ck.epoch);
+	/* The frontier the next checkpoint starts from. */
+	if ((rc = quick_frontier(db, &ck)) == -1)
+		return cause_set(cause, "reading checkpoint %lld: %s",
+		    (long long)ck.epoch, sqlite3_errmsg(db));
+	if (rc == 1)
+		return quick_bad(q, "the stored frontier of checkpoint %lld does "
+		    "not give its root: no checkpoint can be made",
+		    (long long)ck.epoch);
+	if (q->entries - ck.n > every)
+		return quick_bad(q, "%lld entries follow checkpoint %lld, more "
+		    "than checkpoint_every (%lld): checkpoints were removed or "
+		    "cannot be made", (long long)(q->entries - ck.n),
+		    (long long)ck.epoch, (long long)every);
 	q->verdict = AUDIT_QUICK_OK;
 	if (q->entries > ck.n)
 		snprintf(q->detail, sizeof q->detail, "%lld entries after "

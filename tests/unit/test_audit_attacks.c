@@ -150,6 +150,26 @@ expect_intact(struct fx *f)
 		    (long long)r.seq, audit_fault_name(r.fault), r.detail);
 }
 
+/* The quick check the terminal makes at start says BAD, with needle. */
+static void
+expect_quick_bad(struct fx *f, const char *needle)
+{
+	struct audit_log *log;
+	struct audit_quick q;
+	char *cause = NULL;
+
+	if ((log = audit_open(f->db, NULL, AUDIT_OPEN_READONLY, &cause)) == NULL)
+		fail_msg("open: %s", cause);
+	if (audit_quick_check(log, &q, &cause) != 0)
+		fail_msg("quick check: %s", cause);
+	audit_close(log);
+	if (q.verdict != AUDIT_QUICK_BAD)
+		fail_msg("quick check not BAD (%d: %s); expected '%s'",
+		    (int)q.verdict, q.detail, needle);
+	if (strstr(q.detail, needle) == NULL)
+		fail_msg("expected '%s' in: %s", needle, q.detail);
+}
+
 static void
 expect_open_refused(struct fx *f, const char *needle)
 {
@@ -181,6 +201,7 @@ test_frontier(void **state)
 	sql(f, "UPDATE checkpoint SET frontier = randomblob(32) WHERE epoch = 0");
 	expect_fault(f, 0, "frontier");
 	expect_fault(f, 1, "frontier");
+	expect_quick_bad(f, "frontier");	/* the terminal's title bar */
 
 	log = open_rw(f);
 	for (i = 0; i < 64; i++)
@@ -216,6 +237,7 @@ test_uncovered_entries(void **state)
 	sql(f, "DELETE FROM checkpoint");
 	assert_int_equal(verify(f, 0, &r), AUDIT_CKPT_MISSING);	/* 65 */
 	assert_int_equal(r.seq, 64);
+	expect_quick_bad(f, "more than checkpoint_every");
 	/* 64 entries without a checkpoint are allowed. */
 	snprintf(cmd, sizeof cmd, "cp '%s.65' '%s'", f->db, f->db);
 	assert_int_equal(system(cmd), 0);
@@ -302,6 +324,7 @@ test_checkpoints_deleted(void **state)
 	sql(f, "DELETE FROM checkpoint");
 	rechain_from(f, 10);
 	expect_fault(f, 0, "checkpoint missing");
+	expect_quick_bad(f, "more than checkpoint_every");
 	assert_int_equal(verify(f, 0, &r), AUDIT_CKPT_MISSING);
 	assert_int_equal(r.seq, 64);
 	/* With k0 the MAC of the edited entry comes first. */
