@@ -490,8 +490,8 @@ class Verifier:
         j = 0           # next expected checkpoint epoch
         p = 0           # n of the previous checkpoint
         ckpts = con.cursor()
-        ckpts.execute("SELECT epoch, n, body, sig, typeof(n), frontier "
-                      "FROM checkpoint ORDER BY epoch")
+        ckpts.execute("SELECT epoch, n, body, sig, typeof(n), frontier, "
+                      "typeof(frontier) FROM checkpoint ORDER BY epoch")
         unc = None      # first `checkpoint` entry no checkpoint covers yet
         nxt = ckpts.fetchone()
 
@@ -605,7 +605,7 @@ class Verifier:
         None.  PAGE: the page does not say what the n column must be; it is
         what decides when the checkpoint is checked, so it is required to
         equal the n inside the body."""
-        (epoch, n, body, _sig, ntype, _frontier) = ck
+        (epoch, n, body, _sig, ntype, _frontier, _ftype) = ck
         if epoch != j:
             return "epoch %d where %d was expected" % (epoch, j)
         if not isinstance(body, bytes) or len(body) != CKPT_LEN:
@@ -624,7 +624,7 @@ class Verifier:
         return None
 
     def _check_ckpt(self, ck, j, p, log_id, pk, tree, c, e):
-        (epoch, n, body, sig, _t, frontier) = ck
+        (epoch, n, body, sig, _t, frontier, ftype) = ck
         why = self._malformed(ck, j, p, log_id)
         if why is None and (not isinstance(sig, bytes) or
                             len(sig) != SIG_LEN):
@@ -639,7 +639,7 @@ class Verifier:
             raise Failed("checkpoint mismatch", "checkpoint %d: the first %d "
                          "entries do not give its root and chain"
                          % (epoch, n), p)
-        if frontier != tree.stored():
+        if ftype != b"blob" or frontier != tree.stored():
             raise Failed("checkpoint frontier", "checkpoint %d: the stored "
                          "frontier is not the tree's" % epoch, p)
         return body[112:144]

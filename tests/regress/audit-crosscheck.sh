@@ -25,6 +25,16 @@ con.close()
 EOF
 }
 
+# sqlw DB STATEMENTS: runs and commits STATEMENTS.
+sqlw() {
+	"$PY" - "$1" "$2" <<'EOF'
+import sqlite3, sys
+con = sqlite3.connect(sys.argv[1], isolation_level=None)
+con.executescript(sys.argv[2])
+con.close()
+EOF
+}
+
 # 1. The page's EXAMPLE.
 expect_status 0 "$PY" "$VERIFY" --self-test
 echo "$OUT"
@@ -200,6 +210,13 @@ P=$(echo "$NS" | cut -d, -f1)
 tamper frontier 1
 both "$WD" 1 --key-file "$K";  expect "FAILED at seq $P: checkpoint frontier"
 both "$WD" 1;                  expect "FAILED at seq $P: checkpoint frontier"
+# The same bytes stored as TEXT: not the BLOB the page asks for.
+CASE="frontier as text"
+echo "$CASE"
+fresh
+sqlw "$WD" "UPDATE checkpoint SET frontier = CAST(frontier AS TEXT) WHERE
+	epoch = 1" || fail "cannot retype the frontier"
+both "$WD" 1;                  expect "FAILED at seq $P: checkpoint frontier"
 
 # Every checkpoint deleted and an entry rewritten with its chain recomputed:
 # more than checkpoint_every (64, in meta and the key file) entries follow
@@ -213,9 +230,11 @@ both "$WD" 1;                  expect "FAILED at seq 64: checkpoint missing"
 # Only the entries up to the 'checkpoint' entry (seq 70) are left, with a
 # limit of 100 in the key file: that entry is the one uncovered.
 sed 's/^checkpoint_every .*/checkpoint_every 100/' "$TMP/pubkeys" >"$TMP/every100"
-sql "$WD" "DELETE FROM entry WHERE seq > 70" >/dev/null || fail "cannot cut $WD"
+sqlw "$WD" "DELETE FROM entry WHERE seq > 70" || fail "cannot cut $WD"
 both "$WD" 1 --key-file "$TMP/every100"
 expect "FAILED at seq 70: checkpoint missing"
+# With meta's 64, the 71 entries are too many first.
+both "$WD" 1;                  expect "FAILED at seq 64: checkpoint missing"
 
 # Objects the page does not list.
 tamper trigger 151
