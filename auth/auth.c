@@ -530,6 +530,22 @@ auth_login(struct auth *a, const char *user, char *pass,
 		auth_record_failure(a, "login", user, res);
 		return -1;
 	}
+	if (a->login_need != 0 && (res->roles & a->login_need) == 0 &&
+	    !(a->locked && res->uid == a->uid)) {
+		char have[64], want[64];
+
+		auth_abort(a);
+		roles_format(res->roles, have, sizeof have);
+		roles_format(a->login_need, want, sizeof want);
+		pamtx_fail(res, AUTH_STAGE_ROLES, PAM_SUCCESS, "%s has the roles "
+		    "%s; only %s may log in while %s", res->user, have, want,
+		    a->login_why);
+		auth_record_failure(a, "login", user, res);
+		snprintf(res->message, sizeof res->message, "Only %s may log in "
+		    "now: %s.", want, a->login_why);
+		res->roles = 0;
+		return -1;
+	}
 	if (a->locked && res->uid == a->uid) {
 		/* The locked person, under another spelling of the name. */
 		auth_abort(a);
@@ -639,6 +655,13 @@ auth_logout(struct auth *a, const char *how, char **cause)
 	free(details);
 	auth_forget(a);
 	return rc;
+}
+
+void
+auth_restrict_logins(struct auth *a, unsigned need, const char *why)
+{
+	a->login_need = need;
+	snprintf(a->login_why, sizeof a->login_why, "%s", why != NULL ? why : "");
 }
 
 int

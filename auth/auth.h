@@ -159,6 +159,11 @@ void auth_on_replace(struct auth *, void (*fn)(void *arg), void *arg);
 const char *auth_user(const struct auth *);
 unsigned auth_roles(const struct auth *);
 
+/* From now on only people holding one of the roles in need may log in
+ * (0: any vigil role again); why says what for, in the refusal shown and
+ * logged ("login-failed", stage "roles"). */
+void auth_restrict_logins(struct auth *, unsigned need, const char *why);
+
 /* Second-person approval: authenticates user, who must not be the person
  * logged in and must hold one of the roles in need (0: any vigil role),
  * through the same PAM stack (no session is opened) and returns their
@@ -366,6 +371,8 @@ struct auth {
 	uid_t			 uid;
 	unsigned		 roles;
 	int64_t			 last_key_ms;
+	unsigned		 login_need;	/* 0: any vigil role */
+	char			 login_why[200];
 };
 
 /* auth_start() is auth_new() with AUTH_MODE_AUTO; the unit tests use the

@@ -635,6 +635,8 @@ struct report_opts {
 	const struct sign_key *key;
 	const char	*against;	/* a held checkpoint file, or NULL */
 	const uint8_t	*k0;		/* checks every MAC when not NULL */
+	const uint8_t	*pin_log_id;	/* the pinned identity (vigil.conf), */
+	const uint8_t	*pin_pk0;	/* or NULL: UNPINNED */
 	const char	*made_by;	/* the reviewer, named in the report */
 	/* Called now and then with the stage ("verify" or "rows"); may be
 	 * NULL.  Runs on the calling thread. */

@@ -617,9 +617,10 @@ report_verification(struct report *rp, struct report_verify *v,
 	res->intact = v->r.fault == AUDIT_OK;
 	res->bad_seq = res->intact ? -1 : v->r.seq;
 	if (res->intact)
-		snprintf(res->verdict, sizeof res->verdict, "intact: %" PRId64
-		    " entries, %" PRId64 " checkpoints checked", v->r.entries,
-		    v->r.checkpoints);
+		snprintf(res->verdict, sizeof res->verdict, "%s: %" PRId64
+		    " entries, %" PRId64 " checkpoints checked", o->pin_pk0 !=
+		    NULL ? "intact" : "intact (UNPINNED: against the log's own "
+		    "identity)", v->r.entries, v->r.checkpoints);
 	else
 		snprintf(res->verdict, sizeof res->verdict, "BROKEN: %s at seq %"
 		    PRId64 ": %s", audit_fault_name(v->r.fault), v->r.seq,
@@ -634,6 +635,8 @@ report_verification(struct report *rp, struct report_verify *v,
 	fprintf(f, "log_id %s\n", hex);
 	sodium_bin2hex(hex, sizeof hex, pk0, sizeof pk0);
 	fprintf(f, "pk0 %s\n", hex);
+	fprintf(f, "pinned %s\n", o->pin_pk0 != NULL ? "yes (vigil.conf)" :
+	    "no");
 	fprintf(f, "verified %s\n", clock_format_local(clock_now_ms(), t,
 	    sizeof t));
 	fprintf(f, "result %s\n", res->intact ? "intact" :
@@ -913,6 +916,8 @@ report_write(const struct report_opts *o, struct report_result *res,
 	/* The verification runs while the rows are written. */
 	v.db = o->db;
 	v.opts.k0 = o->k0;
+	v.opts.log_id = o->pin_log_id;
+	v.opts.pk0 = o->pin_pk0;
 	v.opts.against = o->against != NULL ? &v.held : NULL;
 	v.opts.progress = report_verify_progress;
 	v.opts.arg = &v;

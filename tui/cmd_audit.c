@@ -625,6 +625,8 @@ audit_report_cmd(struct audit_args *a, const struct audit_review_filter *f,
 	struct audit_review *rv;
 	struct audit_review_code *codes;
 	struct report_opts o;
+	uint8_t pin_id[16], pin_pk[32];
+	struct config *cfg;
 	struct report_result res;
 	struct audit_keys k;
 	struct sign_key *key;
@@ -678,6 +680,11 @@ audit_report_cmd(struct audit_args *a, const struct audit_review_filter *f,
 	o.key = key;
 	o.against = against;
 	o.k0 = has_k0 ? k.k0 : NULL;
+	if ((cfg = cmd_config_get(a->config, NULL)) != NULL &&
+	    config_log_pin(cfg, pin_id, pin_pk) == 1) {
+		o.pin_log_id = pin_id;
+		o.pin_pk0 = pin_pk;
+	}
 	o.made_by = actor;
 	o.progress = audit_report_progress;
 	rc = report_write(&o, &res, &cause);

@@ -29,6 +29,9 @@ static struct {
 	_Atomic int		 percent;
 	_Atomic int		 last_told;
 	struct audit_verify_result result;	/* once phase is not RUNNING */
+	int			 pinned;
+	uint8_t			 pin_id[AUDIT_LOGID_LEN];
+	uint8_t			 pin_pk[AUDIT_PK_LEN];
 } logstate;
 
 static void logstate_progress(int64_t done, int64_t total, void *arg);
@@ -62,6 +65,10 @@ logstate_main(void *arg)
 	(void)arg;
 	memset(&opts, 0, sizeof opts);
 	opts.progress = logstate_progress;
+	if (logstate.pinned) {
+		opts.log_id = logstate.pin_id;
+		opts.pk0 = logstate.pin_pk;
+	}
 	if (audit_verify(logstate.db, &opts, &r, &cause) == -1) {
 		free(cause);
 		atomic_store(&logstate.phase, LOGSTATE_FAILED);
@@ -73,6 +80,22 @@ logstate_main(void *arg)
 	}
 	(void)!write(logstate.wake_fd, &b, 1);
 	return NULL;
+}
+
+void
+logstate_pin(const uint8_t *log_id, const uint8_t *pk0)
+{
+	logstate.pinned = log_id != NULL && pk0 != NULL;
+	if (logstate.pinned) {
+		memcpy(logstate.pin_id, log_id, sizeof logstate.pin_id);
+		memcpy(logstate.pin_pk, pk0, sizeof logstate.pin_pk);
+	}
+}
+
+int
+logstate_pinned(void)
+{
+	return logstate.pinned;
 }
 
 int
@@ -101,7 +124,8 @@ logstate_text(char *buf, size_t len, int *bad)
 		    atomic_load(&logstate.percent));
 		break;
 	case LOGSTATE_INTACT:
-		snprintf(buf, len, "intact");
+		/* Intact in itself; without a pin that is all it proves. */
+		snprintf(buf, len, "%s", logstate.pinned ? "intact" : "UNPINNED");
 		break;
 	case LOGSTATE_BROKEN:
 		snprintf(buf, len, "BROKEN");

@@ -143,6 +143,7 @@ static void review_text_shown(struct review *, int indent,
     const struct audit_review_row *);
 static void review_text_flags(struct review *, const struct audit_review_row *);
 static void review_detail(struct review *);
+static void review_identity(struct review *);
 static void review_integrity(struct review *);
 static void review_integrity_line(struct review *, char *buf, size_t len,
     int *bad);
@@ -1153,6 +1154,34 @@ review_detail(struct review *rv)
 
 /* ---- Integrity ----------------------------------------------------------- */
 
+/* The log's identity, all of it, for the DPO to compare with the
+ * material they hold off the machine. */
+static void
+review_identity(struct review *rv)
+{
+	uint8_t id[AUDIT_LOGID_LEN], pk[AUDIT_PK_LEN];
+	char idhex[2 * AUDIT_LOGID_LEN + 1], pkhex[2 * AUDIT_PK_LEN + 16 + 1];
+	size_t i, o = 0;
+
+	if (rv->log == NULL)
+		return;
+	audit_ids(rv->log, id, pk);
+	for (i = 0; i < sizeof id; i++)
+		snprintf(idhex + 2 * i, 3, "%02x", id[i]);
+	for (i = 0; i < sizeof pk; i++)
+		o += (size_t)snprintf(pkhex + o, sizeof pkhex - o, "%s%02x",
+		    i > 0 && i % 2 == 0 ? " " : "", pk[i]);
+	review_text_add(rv, 0, A_NORMAL, "%s", "");
+	review_text_add(rv, 0, A_BOLD, "Identity (compare with your own copy)");
+	review_text_add(rv, 2, A_NORMAL, "log_id %s", idhex);
+	review_text_add(rv, 2, A_NORMAL, "pk0    %s", pkhex);
+	review_text_add(rv, 2, logstate_pinned() ? (int)A_NORMAL :
+	    screen_attr_error(), "%s", logstate_pinned() ? "Pinned in "
+	    "vigil.conf; every verification checks against the pin." :
+	    "Not pinned in vigil.conf: the log is checked only against "
+	    "itself.");
+}
+
 /* The integrity panel's text; built again at each draw while the
  * verification runs. */
 static void
@@ -1171,9 +1200,17 @@ review_integrity(struct review *rv)
 		    "the chain and every checkpoint)...", pc);
 		break;
 	case LOGSTATE_DONE:
-		if (r.fault == AUDIT_OK)
+		if (r.fault == AUDIT_OK && logstate_pinned())
 			review_text_add(rv, 2, A_NORMAL, "INTACT: %lld entries "
-			    "and %lld checkpoints verified.", (long long)r.entries,
+			    "and %lld checkpoints verified against the pinned "
+			    "identity.", (long long)r.entries,
+			    (long long)r.checkpoints);
+		else if (r.fault == AUDIT_OK)
+			review_text_add(rv, 2, screen_attr_error(), "UNPINNED: "
+			    "%lld entries and %lld checkpoints are consistent "
+			    "with the log's own identity, which proves nothing "
+			    "against a replaced log: pin log_id and pk0 in "
+			    "vigil.conf ([audit]).", (long long)r.entries,
 			    (long long)r.checkpoints);
 		else
 			review_text_add(rv, 2, screen_attr_error(), "BROKEN: the "
@@ -1186,6 +1223,7 @@ review_integrity(struct review *rv)
 		    "log could not be read for verification.");
 		break;
 	}
+	review_identity(rv);
 	review_text_add(rv, 0, A_NORMAL, "%s", "");
 	review_text_add(rv, 0, A_BOLD, "Checkpoints");
 	memset(&ig, 0, sizeof ig);
@@ -1257,7 +1295,8 @@ review_integrity_line(struct review *rv, char *buf, size_t len, int *bad)
 		break;
 	case LOGSTATE_DONE:
 		if (r.fault == AUDIT_OK) {
-			snprintf(v, sizeof v, "intact");
+			snprintf(v, sizeof v, "%s", logstate_pinned() ?
+			    "intact" : "UNPINNED");
 		} else {
 			snprintf(v, sizeof v, "BROKEN at seq %lld (%s)",
 			    (long long)r.seq, audit_fault_name(r.fault));
@@ -1439,6 +1478,7 @@ review_report(struct review *rv)
 	    reviewform_text(&rv->form, 2) : NULL;
 	struct report_result res;
 	struct report_opts o;
+	uint8_t pin_id[16], pin_pk[32];
 	struct sign_key *key;
 	struct stat sb;
 	struct tm tm;
@@ -1510,6 +1550,10 @@ review_report(struct review *rv)
 	o.out = out;
 	o.key = key;
 	o.against = rv->held[0] != '\0' ? rv->held : NULL;
+	if (config_log_pin(rv->cfg, pin_id, pin_pk) == 1) {
+		o.pin_log_id = pin_id;
+		o.pin_pk0 = pin_pk;
+	}
 	o.made_by = rv->user;
 	o.progress = review_report_progress;
 	memset(&res, 0, sizeof res);

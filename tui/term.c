@@ -70,6 +70,7 @@ struct term {
 	enum term_screen	 held_screen;	/* a view held by the lock */
 	struct audit_quick	 quick;		/* the check at start */
 	int			 quick_done;
+	char			 pin_bad[200];	/* not the pinned log: why */
 };
 
 static volatile sig_atomic_t term_signal;	/* one that ends vigil */
@@ -152,6 +153,13 @@ term_log_info(struct term *t)
 		snprintf(t->log_state, sizeof t->log_state, "NOT OPEN");
 		snprintf(t->log_line, sizeof t->log_line,
 		    "audit log cannot be written: %s", t->log_error);
+		t->log_bad = 1;
+		return;
+	}
+	if (t->pin_bad[0] != '\0') {
+		snprintf(t->log_state, sizeof t->log_state, "BROKEN");
+		snprintf(t->log_line, sizeof t->log_line, "audit log BROKEN: %s",
+		    t->pin_bad);
 		t->log_bad = 1;
 		return;
 	}
@@ -550,6 +558,20 @@ term_play(struct term *t)
 	t->screen = TERM_PLAY;
 }
 
+/* Invariant 1 for a log that is not the pinned one: what would be logged
+ * there proves nothing, so footage is neither shown nor exported.  Says
+ * so and returns 1 then. */
+static int
+term_pin_refuses(struct term *t, const char *what)
+{
+	if (t->pin_bad[0] == '\0')
+		return 0;
+	snprintf(t->status, sizeof t->status, "%s: the audit log is BROKEN "
+	    "(%s). The DPO checks it on the integrity panel.", what, t->pin_bad);
+	t->status_error = 1;
+	return 1;
+}
+
 /* e in the browser: the export wizard, for the exporter role only. */
 static void
 term_export(struct term *t)
@@ -565,6 +587,8 @@ term_export(struct term *t)
 		t->status_error = 1;
 		return;
 	}
+	if (term_pin_refuses(t, "No export"))
+		return;
 	if (browser_range(t->browser, &camera, &from, &to, &cause) == -1) {
 		snprintf(t->status, sizeof t->status, "%s", cause);
 		t->status_error = 1;
@@ -628,6 +652,8 @@ term_key(struct term *t, int key)
 			int64_t from, to;
 			char *cause = NULL;
 
+			if (term_pin_refuses(t, "No playback"))
+				break;
 			if (browser_range(t->browser, &camera, &from, &to,
 			    &cause) == -1) {
 				snprintf(t->status, sizeof t->status, "%s",
@@ -777,6 +803,32 @@ term_next_minute(int64_t now)
 	return 60000 - now % 60000 + 5;
 }
 
+/* The log's identity against the pin of vigil.conf: a log replaced or
+ * re-keyed is BROKEN at once, and only the DPO and admins may log in, to
+ * reach the integrity panel.  Without a pin the verification says
+ * UNPINNED where it would say intact. */
+static void
+term_pin_check(struct term *t)
+{
+	uint8_t pin_id[AUDIT_LOGID_LEN], pin_pk[AUDIT_PK_LEN];
+	uint8_t id[AUDIT_LOGID_LEN], pk[AUDIT_PK_LEN];
+
+	if (config_log_pin(t->cfg, pin_id, pin_pk) != 1) {
+		logstate_pin(NULL, NULL);
+		return;
+	}
+	logstate_pin(pin_id, pin_pk);
+	audit_ids(t->log, id, pk);
+	if (memcmp(id, pin_id, sizeof id) == 0 &&
+	    memcmp(pk, pin_pk, sizeof pk) == 0)
+		return;
+	snprintf(t->pin_bad, sizeof t->pin_bad, "it is not the log pinned in "
+	    "vigil.conf (its %s differs: replaced or re-keyed)",
+	    memcmp(id, pin_id, sizeof id) != 0 ? "log_id" : "pk0");
+	auth_restrict_logins(t->auth, ROLE_AUDITOR | ROLE_ADMIN,
+	    "the audit log is not the one pinned in vigil.conf");
+}
+
 int
 tui_run(const char *config)
 {
@@ -843,6 +895,7 @@ tui_run(const char *config)
 	auth_on_gone(t.auth, term_gone, NULL);
 	if (t.log != NULL) {
 		audit_set_checkpoint_every(t.log, config_checkpoint_every(t.cfg));
+		term_pin_check(&t);
 		/* The quick check first, on the log as it was found. */
 		if (audit_quick_check(t.log, &t.quick, &cause) == 0) {
 			t.quick_done = 1;

@@ -171,8 +171,14 @@ int views_recover(struct audit_log *, const char *audit_state,
  * (or at each tenth of the way) one byte is written to wake_fd.  Returns
  * 0, or -1 when the thread could not start (the state then says so). */
 int logstate_start(const char *db, int wake_fd);
+/* The log's identity pinned in vigil.conf, checked by every verification
+ * from now on; NULL, NULL: not pinned (an intact log is then UNPINNED). */
+void logstate_pin(const uint8_t *log_id, const uint8_t *pk0);
+/* 1 when the log's identity is pinned. */
+int logstate_pinned(void);
 /* The short state for the title bar ("verifying 42%", "intact",
- * "BROKEN"), and 1 in *bad when it must be red.  Copies into buf. */
+ * "UNPINNED", "BROKEN"), and 1 in *bad when it must be red.  Copies into
+ * buf. */
 const char *logstate_text(char *buf, size_t len, int *bad);
 /* Waits for the thread to end (at exit). */
 void logstate_stop(void);

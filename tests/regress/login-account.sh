@@ -49,9 +49,11 @@ login_service vigil "auth required pam_deny.so
 account required pam_deny.so
 session required pam_deny.so"
 cp "$TMP/vigil.conf" "$TMP/vigil.conf.orig"
-printf '%s\n' 'pam_service = vigil-pw' \
-    'password_help = Change it at https://id.example.org/ or call 1234.' \
-    >>"$TMP/vigil.conf"
+# Into [session] (the file ends in the [audit] pin).
+sed '/^\[session\]$/a\
+pam_service = vigil-pw\
+password_help = Change it at https://id.example.org/ or call 1234.' \
+    "$TMP/vigil.conf.orig" >"$TMP/vigil.conf"
 for s in alice bob; do echo "$s:demo:vigil-pw"; done >>"$P"
 vigil_start
 wait_screen 'Username  _'
