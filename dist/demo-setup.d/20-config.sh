@@ -1,6 +1,7 @@
 # 20-config — demo_config: demo/vigil.conf, pointing at the demo recorder
-# and keeping the catalog, audit log and keys inside demo/.  Rewritten
-# when its content would change (for example after demo/ moved).
+# and keeping the catalog, audit log and keys inside demo/, with the demo
+# log's identity pinned.  Rewritten when its content would change (for
+# example after demo/ moved).
 
 demo_config() {
 	conf="$DEMO/vigil.conf"
@@ -36,6 +37,14 @@ keep_environment = LD_PRELOAD, PAM_WRAPPER*, NSS_WRAPPER_*, COLORTERM
 default_days = 7
 camera.reading-room = 3
 CONF
+	# The demo log's identity, pinned once the log exists (30-audit runs
+	# this again after creating it).
+	keys="$DEMO/keys/audit-keys.txt"
+	if [ -f "$keys" ]; then
+		printf '\n[audit]\nlog_id = %s\npk0 = %s\n' \
+		    "$(sed -n 's/^log_id //p' "$keys")" \
+		    "$(sed -n 's/^pk0 //p' "$keys")" >>"$conf.new"
+	fi
 	chmod 644 "$conf.new"
 	if [ -f "$conf" ] && cmp -s "$conf" "$conf.new"; then
 		rm -f "$conf.new"

@@ -7,6 +7,7 @@ demo_audit() {
 	keys="$DEMO/keys/audit-keys.txt"
 	if [ -f "$db" ] && [ -f "$state" ]; then
 		say "audit: already in place ($db)"
+		[ -f "$keys" ] && demo_config
 		return 0
 	fi
 	if [ -e "$db" ] || [ -e "$state" ]; then
@@ -18,4 +19,6 @@ demo_audit() {
 	"$VIGIL" audit init --db "$db" --state "$state" --print-keys "$keys" \
 	    >/dev/null || die "audit: cannot create the demo audit log"
 	say "audit: $db created; verification material in $keys"
+	# Pin its identity in demo/vigil.conf.
+	demo_config
 }
