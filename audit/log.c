@@ -8,6 +8,7 @@
 #include <syslog.h>
 #include <unistd.h>
 
+#include <jansson.h>
 #include <sodium.h>
 
 #define VIGIL_AUDIT_INTERNAL
@@ -26,6 +27,7 @@ struct audit_log {
 	unsigned	 max_every;	/* meta checkpoint_every */
 	int		 timeout_ms;
 	char		*ckpt_failure;	/* the last checkpoint could not be made */
+	int		 ckpt_failure_logged;	/* as checkpoint-failed, this time */
 	uint8_t		 log_id[AUDIT_LOGID_LEN];
 	uint8_t		 pk0[AUDIT_PK_LEN];
 	sqlite3_stmt	*st_last;
@@ -1063,23 +1065,62 @@ log_checkpoint_result(struct audit_log *log, const char *why)
 	closelog();
 }
 
+/* Logs an automatic checkpoint that could not be made as a
+ * checkpoint-failed entry, once until one is made again (under the lock;
+ * vigil-audit(5), ACTIONS). */
+static void
+log_checkpoint_failed_entry(struct audit_log *log, const char *why,
+    int64_t count, int64_t covered)
+{
+	struct audit_entry e;
+	json_t *d;
+	char *details;
+
+	if (log->ckpt_failure_logged)
+		return;
+	log->ckpt_failure_logged = 1;
+	d = json_pack("{s:s, s:I, s:I}", "error", why, "entries", (json_int_t)count,
+	    "covered", (json_int_t)covered);
+	details = d != NULL ? json_dumps(d, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+	json_decref(d);
+	if (details == NULL)
+		return;
+	memset(&e, 0, sizeof e);
+	e.time_ms = clock_now_ms();
+	e.actor = "vigil";
+	e.action = "checkpoint-failed";
+	e.details = details;
+	/* Best effort: when even this cannot be written, the failure is
+	 * still reported and in syslog. */
+	if (body_check(&e, NULL) == 0)
+		(void)log_append_locked(log, &e, 1, NULL);
+	free(details);
+}
+
 /* Makes the automatic checkpoint when it is due (under the lock). */
 static void
 log_checkpoint_due(struct audit_log *log)
 {
 	struct log_ckpt ck;
-	int64_t count;
+	int64_t count = -1;
 	char *why = NULL;
 
 	/* A failed automatic checkpoint is reported (the entry stays
-	 * logged) and tried again before the next append. */
+	 * logged), logged, and tried again before the next append. */
 	if (log->every > 0 && log_ckpt_last(log, &ck, &why) == 0 &&
 	    (count = audit_count(log)) >= 0 &&
 	    count - ck.n >= (int64_t)log->every) {
 		if (log_checkpoint_locked(log, &why) >= 0) {
 			log_checkpoint_result(log, NULL);
+			log->ckpt_failure_logged = 0;
 			return;
 		}
+		if (why != NULL) {
+			log_checkpoint_result(log, why);
+			log_checkpoint_failed_entry(log, why, count, ck.n);
+		}
+		free(why);
+		return;
 	}
 	if (why != NULL)
 		log_checkpoint_result(log, why);
@@ -1154,9 +1195,10 @@ audit_checkpoint(struct audit_log *log, char **cause)
 	if (state_lock(log->state_fd, log->timeout_ms, cause) != 0)
 		return -1;
 	epoch = log_checkpoint_locked(log, cause);
-	if (epoch >= 0 || epoch == -2)
+	if (epoch >= 0 || epoch == -2) {
 		log_checkpoint_result(log, NULL);
-	else
+		log->ckpt_failure_logged = 0;
+	} else
 		log_checkpoint_result(log, cause != NULL && *cause != NULL ?
 		    *cause : "error");
 	state_unlock(log->state_fd);

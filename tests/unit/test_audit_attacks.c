@@ -210,7 +210,7 @@ test_frontier(void **state)
 	/* The 64th was due a checkpoint, which could not be made. */
 	assert_non_null(audit_checkpoint_failure(log));
 	assert_non_null(strstr(audit_checkpoint_failure(log), "checkpoint"));
-	assert_int_equal(append_action(log, "note", 64, &cause), 128);
+	assert_int_equal(append_action(log, "note", 64, &cause), 129);
 	assert_non_null(audit_checkpoint_failure(log));
 	/* On demand too. */
 	assert_int_equal(audit_checkpoint(log, &cause), -1);
@@ -219,6 +219,26 @@ test_frontier(void **state)
 	cause = NULL;
 	audit_close(log);
 	expect_fault(f, 0, "frontier");
+	/* The failure is in the log itself, once per opening: after the
+	 * entry that made the checkpoint due (seq 127), as seq 128. */
+	{
+		struct audit_row row;
+		char *storage = NULL;
+
+		log = open_rw(f);
+		assert_int_equal(audit_entry_get(log, 128, &row, &storage,
+		    &cause), 0);
+		assert_string_equal(row.action, "checkpoint-failed");
+		assert_non_null(strstr(row.details, "frontier"));
+		free(storage);
+		storage = NULL;
+		assert_int_equal(audit_entry_get(log, 129, &row, &storage,
+		    &cause), 0);
+		assert_string_equal(row.action, "note");
+		free(storage);
+		assert_int_equal(audit_count(log), 130);
+		audit_close(log);
+	}
 }
 
 /* 3. At most checkpoint_every entries may follow the newest stored
