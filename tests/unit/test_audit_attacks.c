@@ -527,6 +527,33 @@ test_fresh_seeds(void **state)
 	expect_intact(f);
 }
 
+/* A key state in the 136-byte layout written before fresh seeds
+ * (VIGKEY1, no pending seed) is still read, and rewritten as VIGKEY2. */
+static void
+test_state_v1(void **state)
+{
+	struct fx *f = *state;
+	uint8_t buf[168], v1[136];
+	struct stat sb;
+	int fd;
+
+	append_n(f, 2);
+	fd = open(f->state, O_RDWR);
+	assert_true(fd >= 0);
+	assert_int_equal(pread(fd, buf, sizeof buf, 0), 168);
+	assert_memory_equal(buf, "VIGKEY2\0", 8);
+	memcpy(v1, "VIGKEY1\0", 8);
+	memcpy(v1 + 8, buf + 8, 96);		/* up to and with s */
+	hash_parts(v1 + 104, NULL, 1, v1, (size_t)104);
+	assert_int_equal(ftruncate(fd, 0), 0);
+	assert_int_equal(pwrite(fd, v1, sizeof v1, 0), (ssize_t)sizeof v1);
+	close(fd);
+	append_n(f, 1);
+	assert_int_equal(stat(f->state, &sb), 0);
+	assert_int_equal(sb.st_size, 168);
+	expect_intact(f);
+}
+
 int
 main(void)
 {
@@ -538,6 +565,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_forged_state, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_planted_objects, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fresh_seeds, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_state_v1, setup, teardown),
 	};
 
 	if (sodium_init() < 0)
