@@ -163,6 +163,16 @@ term_log_info(struct term *t)
 		t->log_bad = 1;
 		return;
 	}
+	/* A checkpoint that could not be made (the entries are logged;
+	 * vigil-audit(5), CHECKPOINTS): said at once, whatever the
+	 * verification at start found. */
+	if (audit_checkpoint_failure(t->log) != NULL) {
+		snprintf(t->log_state, sizeof t->log_state, "BROKEN");
+		snprintf(t->log_line, sizeof t->log_line, "audit log BROKEN: %s",
+		    audit_checkpoint_failure(t->log));
+		t->log_bad = 1;
+		return;
+	}
 	logstate_text(verdict, sizeof verdict, &bad);
 	snprintf(t->log_state, sizeof t->log_state, "%s", verdict);
 	t->log_bad = bad;
