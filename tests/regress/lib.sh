@@ -8,6 +8,9 @@ VIGIL=${VIGIL:-$BUILD/vigil}
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/vigil-test.XXXXXX")
 # The demo recorder's day is pinned: no test depends on today's date.
 export DEMO_FOOTAGE_DATE=2026-11-20
+# Expected outputs are written in UTC: the tests pin the zone rather than
+# depend on the machine's (make check-date runs them in another one).
+export TZ=UTC
 regress_cleanup() { :; }
 trap 'regress_cleanup; rm -rf "$TMP"' EXIT
 trap 'exit 1' INT TERM HUP
