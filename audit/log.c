@@ -921,9 +921,14 @@ log_checkpoint_locked(struct audit_log *log, char **cause)
 	/* Start from the newest checkpoint's frontier, checked against its
 	 * root, then add every entry since, checking each chain value. */
 	if (ck.epoch >= 0) {
-		if (merkle_load(&m, (uint64_t)ck.n, ck.frontier,
-		    ck.frontier_len) != 0 || (merkle_root(&m, root),
-		    memcmp(root, ck.body + 40, HASH_LEN) != 0)) {
+		int bad = merkle_load(&m, (uint64_t)ck.n, ck.frontier,
+		    ck.frontier_len) != 0;
+
+		if (!bad) {
+			merkle_root(&m, root);
+			bad = memcmp(root, ck.body + 40, HASH_LEN) != 0;
+		}
+		if (bad) {
 			cause_set(cause, "%s: the stored frontier of checkpoint "
 			    "%lld does not give the root it signed, so no "
 			    "checkpoint can be made (run vigil audit verify)",
