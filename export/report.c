@@ -618,8 +618,10 @@ report_verification(struct report *rp, struct report_verify *v,
 	res->bad_seq = res->intact ? -1 : v->r.seq;
 	if (res->intact)
 		snprintf(res->verdict, sizeof res->verdict, "%s: %" PRId64
-		    " entries, %" PRId64 " checkpoints checked", o->pin_pk0 !=
-		    NULL ? "intact" : "intact (UNPINNED: against the log's own "
+		    " entries, %" PRId64 " checkpoints checked",
+		    v->r.checkpoints == 0 ? "consistent, not anchored (no "
+		    "checkpoint signature checked)" : o->pin_pk0 != NULL ?
+		    "intact" : "intact (UNPINNED: against the log's own "
 		    "identity)", v->r.entries, v->r.checkpoints);
 	else
 		snprintf(res->verdict, sizeof res->verdict, "BROKEN: %s at seq %"

@@ -124,8 +124,10 @@ logstate_text(char *buf, size_t len, int *bad)
 		    atomic_load(&logstate.percent));
 		break;
 	case LOGSTATE_INTACT:
-		/* Intact in itself; without a pin that is all it proves. */
-		snprintf(buf, len, "%s", logstate.pinned ? "intact" : "UNPINNED");
+		/* Intact in itself; without a pin that is all it proves, and
+		 * without a checkpoint no signature anchors the chain. */
+		snprintf(buf, len, "%s", !logstate.pinned ? "UNPINNED" :
+		    logstate.result.checkpoints == 0 ? "not anchored" : "intact");
 		break;
 	case LOGSTATE_BROKEN:
 		snprintf(buf, len, "BROKEN");

@@ -1200,7 +1200,13 @@ review_integrity(struct review *rv)
 		    "the chain and every checkpoint)...", pc);
 		break;
 	case LOGSTATE_DONE:
-		if (r.fault == AUDIT_OK && logstate_pinned())
+		if (r.fault == AUDIT_OK && r.checkpoints == 0)
+			review_text_add(rv, 2, screen_attr_error(), "CONSISTENT, "
+			    "NOT ANCHORED: the chain of %lld entries holds, but "
+			    "no checkpoint signature was checked against pk0 "
+			    "(anyone can recompute a chain).",
+			    (long long)r.entries);
+		else if (r.fault == AUDIT_OK && logstate_pinned())
 			review_text_add(rv, 2, A_NORMAL, "INTACT: %lld entries "
 			    "and %lld checkpoints verified against the pinned "
 			    "identity.", (long long)r.entries,
@@ -1295,8 +1301,9 @@ review_integrity_line(struct review *rv, char *buf, size_t len, int *bad)
 		break;
 	case LOGSTATE_DONE:
 		if (r.fault == AUDIT_OK) {
-			snprintf(v, sizeof v, "%s", logstate_pinned() ?
-			    "intact" : "UNPINNED");
+			snprintf(v, sizeof v, "%s", !logstate_pinned() ?
+			    "UNPINNED" : r.checkpoints == 0 ? "not anchored" :
+			    "intact");
 		} else {
 			snprintf(v, sizeof v, "BROKEN at seq %lld (%s)",
 			    (long long)r.seq, audit_fault_name(r.fault));

@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -96,6 +97,10 @@ static void term_scan(struct term *);
 static void term_resize(struct term *);
 static int64_t term_next_minute(int64_t now);
 static void term_probe(struct term *);
+static void term_recovered(struct term *, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static void term_pin_check(struct term *);
+static int term_pin_refuses(struct term *, const char *what);
 
 static void
 term_on_signal(int sig)
@@ -813,6 +818,22 @@ term_next_minute(int64_t now)
 	return 60000 - now % 60000 + 5;
 }
 
+/* Adds a sentence to what the next person is told of the recovery at
+ * start. */
+static void
+term_recovered(struct term *t, const char *fmt, ...)
+{
+	size_t used = strlen(t->recovered);
+	va_list ap;
+
+	if (used > 0 && used + 1 < sizeof t->recovered)
+		t->recovered[used++] = ' ';
+	t->recovered[used] = '\0';
+	va_start(ap, fmt);
+	vsnprintf(t->recovered + used, sizeof t->recovered - used, fmt, ap);
+	va_end(ap);
+}
+
 /* The log's identity against the pin of vigil.conf: a log replaced or
  * re-keyed is BROKEN at once, and only the DPO and admins may log in, to
  * reach the integrity panel.  Without a pin the verification says
@@ -915,52 +936,39 @@ tui_run(const char *config)
 		}
 		/* Invariant 2: views a crash left open are closed first. */
 		if (views_recover(t.log, config_audit_state(t.cfg), t.terminal,
-		    &closed, &cause) == -1) {
-			snprintf(t.recovered, sizeof t.recovered, "Views left "
-			    "open by a crash could not be closed: %s", cause);
-			free(cause);
-			cause = NULL;
-		} else if (closed > 0) {
-			snprintf(t.recovered, sizeof t.recovered, "%zu view%s "
-			    "left open by a crash or hang-up %s closed in the "
-			    "audit log as view-aborted.", closed, closed == 1 ?
-			    "" : "s", closed == 1 ? "was" : "were");
-		}
+		    &closed, &cause) == -1)
+			term_recovered(&t, "Views left open by a crash could not "
+			    "be closed: %s", cause);
+		else if (closed > 0)
+			term_recovered(&t, "%zu view%s left open by a crash or "
+			    "hang-up %s closed in the audit log as view-aborted.",
+			    closed, closed == 1 ? "" : "s", closed == 1 ? "was" :
+			    "were");
+		free(cause);
+		cause = NULL;
 		/* Invariant 4: an export a crash cut short leaves nothing. */
 		closed = 0;
-		if (job_recover(t.log, t.terminal, &closed, &cause) == -1) {
-			snprintf(t.recovered + strlen(t.recovered),
-			    sizeof t.recovered - strlen(t.recovered), "%sAn "
-			    "export left open by a crash could not be closed: "
-			    "%s", t.recovered[0] != '\0' ? " " : "", cause);
-			free(cause);
-			cause = NULL;
-		} else if (closed > 0) {
-			snprintf(t.recovered + strlen(t.recovered),
-			    sizeof t.recovered - strlen(t.recovered), "%s%zu "
-			    "export%s cut short by a crash %s closed in the "
-			    "audit log as export-failed.",
-			    t.recovered[0] != '\0' ? " " : "", closed,
+		if (job_recover(t.log, t.terminal, &closed, &cause) == -1)
+			term_recovered(&t, "An export left open by a crash could "
+			    "not be closed: %s", cause);
+		else if (closed > 0)
+			term_recovered(&t, "%zu export%s cut short by a crash %s "
+			    "closed in the audit log as export-failed.", closed,
 			    closed == 1 ? "" : "s", closed == 1 ? "was" : "were");
-		}
+		free(cause);
+		cause = NULL;
 		/* Every login has an end: those a crash left open on this
 		 * terminal, after their views and exports. */
 		closed = 0;
-		if (sessions_recover(t.auth, &closed, &cause) == -1) {
-			snprintf(t.recovered + strlen(t.recovered),
-			    sizeof t.recovered - strlen(t.recovered), "%sA "
-			    "session left open by a crash could not be logged "
-			    "out: %s", t.recovered[0] != '\0' ? " " : "", cause);
-			free(cause);
-			cause = NULL;
-		} else if (closed > 0) {
-			snprintf(t.recovered + strlen(t.recovered),
-			    sizeof t.recovered - strlen(t.recovered), "%s%zu "
-			    "session%s left open by a crash %s logged out in "
-			    "the audit log (aborted).",
-			    t.recovered[0] != '\0' ? " " : "", closed,
+		if (sessions_recover(t.auth, &closed, &cause) == -1)
+			term_recovered(&t, "A session left open by a crash could "
+			    "not be logged out: %s", cause);
+		else if (closed > 0)
+			term_recovered(&t, "%zu session%s left open by a crash %s "
+			    "logged out in the audit log (aborted).", closed,
 			    closed == 1 ? "" : "s", closed == 1 ? "was" : "were");
-		}
+		free(cause);
+		cause = NULL;
 		logstate_start(config_audit_db(t.cfg), term_pipe[1]);
 	}
 	memset(&copts, 0, sizeof copts);

@@ -80,5 +80,7 @@ EOF
 if LC_ALL=C grep -q "$(printf '[\001-\010\013-\037\177]')" "$B/HANDOVER.txt"; then
 	fail "HANDOVER.txt holds a control character"
 fi
+# Anchored by a checkpoint, the log verifies (exit 0).
+expect_status 0 $V audit checkpoint
 expect_status 0 $V audit verify
 exit 0

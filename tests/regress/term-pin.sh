@@ -1,6 +1,7 @@
 #!/bin/sh
 # The log's identity pinned in vigil.conf, at the terminal (issue 13,
-# section 2): a pinned log shows intact; without a pin the same log shows
+# section 2): a pinned log shows "not anchored" until its first checkpoint,
+# then intact; without a pin the same log shows
 # UNPINNED (and playback goes on); a log that is not the pinned one (a
 # fresh log put in its place) is BROKEN before anyone logs in, a viewer is
 # refused and logged, the DPO gets in and the integrity panel shows the
@@ -11,7 +12,19 @@
 term_env_setup
 grep -q '^pk0 = ' "$TMP/vigil.conf" || fail "the test configuration is not pinned"
 
-# Pinned and the same log: intact.
+# Pinned, the same log, no checkpoint yet: not anchored.
+vigil_start
+wait_screen 'Username  _'
+wait_screen 'log: not anchored'
+keys C-c
+[ "$(vigil_exit_status)" = 0 ] || fail "vigil did not exit cleanly"
+tm kill-server
+# A checkpoint (as root the log is the service account's: made as root,
+# then handed back): intact.
+A="--db $TMP/var/audit.db --state $TMP/var/audit.state"
+[ "$(id -u)" = 0 ] && chown -R 0:0 "$TMP/var"
+"$VIGIL" audit checkpoint $A >/dev/null 2>&1 || fail "checkpoint"
+[ "$(id -u)" = 0 ] && chown -R "$SVC_UID:$SVC_UID" "$TMP/var"
 vigil_start
 wait_screen 'Username  _'
 wait_screen 'log: intact'

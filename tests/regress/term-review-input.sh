@@ -81,7 +81,7 @@ keys i; wait_screen 'Full verification'
 keys a; wait_screen 'A checkpoint file you hold'
 type "$TMP/out/missing.ckpt"; keys Enter
 wait_screen 'missing.ckpt cannot be checked'
-expect_match 'INTACT|Running' "$(screen)"
+expect_match 'NOT ANCHORED|Running' "$(screen)"
 keys Escape
 
 keys q; wait_screen 'a audit review'
