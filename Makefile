@@ -118,6 +118,7 @@ bench: deps $(BUILD)/vigil $(BENCH_BIN)
 	@BUILD=$(BUILD) sh bench/run
 
 fuzz: deps
+	@sh dist/install-deps fuzz
 	@BUILD=build-fuzz sh fuzz/run
 
 # Regenerates export/avlib.c from the FFmpeg functions the modules call.
