@@ -284,9 +284,14 @@ scan_folder_unchanged(struct scan *s, const struct stat *st)
 		return NULL;
 	key.rel = s->rel;
 	f = bsearch(&key, s->cache, s->ncache, sizeof *s->cache, scan_folder_cmp);
+	/* A folder changed less than CATALOG_RACY_MS before it was read may
+	 * change again within the same file-system time tick (coarse clocks,
+	 * a share's 1-2 s granularity) without its mtime moving: it is read
+	 * again, as git treats a "racily clean" index entry. */
 	return f != NULL &&
 	    f->mtime_ns == (int64_t)st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec &&
 	    f->ctime_ns == (int64_t)st->st_ctim.tv_sec * 1000000000 + st->st_ctim.tv_nsec &&
+	    f->read_ms - f->mtime_ns / 1000000 > CATALOG_RACY_MS &&
 	    f->read_ms - f->newest_ns / 1000000 > CATALOG_SETTLE_MS ? f : NULL;
 }
 

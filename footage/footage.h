@@ -101,6 +101,10 @@ const char *catalog_status_name(enum catalog_status);
  * is settled: a later scan skips it while its mtime and ctime stay the
  * same (CATALOG_SCAN_FULL reads it anyway). */
 #define CATALOG_SETTLE_MS	(3600 * 1000)
+/* A folder whose mtime is this close to the time it was read is read
+ * again by the next scan: a change in the same time tick would not move
+ * its mtime. */
+#define CATALOG_RACY_MS		2000
 
 struct catalog_opts {
 	const char	*db;		/* the catalog database file */
