@@ -160,6 +160,19 @@ sign_kdf_xor(uint8_t raw[SIGN_SK_RAW], const char *passphrase, char **cause)
 	uint64_t ops = le64_get(raw + 38), mem = le64_get(raw + 46);
 	int i;
 
+	/* The costs come from the file: a hostile one could ask for any
+	 * amount of memory and time.  vigil and minisign write at most the
+	 * "sensitive" limits; twice those is accepted. */
+	if (mem > 2 * (uint64_t)crypto_pwhash_scryptsalsa208sha256_MEMLIMIT_SENSITIVE ||
+	    ops > 2 * (uint64_t)crypto_pwhash_scryptsalsa208sha256_OPSLIMIT_SENSITIVE)
+		return cause_set(cause, "the key file asks for %llu MiB of memory "
+		    "and %llu operations to derive its key from the passphrase, "
+		    "more than vigil or minisign ever write (at most %llu MiB "
+		    "and %llu): refused", (unsigned long long)(mem >> 20),
+		    (unsigned long long)ops, (unsigned long long)(2 *
+		    (uint64_t)crypto_pwhash_scryptsalsa208sha256_MEMLIMIT_SENSITIVE
+		    >> 20), (unsigned long long)(2 *
+		    (uint64_t)crypto_pwhash_scryptsalsa208sha256_OPSLIMIT_SENSITIVE));
 	if (crypto_pwhash_scryptsalsa208sha256(stream, sizeof stream, passphrase,
 	    strlen(passphrase), raw + 6, ops, (size_t)mem) != 0)
 		return cause_set(cause, "cannot derive the key from the "

@@ -168,6 +168,20 @@ test_encrypted_key(void **state)
 	assert_null(sign_key_load(sk, "correct horse", &cause));
 	assert_non_null(strstr(cause, "0600"));
 	free(cause);
+	cause = NULL;
+	assert_int_equal(chmod(sk, 0600), 0);
+
+	/* A key file asking scrypt for 1 TiB of memory is refused before
+	 * anything is allocated (a hostile file, found by review). */
+	assert_int_equal(run("python3 -c 'import base64, struct, sys\n"
+	    "p = sys.argv[1]\nl = open(p).read().splitlines()\n"
+	    "r = bytearray(base64.b64decode(l[1]))\n"
+	    "r[46:54] = struct.pack(\"<Q\", 1 << 40)\n"
+	    "open(p, \"w\").write(l[0] + \"\\n\" + "
+	    "base64.b64encode(r).decode() + \"\\n\")' '%s'", sk), 0);
+	assert_null(sign_key_load(sk, "correct horse", &cause));
+	assert_non_null(strstr(cause, "1048576 MiB of memory"));
+	free(cause);
 	free(sk); free(pk); free(f); free(sig);
 }
 
