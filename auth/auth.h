@@ -219,6 +219,14 @@ char *roles_format(unsigned roles, char *buf, size_t len);
 int roles_of(const char *user, const char *const groups[4], unsigned *roles,
     uid_t *uid, char **cause);
 
+/* This boot's id (/proc/sys/kernel/random/boot_id) into buf, which holds
+ * at least 37 bytes ("" when it cannot be read); and 1
+ * when a record made by vigil process pid in the boot boot_id belongs to
+ * a vigil still running (another process than this one, in this boot):
+ * what it left open is still in use (auth/sessions.c). */
+void sessions_boot_id(char *buf, size_t len);
+int sessions_live(const char *boot_id, int64_t pid);
+
 #ifdef VIGIL_AUTH_INTERNAL
 /* Shared between the files of auth/ only (and its unit tests). */
 #include <security/pam_appl.h>
@@ -334,10 +342,6 @@ int remote_open(int fd, struct auth_wait *w, const struct auth_conv *,
 int remote_abort(int fd, struct auth_wait *w, struct auth_result *res);
 int remote_close(int fd, struct auth_wait *w, const struct auth_conv *,
     struct auth_result *res);
-
-/* This boot's id (/proc/sys/kernel/random/boot_id) into buf, which holds
- * at least 37 bytes; "" when it cannot be read. */
-void sessions_boot_id(char *buf, size_t len);
 
 /* The service account: looks it up (never uid 0), and drops this process
  * to it for good. */

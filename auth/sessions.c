@@ -129,6 +129,17 @@ sessions_logged_out(struct audit_log *log, int64_t **v, size_t *n,
 }
 
 int
+sessions_live(const char *boot_id, int64_t pid)
+{
+	char boot[64];
+
+	sessions_boot_id(boot, sizeof boot);
+	if (boot_id == NULL || boot[0] == '\0' || strcmp(boot_id, boot) != 0)
+		return 0;
+	return sessions_vigil_runs((json_int_t)pid);
+}
+
+int
 sessions_recover(struct auth *a, size_t *closed, char **cause)
 {
 	struct audit_filter f;

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "audit/audit.h"
+#include "auth/auth.h"
 #include "tui/tui.h"
 #include "util/util.h"
 
@@ -75,15 +76,19 @@ int64_t
 views_start(struct audit_log *log, const struct views_decl *d, char **cause)
 {
 	json_t *obj;
-	char *details;
+	char *details, boot[64];
 	int64_t seq;
 
 	if (log == NULL)
 		return cause_set(cause, "the audit log is not open");
-	obj = json_pack("{s:s,s:s,s:I,s:I,s:b}", "authority", d->authority,
-	    "note", d->note, "cap_ms", (json_int_t)d->cap_ms,
+	sessions_boot_id(boot, sizeof boot);
+	/* pid and boot_id: a later start closes the view only when this
+	 * process is gone (views_recover()). */
+	obj = json_pack("{s:s,s:s,s:I,s:I,s:b,s:I,s:s}", "authority",
+	    d->authority, "note", d->note, "cap_ms", (json_int_t)d->cap_ms,
 	    "playable_ms", (json_int_t)d->playable_ms,
-	    "reference_reused", d->reference_reused != 0);
+	    "reference_reused", d->reference_reused != 0,
+	    "pid", (json_int_t)getpid(), "boot_id", boot);
 	if (obj == NULL)
 		return cause_set(cause, "the authority or note is not valid "
 		    "UTF-8");
@@ -154,6 +159,20 @@ views_recover(struct audit_log *log, const char *audit_state,
 				    "missing", seqs[i]);
 			free(seqs);
 			return -1;
+		}
+		/* A view of a vigil still running (another terminal sharing
+		 * the log) is in use, not left open. */
+		if ((obj = json_loads(row.details, 0, NULL)) != NULL) {
+			int live = json_is_integer(json_object_get(obj, "pid")) &&
+			    sessions_live(json_string_value(json_object_get(obj,
+			    "boot_id")), json_integer_value(json_object_get(obj,
+			    "pid")));
+
+			json_decref(obj);
+			if (live) {
+				free(storage);
+				continue;
+			}
 		}
 		path = views_checkpoint_path(audit_state, seqs[i]);
 		text = NULL;
