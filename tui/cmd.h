@@ -35,7 +35,8 @@ struct sign_key;
 
 /* Secrets (cmd_secret.c).  Reads a line typed on the terminal (/dev/tty)
  * without echo into buf (size bytes, the newline dropped); -1 when there is
- * no terminal or nothing was read (buf is then wiped). */
+ * no terminal or nothing was read, -2 when the line does not fit in buf
+ * (its rest is dropped; buf is wiped in both cases). */
 int cmd_read_hidden(const char *prompt, char *buf, size_t size);
 /* The passphrase on the first line of the file at path, into buf (len
  * bytes); -1 with *cause when it is empty or too long. */

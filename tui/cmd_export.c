@@ -318,13 +318,18 @@ export_approve(struct auth *auth, const char *exporter, const char *approver,
 	    NULL };
 	struct auth_result res;
 	char pass[AUTH_PASS_MAX], prompt[AUTH_USER_MAX + 64], *show;
+	int r;
 
 	show = utf8_sanitize(exporter, strlen(exporter));
 	snprintf(prompt, sizeof prompt, "Password of %s (exporter): ", show);
 	free(show);
-	if (cmd_read_hidden(prompt, pass, sizeof pass) != 0) {
-		fprintf(stderr, "vigil export: cannot read a password from the "
-		    "terminal\n");
+	if ((r = cmd_read_hidden(prompt, pass, sizeof pass)) != 0) {
+		if (r == -2)
+			fprintf(stderr, "vigil export: the password is longer than "
+			    "%d bytes; it was not tried\n", AUTH_PASS_MAX - 1);
+		else
+			fprintf(stderr, "vigil export: cannot read a password "
+			    "from the terminal\n");
 		return 2;
 	}
 	if (auth_login(auth, exporter, pass, &conv, &res) != 0) {
@@ -339,9 +344,13 @@ export_approve(struct auth *auth, const char *exporter, const char *approver,
 	show = utf8_sanitize(approver, strlen(approver));
 	snprintf(prompt, sizeof prompt, "Password of %s (approver): ", show);
 	free(show);
-	if (cmd_read_hidden(prompt, pass, sizeof pass) != 0) {
-		fprintf(stderr, "vigil export: cannot read a password from the "
-		    "terminal\n");
+	if ((r = cmd_read_hidden(prompt, pass, sizeof pass)) != 0) {
+		if (r == -2)
+			fprintf(stderr, "vigil export: the password is longer than "
+			    "%d bytes; it was not tried\n", AUTH_PASS_MAX - 1);
+		else
+			fprintf(stderr, "vigil export: cannot read a password "
+			    "from the terminal\n");
 		return 2;
 	}
 	if (auth_approve(auth, approver, pass,

@@ -107,7 +107,7 @@ cmd_keygen(int argc, char **argv, const char *config)
 	const char *given = NULL, *passfile = NULL;
 	char *newkey = NULL, *newpub = NULL, *oldb64 = NULL, *retired = NULL;
 	char oid[SIGN_KEYID_HEX], when[40];
-	int c, show = 0, rotate = 0, nopass = 0, rc = 2;
+	int c, r, show = 0, rotate = 0, nopass = 0, rc = 2;
 	int64_t now = clock_now_ms();
 
 	optind = 0;
@@ -177,10 +177,12 @@ cmd_keygen(int argc, char **argv, const char *config)
 			    "FILE or --no-passphrase");
 			goto out;
 		}
-		if (cmd_read_hidden("Passphrase for the new signing key: ", pass,
-		    sizeof pass) != 0 || cmd_read_hidden("The same again: ", again,
-		    sizeof again) != 0) {
-			cause = xstrdup("cannot read a passphrase from the terminal");
+		if ((r = cmd_read_hidden("Passphrase for the new signing key: ",
+		    pass, sizeof pass)) != 0 || (r = cmd_read_hidden("The same "
+		    "again: ", again, sizeof again)) != 0) {
+			cause = r == -2 ? xasprintf("the passphrase is longer than "
+			    "%d bytes; nothing was created", SIGN_PASSPHRASE_MAX) :
+			    xstrdup("cannot read a passphrase from the terminal");
 			goto out;
 		}
 		if (strcmp(pass, again) != 0 || pass[0] == '\0') {

@@ -35,12 +35,21 @@ cmd_read_hidden(const char *prompt, char *buf, size_t size)
 	fflush(tty);
 	tcsetattr(fileno(tty), TCSAFLUSH, &quiet);
 	ok = fgets(buf, (int)size, tty) != NULL;
+	/* A line longer than buf: never cut to a prefix that would then be
+	 * tried; the rest of the line is read and dropped. */
+	if (ok && strchr(buf, '\n') == NULL && !feof(tty)) {
+		int c;
+
+		while ((c = getc(tty)) != EOF && c != '\n')
+			;
+		ok = -2;
+	}
 	tcsetattr(fileno(tty), TCSAFLUSH, &old);
 	fputc('\n', tty);
 	fclose(tty);
-	if (!ok) {
+	if (ok != 1) {
 		sodium_memzero(buf, size);
-		return -1;
+		return ok == -2 ? -2 : -1;
 	}
 	buf[strcspn(buf, "\r\n")] = '\0';
 	return 0;

@@ -98,5 +98,20 @@ log_has '"actor":"bob","action":"export-start","camera":"stacks".*"approver":"do
 log_has '"actor":"bob","action":"export-done"'
 log_has '"actor":"bob","action":"login"'
 log_has '"actor":"bob","action":"logout"'
+
+# A password longer than 511 bytes is refused untried, never cut to a
+# prefix that PAM would then try (vigil(1)).
+fails=$(log_count '"action":"login-failed"')
+vigil_start export $RANGE $POLICE $KEY --user bob --approver dora
+wait_screen 'Password of bob \(exporter\):'
+type "demo$(head -c 600 /dev/zero | tr '\0' x)"; keys Enter
+n=100
+while [ "$n" -gt 0 ] && [ ! -f "$TMP/exit" ]; do sleep 0.1; n=$((n - 1)); done
+[ "$(vigil_exit_status)" -eq 2 ] || fail "a 604-byte password was not refused"
+grep -q 'longer than 511 bytes; it was not tried' "$TMP/stderr" ||
+    fail "no clear message: $(cat "$TMP/stderr")"
+log_dump
+[ "$(log_count '"action":"login-failed"')" = "$fails" ] ||
+    fail "the cut password was tried through PAM"
 stderr_clean
 exit 0
