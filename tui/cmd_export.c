@@ -391,6 +391,12 @@ cmd_export(int argc, char **argv, const char *config)
 		return rc == -1 ? 0 : rc;
 	if ((cfg = cmd_config_get(config, &cause)) == NULL)
 		return export_fail(2, cause);
+	/* As root, as the terminal does: the approval's monitor stays root,
+	 * so only TERM, LANG, LC_*, TZ and [session] keep_environment go on
+	 * (vigil starts itself again without the rest). */
+	if (geteuid() == 0 && env_restrict(config_keep_environment(cfg),
+	    &cause) == -1)
+		return export_fail(2, cause);
 	if ((reason = config_reason_find(cfg, a.reason)) == NULL) {
 		char *show = utf8_sanitize(a.reason, strlen(a.reason));
 

@@ -100,10 +100,27 @@ log_has '"actor":"bob","action":"login"'
 log_has '"actor":"bob","action":"logout"'
 
 # A password longer than 511 bytes is refused untried, never cut to a
-# prefix that PAM would then try (vigil(1)).
+# prefix that PAM would then try (vigil(1)).  Started as root with a
+# variable the configuration does not keep: vigil starts itself again
+# without it, so no vigil process (nor the PAM monitor it forks) has it.
 fails=$(log_count '"action":"login-failed"')
 vigil_start export $RANGE $POLICE $KEY --user bob --approver dora
+sed -i 's/^env /env VIGIL_TEST_SECRET=hunter2 /' "$TMP/run"
+tm kill-server
+SOCK=tmux-$(( ${SOCK#tmux-} + 1 ))
+SOCKS="$SOCKS $SOCK"
+rm -f "$TMP/exit"
+tm -f /dev/null new-session -d -s vigil -x 80 -y 24 "sh $TMP/run export $RANGE $POLICE $KEY --user bob --approver dora"
 wait_screen 'Password of bob \(exporter\):'
+n=0
+for p in $(pgrep -x vigil); do
+	grep -qz "$TMP/vigil.conf" "/proc/$p/cmdline" 2>/dev/null || continue
+	n=$((n + 1))
+	tr '\0' '\n' <"/proc/$p/environ" | grep -q '^VIGIL_TEST_SECRET=' &&
+	    fail "VIGIL_TEST_SECRET reached vigil process $p"
+done
+# (the monitor is forked from a process that no longer has it)
+[ "$n" -ge 1 ] || fail "no vigil process found"
 type "demo$(head -c 600 /dev/zero | tr '\0' x)"; keys Enter
 n=100
 while [ "$n" -gt 0 ] && [ ! -f "$TMP/exit" ]; do sleep 0.1; n=$((n - 1)); done
