@@ -21,55 +21,20 @@
 
 #define VIGIL_AUDIT_INTERNAL
 #include "audit/audit.h"
+#include "helper_auditfx.h"
 #include "util/util.h"
 
-struct fx {
-	char	dir[64];
-	char	db[128];
-	char	state[128];
-	struct audit_keys keys;
-};
-
+/* The fixture of helper_auditfx.h, per test case. */
 static int
 setup(void **state)
 {
-	struct fx *f = xcalloc(1, sizeof *f);
-	char *cause = NULL;
-
-	snprintf(f->dir, sizeof f->dir, "/tmp/vigil-audit.XXXXXX");
-	assert_non_null(mkdtemp(f->dir));
-	snprintf(f->db, sizeof f->db, "%s/audit.db", f->dir);
-	snprintf(f->state, sizeof f->state, "%s/audit.state", f->dir);
-	if (audit_create(f->db, f->state, &f->keys, &cause) != 0)
-		fail_msg("create: %s", cause);
-	*state = f;
-	return 0;
+	return auditfx_setup(state, "audit");
 }
 
 static int
 teardown(void **state)
 {
-	struct fx *f = *state;
-	char cmd[128];
-
-	audit_fault_after(0, 0);
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
-	if (system(cmd) != 0)
-		return -1;
-	free(f);
-	return 0;
-}
-
-static struct audit_log *
-open_rw(struct fx *f)
-{
-	struct audit_log *log;
-	char *cause = NULL;
-
-	log = audit_open(f->db, f->state, 0, &cause);
-	if (log == NULL)
-		fail_msg("open: %s", cause);
-	return log;
+	return auditfx_teardown(state);
 }
 
 static int64_t
@@ -91,9 +56,9 @@ append_note(struct audit_log *log, int i, char **cause)
 }
 
 static void
-append_n(struct fx *f, int n)
+append_n(struct auditfx *f, int n)
 {
-	struct audit_log *log = open_rw(f);
+	struct audit_log *log = auditfx_open(f);
 	char *cause = NULL;
 	int i;
 
@@ -106,7 +71,7 @@ append_n(struct fx *f, int n)
 
 /* Verifies with every key; returns the fault. */
 static enum audit_fault
-verify_all(struct fx *f, struct audit_verify_result *r)
+verify_all(struct auditfx *f, struct audit_verify_result *r)
 {
 	struct audit_verify_opts o;
 	char *cause = NULL;
@@ -121,7 +86,7 @@ verify_all(struct fx *f, struct audit_verify_result *r)
 }
 
 static void
-assert_intact(struct fx *f, int64_t entries)
+assert_intact(struct auditfx *f, int64_t entries)
 {
 	struct audit_verify_result r;
 
@@ -249,7 +214,7 @@ test_merkle_frontier(void **state)
 static void
 test_roundtrip_and_checkpoints(void **state)
 {
-	struct fx *f = *state;
+	struct auditfx *f = *state;
 	struct audit_log *log;
 	struct audit_ckpt_info ck;
 	struct audit_verify_result r;
@@ -262,7 +227,7 @@ test_roundtrip_and_checkpoints(void **state)
 	assert_int_equal(r.checkpoints, 3);
 	assert_int_equal(r.covered, 192);
 
-	log = open_rw(f);
+	log = auditfx_open(f);
 	assert_int_equal(audit_count(log), 200);
 	e1 = audit_checkpoint(log, &cause);
 	assert_int_equal(e1, 3);
@@ -278,7 +243,7 @@ test_roundtrip_and_checkpoints(void **state)
 static void
 test_refuses_overwrite(void **state)
 {
-	struct fx *f = *state;
+	struct auditfx *f = *state;
 	struct audit_keys k;
 	char *cause = NULL;
 	char other[160];
@@ -301,7 +266,7 @@ test_refuses_overwrite(void **state)
 static void
 test_keys_write_errors(void **state)
 {
-	struct fx *f = *state;
+	struct auditfx *f = *state;
 	static const struct {
 		enum file_write_step step;
 		int err;
@@ -340,8 +305,8 @@ test_keys_write_errors(void **state)
 static void
 test_bad_fields_rejected(void **state)
 {
-	struct fx *f = *state;
-	struct audit_log *log = open_rw(f);
+	struct auditfx *f = *state;
+	struct audit_log *log = auditfx_open(f);
 	struct audit_entry e;
 	char *big, *cause = NULL;
 
@@ -392,7 +357,7 @@ test_bad_fields_rejected(void **state)
 }
 
 static void
-expect_open_error(struct fx *f, const char *db, const char *state_path,
+expect_open_error(struct auditfx *f, const char *db, const char *state_path,
     const char *needle)
 {
 	char *cause = NULL;
@@ -408,7 +373,7 @@ expect_open_error(struct fx *f, const char *db, const char *state_path,
 static void
 test_state_file_problems(void **state)
 {
-	struct fx *f = *state;
+	struct auditfx *f = *state;
 	char link[160], moved[160], cause_buf[1];
 	int fd;
 
@@ -440,7 +405,7 @@ test_state_file_problems(void **state)
 static void
 test_db_problems(void **state)
 {
-	struct fx *f = *state;
+	struct auditfx *f = *state;
 	char path[160], cmd[400];
 	struct audit_verify_result r;
 	struct audit_verify_opts o;
@@ -503,8 +468,8 @@ test_db_problems(void **state)
 static void
 test_locked_beyond_timeout(void **state)
 {
-	struct fx *f = *state;
-	struct audit_log *log = open_rw(f);
+	struct auditfx *f = *state;
+	struct audit_log *log = auditfx_open(f);
 	sqlite3 *other;
 	char *cause = NULL;
 	struct timespec a, b;
@@ -533,12 +498,12 @@ test_locked_beyond_timeout(void **state)
 static void
 test_state_lag_and_ahead(void **state)
 {
-	struct fx *f = *state;
+	struct auditfx *f = *state;
 	struct audit_log *log;
 	char *cause = NULL, cmd[600];
 
 	append_n(f, 5);
-	log = open_rw(f);
+	log = auditfx_open(f);
 	audit_fault_after(3, 0);	/* insert, commit, then the state write */
 	assert_int_equal(append_note(log, 5, &cause), -1);
 	assert_non_null(strstr(cause, "was logged"));
@@ -565,14 +530,14 @@ test_state_lag_and_ahead(void **state)
 static void
 test_fault_injection(void **state)
 {
-	struct fx *f = *state;
+	struct auditfx *f = *state;
 	struct audit_log *log;
 	char *cause = NULL;
 	int n, points;
 	int64_t count;
 
 	append_n(f, 63);	/* the next append also makes a checkpoint */
-	log = open_rw(f);
+	log = auditfx_open(f);
 	audit_fault_after(0, 0);
 	assert_int_equal(append_note(log, 63, &cause), 63);
 	points = audit_fault_points();
@@ -581,7 +546,7 @@ test_fault_injection(void **state)
 
 	for (n = 1; n <= points; n++) {
 		append_n(f, 63);
-		log = open_rw(f);
+		log = auditfx_open(f);
 		count = audit_count(log);
 		audit_fault_after(n, 0);
 		append_note(log, 0, &cause);
@@ -590,7 +555,7 @@ test_fault_injection(void **state)
 		audit_fault_after(0, 0);
 		audit_close(log);
 		assert_intact(f, -1);
-		log = open_rw(f);
+		log = auditfx_open(f);
 		assert_true(audit_count(log) >= count);
 		if (append_note(log, 1, &cause) < 0)
 			fail_msg("append after fault %d: %s", n, cause);
@@ -604,7 +569,7 @@ test_fault_injection(void **state)
 static void
 test_crash_points(void **state)
 {
-	struct fx *f = *state;
+	struct auditfx *f = *state;
 	struct audit_log *log;
 	char *cause = NULL;
 	int n, status;
@@ -626,7 +591,7 @@ test_crash_points(void **state)
 		assert_true(WIFEXITED(status));
 		assert_int_not_equal(WEXITSTATUS(status), 3);
 		assert_intact(f, -1);
-		log = open_rw(f);
+		log = auditfx_open(f);
 		if (append_note(log, 3, &cause) < 0)
 			fail_msg("after crash at point %d: %s", n, cause);
 		audit_close(log);
@@ -638,7 +603,7 @@ test_crash_points(void **state)
 static void
 test_sigkill_loop(void **state)
 {
-	struct fx *f = *state;
+	struct auditfx *f = *state;
 	struct audit_log *log;
 	struct timespec ts;
 	char *cause = NULL;
@@ -667,7 +632,7 @@ test_sigkill_loop(void **state)
 			    WEXITSTATUS(status));
 		assert_intact(f, -1);
 	}
-	log = open_rw(f);
+	log = auditfx_open(f);
 	count = audit_count(log);
 	assert_int_equal(append_note(log, 0, &cause), count);
 	audit_close(log);
@@ -678,7 +643,7 @@ test_sigkill_loop(void **state)
 static void
 test_two_writers(void **state)
 {
-	struct fx *f = *state;
+	struct auditfx *f = *state;
 	struct audit_log *log;
 	struct audit_verify_result r;
 	int w, status, i, n = getenv("VIGIL_TEST_QUICK") ? 500 : 5000;
@@ -713,7 +678,7 @@ test_two_writers(void **state)
 static void
 test_verify_counts(void **state)
 {
-	struct fx *f = *state;
+	struct auditfx *f = *state;
 	struct audit_verify_opts o;
 	struct audit_verify_result r;
 	char cmd[400], *cause = NULL;
@@ -758,7 +723,7 @@ test_verify_counts(void **state)
 static void
 test_export_against(void **state)
 {
-	struct fx *f = *state;
+	struct auditfx *f = *state;
 	struct audit_log *log;
 	struct audit_ckpt_info ck, back;
 	struct audit_verify_opts o;
@@ -766,7 +731,7 @@ test_export_against(void **state)
 	char path[160], cmd[400], *cause = NULL;
 
 	append_n(f, 100);
-	log = open_rw(f);
+	log = auditfx_open(f);
 	assert_true(audit_checkpoint(log, &cause) >= 0);
 	assert_int_equal(audit_checkpoint_latest(log, &ck, &cause), 0);
 	audit_close(log);
@@ -838,7 +803,7 @@ test_export_against(void **state)
 static void
 test_query_filters(void **state)
 {
-	struct fx *f = *state;
+	struct auditfx *f = *state;
 	struct audit_log *log;
 	struct audit_iter *it;
 	struct audit_filter flt;
@@ -904,7 +869,7 @@ append_action(struct audit_log *log, const char *action, const char *details)
 /* The quick check at start: fine on an intact log, and each kind of
  * damage near the newest checkpoint is found without reading the log. */
 static void
-quick_tampered(struct fx *f, const char *sql, const char *want)
+quick_tampered(struct auditfx *f, const char *sql, const char *want)
 {
 	struct audit_log *log;
 	struct audit_quick q;
@@ -926,19 +891,19 @@ quick_tampered(struct fx *f, const char *sql, const char *want)
 static void
 test_quick_check(void **state)
 {
-	struct fx *f = *state;
+	struct auditfx *f = *state;
 	struct audit_log *log;
 	struct audit_quick q;
 	char *cause = NULL;
 
-	log = open_rw(f);
+	log = auditfx_open(f);
 	assert_int_equal(audit_quick_check(log, &q, &cause), 0);
 	assert_int_equal(q.verdict, AUDIT_QUICK_NONE);
 	assert_int_equal(q.entries, 0);
 	audit_close(log);
 
 	append_n(f, 70);	/* a checkpoint at 64 */
-	log = open_rw(f);
+	log = auditfx_open(f);
 	assert_int_equal(audit_quick_check(log, &q, &cause), 0);
 	assert_int_equal(q.verdict, AUDIT_QUICK_OK);
 	assert_int_equal(q.epoch, 0);
@@ -973,8 +938,8 @@ test_quick_check(void **state)
 static void
 test_views_open(void **state)
 {
-	struct fx *f = *state;
-	struct audit_log *log = open_rw(f);
+	struct auditfx *f = *state;
+	struct audit_log *log = auditfx_open(f);
 	struct audit_row row;
 	int64_t *seqs, a, b, c;
 	char buf[64], *storage, *cause = NULL;

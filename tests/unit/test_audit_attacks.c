@@ -19,54 +19,20 @@
 
 #define VIGIL_AUDIT_INTERNAL
 #include "audit/audit.h"
+#include "helper_auditfx.h"
 #include "util/util.h"
 
-struct fx {
-	char	dir[64];
-	char	db[128];
-	char	state[128];
-	struct audit_keys keys;
-};
-
+/* The fixture of helper_auditfx.h, per test case. */
 static int
 setup(void **state)
 {
-	struct fx *f = xcalloc(1, sizeof *f);
-	char *cause = NULL;
-
-	snprintf(f->dir, sizeof f->dir, "/tmp/vigil-attacks.XXXXXX");
-	assert_non_null(mkdtemp(f->dir));
-	snprintf(f->db, sizeof f->db, "%s/audit.db", f->dir);
-	snprintf(f->state, sizeof f->state, "%s/audit.state", f->dir);
-	if (audit_create(f->db, f->state, &f->keys, &cause) != 0)
-		fail_msg("create: %s", cause);
-	*state = f;
-	return 0;
+	return auditfx_setup(state, "attacks");
 }
 
 static int
 teardown(void **state)
 {
-	struct fx *f = *state;
-	char cmd[128];
-
-	audit_fault_after(0, 0);
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
-	if (system(cmd) != 0)
-		return -1;
-	free(f);
-	return 0;
-}
-
-static struct audit_log *
-open_rw(struct fx *f)
-{
-	struct audit_log *log;
-	char *cause = NULL;
-
-	if ((log = audit_open(f->db, f->state, 0, &cause)) == NULL)
-		fail_msg("open: %s", cause);
-	return log;
+	return auditfx_teardown(state);
 }
 
 static int64_t
@@ -85,9 +51,9 @@ append_action(struct audit_log *log, const char *action, int i, char **cause)
 }
 
 static void
-append_n(struct fx *f, int n)
+append_n(struct auditfx *f, int n)
 {
-	struct audit_log *log = open_rw(f);
+	struct audit_log *log = auditfx_open(f);
 	char *cause = NULL;
 	int i;
 
@@ -99,7 +65,7 @@ append_n(struct fx *f, int n)
 
 /* Runs SQL on the log with the sqlite3 command, as an attacker would. */
 static void
-sql(struct fx *f, const char *q)
+sql(struct auditfx *f, const char *q)
 {
 	char cmd[1024];
 
@@ -110,7 +76,7 @@ sql(struct fx *f, const char *q)
 
 /* Verifies with k0 (with_k0) or with pk0 alone; returns the fault. */
 static enum audit_fault
-verify(struct fx *f, int with_k0, struct audit_verify_result *r)
+verify(struct auditfx *f, int with_k0, struct audit_verify_result *r)
 {
 	struct audit_verify_opts o;
 	char *cause = NULL;
@@ -125,7 +91,7 @@ verify(struct fx *f, int with_k0, struct audit_verify_result *r)
 }
 
 static void
-expect_fault(struct fx *f, int with_k0, const char *needle)
+expect_fault(struct auditfx *f, int with_k0, const char *needle)
 {
 	struct audit_verify_result r;
 
@@ -138,7 +104,7 @@ expect_fault(struct fx *f, int with_k0, const char *needle)
 }
 
 static void
-expect_intact(struct fx *f)
+expect_intact(struct auditfx *f)
 {
 	struct audit_verify_result r;
 
@@ -152,7 +118,7 @@ expect_intact(struct fx *f)
 
 /* The quick check the terminal makes at start says BAD, with needle. */
 static void
-expect_quick_bad(struct fx *f, const char *needle)
+expect_quick_bad(struct auditfx *f, const char *needle)
 {
 	struct audit_log *log;
 	struct audit_quick q;
@@ -171,7 +137,7 @@ expect_quick_bad(struct fx *f, const char *needle)
 }
 
 static void
-expect_open_refused(struct fx *f, const char *needle)
+expect_open_refused(struct auditfx *f, const char *needle)
 {
 	char *cause = NULL;
 	struct audit_log *log;
@@ -191,7 +157,7 @@ expect_open_refused(struct fx *f, const char *needle)
 static void
 test_frontier(void **state)
 {
-	struct fx *f = *state;
+	struct auditfx *f = *state;
 	struct audit_log *log;
 	char *cause = NULL;
 	int i;
@@ -203,7 +169,7 @@ test_frontier(void **state)
 	expect_fault(f, 1, "frontier");
 	expect_quick_bad(f, "frontier");	/* the terminal's title bar */
 
-	log = open_rw(f);
+	log = auditfx_open(f);
 	for (i = 0; i < 64; i++)
 		if (append_action(log, "note", i, &cause) < 0)
 			fail_msg("append %d: %s", i, cause);
@@ -225,7 +191,7 @@ test_frontier(void **state)
 		struct audit_row row;
 		char *storage = NULL;
 
-		log = open_rw(f);
+		log = auditfx_open(f);
 		assert_int_equal(audit_entry_get(log, 128, &row, &storage,
 		    &cause), 0);
 		assert_string_equal(row.action, "checkpoint-failed");
@@ -246,7 +212,7 @@ test_frontier(void **state)
 static void
 test_uncovered_entries(void **state)
 {
-	struct fx *f = *state;
+	struct auditfx *f = *state;
 	struct audit_verify_result r;
 	char cmd[600];
 
@@ -269,7 +235,7 @@ test_uncovered_entries(void **state)
 /* Rewrites entry seq's details (body, columns) and recomputes the chain
  * from it on, as someone without any key can. */
 static void
-rechain_from(struct fx *f, int64_t seq)
+rechain_from(struct auditfx *f, int64_t seq)
 {
 	sqlite3 *db;
 	sqlite3_stmt *s, *u;
@@ -336,7 +302,7 @@ rechain_from(struct fx *f, int64_t seq)
 static void
 test_checkpoints_deleted(void **state)
 {
-	struct fx *f = *state;
+	struct auditfx *f = *state;
 	struct audit_verify_result r;
 
 	append_n(f, 70);	/* checkpoint 0 at 64, six entries after */
@@ -356,13 +322,13 @@ test_checkpoints_deleted(void **state)
 static void
 test_checkpoint_entry_uncovered(void **state)
 {
-	struct fx *f = *state;
+	struct auditfx *f = *state;
 	struct audit_log *log;
 	struct audit_verify_result r;
 	char *cause = NULL;
 
 	append_n(f, 3);
-	log = open_rw(f);
+	log = auditfx_open(f);
 	assert_int_equal(append_action(log, "checkpoint", 3, &cause), 3);
 	assert_int_equal(audit_checkpoint(log, &cause), 0);
 	assert_int_equal(append_action(log, "note", 4, &cause), 4);
@@ -381,7 +347,7 @@ test_checkpoint_entry_uncovered(void **state)
 
 /* 2. A key state with another MAC key and seed, its counters current. */
 static void
-forge_state(struct fx *f)
+forge_state(struct auditfx *f)
 {
 	struct state st;
 	char *cause = NULL;
@@ -402,7 +368,7 @@ forge_state(struct fx *f)
 static void
 test_forged_state(void **state)
 {
-	struct fx *f = *state;
+	struct auditfx *f = *state;
 	char saved[200], cmd[600];
 	struct audit_log *log;
 	char *cause = NULL;
@@ -417,7 +383,7 @@ test_forged_state(void **state)
 	/* After a checkpoint: the key it names. */
 	snprintf(cmd, sizeof cmd, "cp -p '%s' '%s'", saved, f->state);
 	assert_int_equal(system(cmd), 0);
-	log = open_rw(f);
+	log = auditfx_open(f);
 	assert_int_equal(audit_checkpoint(log, &cause), 0);
 	audit_close(log);
 	append_n(f, 2);
@@ -430,12 +396,12 @@ test_forged_state(void **state)
 static void
 test_planted_objects(void **state)
 {
-	struct fx *f = *state;
+	struct auditfx *f = *state;
 	struct audit_log *log;
 	char *cause = NULL;
 
 	append_n(f, 3);
-	log = open_rw(f);
+	log = auditfx_open(f);
 	sql(f, "CREATE TRIGGER drop_it BEFORE INSERT ON entry "
 	    "WHEN new.actor = 'alice' BEGIN SELECT RAISE(IGNORE); END");
 	assert_int_equal(append_action(log, "note", 3, &cause), -1);
@@ -460,7 +426,7 @@ test_planted_objects(void **state)
 	expect_open_refused(f, "index mine");
 	expect_fault(f, 1, "schema");
 	sql(f, "DROP INDEX mine");
-	log = open_rw(f);
+	log = auditfx_open(f);
 	assert_int_equal(append_action(log, "note", 3, &cause), 3);
 	audit_close(log);
 	expect_intact(f);
@@ -471,7 +437,7 @@ test_planted_objects(void **state)
 static void
 test_fresh_seeds(void **state)
 {
-	struct fx *f = *state;
+	struct auditfx *f = *state;
 	struct audit_log *log;
 	struct audit_ckpt_info ck;
 	struct state st;
@@ -480,7 +446,7 @@ test_fresh_seeds(void **state)
 	int fd;
 
 	append_n(f, 2);
-	log = open_rw(f);
+	log = auditfx_open(f);
 	assert_int_equal(audit_checkpoint(log, &cause), 0);
 	audit_close(log);
 	/* The copy, at epoch 1: it holds s_1, whose key ckpt_0 names. */
@@ -491,7 +457,7 @@ test_fresh_seeds(void **state)
 	assert_int_equal(st.next_epoch, 1);
 	memcpy(seed, st.seed, sizeof seed);
 	state_wipe(&st);
-	log = open_rw(f);
+	log = auditfx_open(f);
 	assert_int_equal(audit_checkpoint_latest(log, &ck, &cause), 0);
 	state_seed_keypair(seed, pk, sk);
 	assert_memory_equal(pk, ck.body + 112, 32);
@@ -532,7 +498,7 @@ test_fresh_seeds(void **state)
 static void
 test_state_v1(void **state)
 {
-	struct fx *f = *state;
+	struct auditfx *f = *state;
 	uint8_t buf[168], v1[136];
 	struct stat sb;
 	int fd;

@@ -1,0 +1,23 @@
+/* helper_auditfx — the audit tests' fixture (test_audit, test_audit_attacks):
+ * a fresh log and key state in a folder under /tmp per test case. */
+#ifndef VIGIL_TESTS_HELPER_AUDITFX_H
+#define VIGIL_TESTS_HELPER_AUDITFX_H
+
+#include "audit/audit.h"
+
+struct auditfx {
+	char	dir[64];
+	char	db[128];
+	char	state[128];
+	struct audit_keys keys;
+};
+
+/* cmocka setup: a new log in /tmp/vigil-NAME.XXXXXX; *state is the
+ * fixture. */
+int auditfx_setup(void **state, const char *name);
+/* cmocka teardown: clears any injected fault, removes the folder. */
+int auditfx_teardown(void **state);
+/* Opens the fixture's log for writing; fails the test when it cannot. */
+struct audit_log *auditfx_open(struct auditfx *);
+
+#endif
