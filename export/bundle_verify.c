@@ -119,11 +119,12 @@ vb_signature(struct vb *v)
 		    "itself");
 		goto out;
 	}
-	if (sign_fingerprint(v->pubkey, fpr) != 0 ||
-	    sign_trust_find(v->trust, v->pubkey, &until) != 0) {
+	if (sign_fingerprint(v->pubkey, fpr) != 0)
+		snprintf(fpr, sizeof fpr, "none");
+	if (sign_trust_find(v->trust, v->pubkey, &until) != 0) {
 		rc = vb_say(v, 1, "ALTERED: signed by an unknown key: %s "
 		    "(fingerprint %s) is none of the pinned site keys", v->pubkey,
-		    sign_fingerprint(v->pubkey, fpr) == 0 ? fpr : "none");
+		    fpr);
 		goto out;
 	}
 	rc = sign_verify(pub, sums, sig, &tc, &cause);
