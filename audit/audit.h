@@ -237,6 +237,114 @@ int audit_verify(const char *db, const struct audit_verify_opts *,
 /* The fault's name as vigil audit verify prints it ("edited", "MAC", ...). */
 const char *audit_fault_name(enum audit_fault);
 
+/* ==== Witness (vigil-audit(5), WITNESS) ================================= */
+
+/* Every checkpoint is sent as a witness line to a syslog socket, for a
+ * collector off the machine to keep; a heartbeat makes one when none was
+ * made for a while, and a clean stop sends a stop line. */
+#define AUDIT_SYSLOG_SOCKET	"/dev/log"
+#define AUDIT_WITNESS_LINE_MAX	2048	/* a collector's line, at most */
+
+enum audit_witness_kind {
+	AUDIT_WITNESS_CHECKPOINT,
+	AUDIT_WITNESS_STOP,
+};
+
+/* Sets the syslog socket witness lines (and failed checkpoints) are sent
+ * to; NULL sends none.  The default is AUDIT_SYSLOG_SOCKET. */
+void audit_set_witness_socket(struct audit_log *, const char *path);
+/* Why the last witness line could not be sent, for the screen; NULL when
+ * it was.  Valid until the next checkpoint on the log. */
+const char *audit_witness_failure(struct audit_log *);
+
+/* The heartbeat: when no checkpoint was made in interval_ms before now_ms
+ * (or now_ms is that long before the newest, the clock having gone back;
+ * with no checkpoint at all, counted from the first entry),
+ * appends a heartbeat entry (actor vigil, terminal as given) and a
+ * checkpoint over it, both dated now_ms, under the log's lock, so that several terminals on
+ * one log make one.  Returns 1 when it made one, 0 when none was due, -1
+ * on failure. */
+int audit_heartbeat(struct audit_log *, int64_t now_ms, int64_t interval_ms,
+    const char *terminal, char **cause);
+/* A clean stop: makes a checkpoint over the entries not yet covered and
+ * sends a stop line for the newest checkpoint.  Returns 0, or -1 (no
+ * checkpoint at all, or one could not be made or sent). */
+int audit_witness_stop(struct audit_log *, char **cause);
+
+/* One line of a collector's file: RECEIVE-TIME SP SENDER SP ... followed
+ * by the witness line itself. */
+struct audit_witness_record {
+	int64_t		 time_ms;		/* the collector's receive time */
+	char		 sender[256];
+	enum audit_witness_kind kind;
+	uint8_t		 log_id[AUDIT_LOGID_LEN];
+	int64_t		 epoch;
+	int64_t		 n;
+	uint8_t		 body[AUDIT_CKPT_LEN];
+	uint8_t		 sig[AUDIT_SIG_LEN];
+};
+/* Parses the len bytes at line (a trailing newline is ignored).  Returns
+ * 0 with *w filled (its signature not checked), 1 when the line holds no
+ * witness line, -1 when it holds a malformed one (why says how). */
+int audit_witness_parse(const char *line, size_t len,
+    struct audit_witness_record *w, char *why, size_t whylen);
+
+/* Checking a log against collector files. */
+enum audit_witness_fault {
+	AUDIT_WITNESS_OK = 0,
+	AUDIT_WITNESS_NONE,		/* no line of the log verifies */
+	AUDIT_WITNESS_ROLLBACK,		/* a witnessed checkpoint the log lacks */
+	AUDIT_WITNESS_REWRITTEN,	/* one the log holds differently */
+	AUDIT_WITNESS_FORK,		/* two signed for one epoch */
+	AUDIT_WITNESS_REPLACED,		/* the sender went on with another log */
+	AUDIT_WITNESS_SILENCE,		/* a silence without a stop before it */
+};
+enum audit_witness_note_kind {
+	AUDIT_WITNESS_NOTE_FAIL,	/* one of the faults above */
+	AUDIT_WITNESS_NOTE_WINDOW,	/* a time or checkpoints not witnessed */
+	AUDIT_WITNESS_NOTE_UNAUTH,	/* a line that does not verify */
+};
+struct audit_witness_note {
+	enum audit_witness_fault fault;
+	enum audit_witness_note_kind kind;
+	int64_t		 from_ms, to_ms;	/* -1 when not known */
+	char		 text[480];
+};
+struct audit_witness_opts {
+	const uint8_t	*log_id;	/* the log's identity: required */
+	const uint8_t	*pk0;
+	int64_t		 heartbeat_ms;	/* the configured heartbeat interval */
+	const char *const *files;	/* the collector's files */
+	size_t		 nfiles;
+};
+struct audit_witness_result {
+	enum audit_witness_fault fault;	/* the first failure, or OK */
+	int64_t		 failures;
+	int64_t		 records;	/* lines read */
+	int64_t		 ignored;	/* lines holding no witness line */
+	int64_t		 ours;		/* lines of this log */
+	int64_t		 verified;	/* of those, verified along the chain */
+	int64_t		 unauthenticated;	/* malformed or not verifying */
+	int64_t		 other_log;	/* lines of other logs */
+	int64_t		 senders;	/* senders of verified lines */
+	int64_t		 first_ms, last_ms;	/* first, last verified line */
+	int64_t		 newest_epoch, newest_n, newest_ms;	/* -1: none */
+	int64_t		 log_entries;
+	/* Failures, windows and unauthenticated lines, in the order found;
+	 * at most 200 (omitted counts the rest). */
+	struct audit_witness_note *notes;
+	size_t		 nnotes;
+	size_t		 omitted;
+};
+/* Checks the log at db against the collector files of o.  Returns 0 with
+ * *r filled (the caller frees it with audit_witness_result_free()), or -1
+ * when the log or a file could not be read. */
+int audit_witness_check(const char *db, const struct audit_witness_opts *o,
+    struct audit_witness_result *r, char **cause);
+void audit_witness_result_free(struct audit_witness_result *);
+/* The fault's name as vigil audit verify prints it. */
+const char *audit_witness_fault_name(enum audit_witness_fault);
+
 /* Reading entries, in seq order (or newest first), through a filter. */
 struct audit_filter {
 	int64_t		 from_ms;	/* entry time >= from (0: no bound) */
@@ -589,6 +697,14 @@ void state_ratchet_seed(uint8_t seed[AUDIT_KEY_LEN]);
 /* The Ed25519 key pair of a checkpoint key seed. */
 void state_seed_keypair(const uint8_t seed[AUDIT_KEY_LEN], uint8_t pk[32],
     uint8_t sk[64]);
+
+/* Formats the witness line of a checkpoint (without the syslog header). */
+int witness_line(char *out, size_t len, enum audit_witness_kind,
+    const uint8_t body[AUDIT_CKPT_LEN], const uint8_t sig[AUDIT_SIG_LEN]);
+/* Sends text as one syslog message (facility authpriv, the severity
+ * given, tag vigil[PID]) to the socket at path. */
+int witness_emit(const char *path, int severity, const char *text,
+    char **cause);
 
 /* Fault injection: returns -1 (or exits) when the countdown hits zero. */
 int fault_point(const char *where, char **cause);

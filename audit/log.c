@@ -28,6 +28,8 @@ struct audit_log {
 	int		 timeout_ms;
 	char		*ckpt_failure;	/* the last checkpoint could not be made */
 	int		 ckpt_failure_logged;	/* as checkpoint-failed, this time */
+	char		*witness_socket;	/* NULL: no witness lines */
+	char		*witness_failure;	/* the last line was not sent */
 	uint8_t		 log_id[AUDIT_LOGID_LEN];
 	uint8_t		 pk0[AUDIT_PK_LEN];
 	sqlite3_stmt	*st_last;
@@ -233,6 +235,8 @@ log_free(struct audit_log *log)
 	free(log->db_path);
 	free(log->state_path);
 	free(log->ckpt_failure);
+	free(log->witness_socket);
+	free(log->witness_failure);
 	free(log);
 }
 
@@ -622,6 +626,7 @@ audit_open(const char *db, const char *state, int flags, char **cause)
 	log->readonly = (flags & AUDIT_OPEN_READONLY) != 0;
 	log->every = AUDIT_CHECKPOINT_EVERY;
 	log->timeout_ms = 5000;
+	log->witness_socket = xstrdup(AUDIT_SYSLOG_SOCKET);
 
 	oflags = log->readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
 	if (sqlite3_open_v2(db, &log->db, oflags | SQLITE_OPEN_NOFOLLOW, NULL) !=
@@ -736,6 +741,43 @@ const char *
 audit_checkpoint_failure(struct audit_log *log)
 {
 	return log->ckpt_failure;
+}
+
+void
+audit_set_witness_socket(struct audit_log *log, const char *path)
+{
+	free(log->witness_socket);
+	log->witness_socket = path != NULL ? xstrdup(path) : NULL;
+}
+
+const char *
+audit_witness_failure(struct audit_log *log)
+{
+	return log->witness_failure;
+}
+
+/* Sends the witness line of a checkpoint; a line that cannot be sent is
+ * remembered for audit_witness_failure() (the collector sees a silence). */
+static int
+log_witness(struct audit_log *log, enum audit_witness_kind kind,
+    const uint8_t body[AUDIT_CKPT_LEN], const uint8_t sig[AUDIT_SIG_LEN],
+    char **cause)
+{
+	char line[AUDIT_WITNESS_LINE_MAX], *why = NULL;
+
+	free(log->witness_failure);
+	log->witness_failure = NULL;
+	if (log->witness_socket == NULL)
+		return 0;
+	if (witness_line(line, sizeof line, kind, body, sig) != 0)
+		return cause_set(cause, "witness line too long");
+	if (witness_emit(log->witness_socket, LOG_NOTICE, line, &why) == 0)
+		return 0;
+	log->witness_failure = xasprintf("the witness line of checkpoint %lld "
+	    "was not sent: %s", (long long)be64_get(body + 24), why);
+	cause_set(cause, "%s", log->witness_failure);
+	free(why);
+	return -1;
 }
 
 void
@@ -880,10 +922,10 @@ fail:
 	return -1;
 }
 
-/* Makes a checkpoint under the lock; returns its epoch (see
- * audit_checkpoint()). */
+/* Makes a checkpoint under the lock, dated now (ms); returns its epoch
+ * (see audit_checkpoint()). */
 static int64_t
-log_checkpoint_locked(struct audit_log *log, char **cause)
+log_checkpoint_locked(struct audit_log *log, int64_t now, char **cause)
 {
 	struct state st;
 	struct log_ckpt ck;
@@ -892,11 +934,9 @@ log_checkpoint_locked(struct audit_log *log, char **cause)
 	uint8_t chain[HASH_LEN], tail[HASH_LEN], leaf[HASH_LEN], root[HASH_LEN];
 	uint8_t body[AUDIT_CKPT_LEN], sig[AUDIT_SIG_LEN], pk[32], sk[64];
 	uint8_t next_seed[AUDIT_KEY_LEN], pk_next[32], frontier[64 * HASH_LEN];
-	int64_t count, epoch, seq, expect, now = clock_now_ms();
+	int64_t count, epoch, seq, expect;
 	size_t flen;
 	int changed, rc;
-	char hroot[2 * HASH_LEN + 1], hchain[2 * HASH_LEN + 1];
-	char hid[2 * AUDIT_LOGID_LEN + 1];
 
 	if (log_exec(log, "BEGIN IMMEDIATE", cause) != 0)
 		return -1;
@@ -1025,14 +1065,9 @@ log_checkpoint_locked(struct audit_log *log, char **cause)
 	}
 	state_wipe(&st);
 
-	sodium_bin2hex(hid, sizeof hid, log->log_id, AUDIT_LOGID_LEN);
-	sodium_bin2hex(hroot, sizeof hroot, root, HASH_LEN);
-	sodium_bin2hex(hchain, sizeof hchain, chain, HASH_LEN);
-	openlog("vigil", LOG_PID | LOG_NDELAY, LOG_AUTHPRIV);
-	syslog(LOG_NOTICE, "audit checkpoint log_id=%s epoch=%lld n=%lld "
-	    "root=%s chain=%s", hid, (long long)epoch, (long long)count, hroot,
-	    hchain);
-	closelog();
+	/* Off the machine as it is made; a line that cannot be sent does
+	 * not undo the checkpoint. */
+	(void)log_witness(log, AUDIT_WITNESS_CHECKPOINT, body, sig, NULL);
 	return epoch;
 
 damaged:
@@ -1056,7 +1091,7 @@ fail:
 static void
 log_checkpoint_result(struct audit_log *log, const char *why)
 {
-	char hid[2 * AUDIT_LOGID_LEN + 1];
+	char hid[2 * AUDIT_LOGID_LEN + 1], *line;
 
 	free(log->ckpt_failure);
 	log->ckpt_failure = NULL;
@@ -1064,10 +1099,12 @@ log_checkpoint_result(struct audit_log *log, const char *why)
 		return;
 	log->ckpt_failure = xasprintf("entries are logged, but no checkpoint "
 	    "can be made: %s", why);
+	if (log->witness_socket == NULL)
+		return;
 	sodium_bin2hex(hid, sizeof hid, log->log_id, AUDIT_LOGID_LEN);
-	openlog("vigil", LOG_PID | LOG_NDELAY, LOG_AUTHPRIV);
-	syslog(LOG_ERR, "audit checkpoint FAILED log_id=%s: %s", hid, why);
-	closelog();
+	line = xasprintf("audit checkpoint FAILED log_id=%s: %.700s", hid, why);
+	(void)witness_emit(log->witness_socket, LOG_ERR, line, NULL);
+	free(line);
 }
 
 /* Logs an automatic checkpoint that could not be made as a
@@ -1115,7 +1152,7 @@ log_checkpoint_due(struct audit_log *log)
 	if (log->every > 0 && log_ckpt_last(log, &ck, &why) == 0 &&
 	    (count = audit_count(log)) >= 0 &&
 	    count - ck.n >= (int64_t)log->every) {
-		if (log_checkpoint_locked(log, &why) >= 0) {
+		if (log_checkpoint_locked(log, clock_now_ms(), &why) >= 0) {
 			log_checkpoint_result(log, NULL);
 			log->ckpt_failure_logged = 0;
 			return;
@@ -1199,7 +1236,7 @@ audit_checkpoint(struct audit_log *log, char **cause)
 		return cause_set(cause, "the audit log was opened read-only");
 	if (state_lock(log->state_fd, log->timeout_ms, cause) != 0)
 		return -1;
-	epoch = log_checkpoint_locked(log, cause);
+	epoch = log_checkpoint_locked(log, clock_now_ms(), cause);
 	if (epoch >= 0 || epoch == -2) {
 		log_checkpoint_result(log, NULL);
 		log->ckpt_failure_logged = 0;
@@ -1208,6 +1245,100 @@ audit_checkpoint(struct audit_log *log, char **cause)
 		    *cause : "error");
 	state_unlock(log->state_fd);
 	return epoch;
+}
+
+/* The time of the first entry, -1 when there is none. */
+static int
+log_first_time(struct audit_log *log, int64_t *ms, char **cause)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	*ms = -1;
+	if (sqlite3_prepare_v2(log->db, "SELECT time_ms FROM entry ORDER BY seq "
+	    "LIMIT 1", -1, &s, NULL) != SQLITE_OK)
+		return log_sqlerr(log, log->db, "reading the first entry", cause);
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		*ms = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return log_sqlerr(log, log->db, "reading the first entry", cause);
+	return 0;
+}
+
+int
+audit_heartbeat(struct audit_log *log, int64_t now_ms, int64_t interval_ms,
+    const char *terminal, char **cause)
+{
+	struct log_ckpt ck;
+	struct audit_entry e;
+	char details[64];
+	int64_t age, epoch, since;
+
+	if (log->readonly)
+		return cause_set(cause, "the audit log was opened read-only");
+	if (interval_ms <= 0)
+		return cause_set(cause, "no heartbeat interval");
+	/* Due is decided under the lock: of several terminals on one log,
+	 * the first makes the heartbeat and the others see its checkpoint. */
+	if (state_lock(log->state_fd, log->timeout_ms, cause) != 0)
+		return -1;
+	if (log_ckpt_last(log, &ck, cause) != 0) {
+		state_unlock(log->state_fd);
+		return -1;
+	}
+	/* Since the newest checkpoint, or with none since the first entry
+	 * (an empty log has nothing to witness). */
+	if (ck.epoch >= 0)
+		since = be64_get(ck.body + 104);
+	else if (log_first_time(log, &since, cause) != 0) {
+		state_unlock(log->state_fd);
+		return -1;
+	}
+	age = now_ms - since;
+	if (since < 0 || (age < interval_ms && age > -interval_ms)) {
+		state_unlock(log->state_fd);
+		return 0;
+	}
+	snprintf(details, sizeof details, "{\"interval_s\":%lld}",
+	    (long long)(interval_ms / 1000));
+	memset(&e, 0, sizeof e);
+	e.time_ms = now_ms;
+	e.actor = "vigil";
+	e.action = "heartbeat";
+	e.details = details;
+	e.terminal = terminal;
+	if (body_check(&e, cause) != 0 || log_append_locked(log, &e, 1,
+	    cause) < 0) {
+		state_unlock(log->state_fd);
+		return -1;
+	}
+	epoch = log_checkpoint_locked(log, now_ms, cause);
+	if (epoch >= 0) {
+		log_checkpoint_result(log, NULL);
+		log->ckpt_failure_logged = 0;
+	} else
+		log_checkpoint_result(log, cause != NULL && *cause != NULL ?
+		    *cause : "error");
+	state_unlock(log->state_fd);
+	return epoch >= 0 ? 1 : -1;
+}
+
+int
+audit_witness_stop(struct audit_log *log, char **cause)
+{
+	struct audit_ckpt_info ck;
+	int64_t epoch;
+	int rc;
+
+	if ((epoch = audit_checkpoint(log, cause)) == -1)
+		return -1;
+	if (epoch == -2)
+		return cause_set(cause, "the log has no checkpoint to stop with");
+	if ((rc = audit_checkpoint_latest(log, &ck, cause)) != 0)
+		return rc == 1 ? cause_set(cause, "the log has no checkpoint "
+		    "to stop with") : -1;
+	return log_witness(log, AUDIT_WITNESS_STOP, ck.body, ck.sig, cause);
 }
 
 int

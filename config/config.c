@@ -81,6 +81,8 @@ struct config {
 	struct config_named *retention;
 	size_t		 nretention;
 	int		 checkpoint_every;
+	int		 heartbeat_minutes;
+	char		*syslog_socket;
 	uint8_t		 pin_log_id[16];	/* [audit] log_id */
 	uint8_t		 pin_pk0[32];		/* [audit] pk0 */
 	int		 has_pin_log_id, has_pin_pk0;
@@ -180,6 +182,10 @@ static const struct config_key config_keys[] = {
 	  "64 hex digits (pk0 as vigil audit init prints it)" },
 	{ "audit", "checkpoint_every", T_INT, C(checkpoint_every), "64", 1, 1000000,
 	  "a number of entries from 1 to 1000000" },
+	{ "audit", "heartbeat_minutes", T_INT, C(heartbeat_minutes), "5", 1, 60,
+	  "minutes from 1 to 60" },
+	{ "audit", "syslog_socket", T_PATH, C(syslog_socket), "/dev/log", 0, 0,
+	  "the path of a syslog socket, or none" },
 	{ "review", "working_hours", T_HOURS, C(review.work_from), "07-18", 0, 0,
 	  "HH-HH or HH:MM-HH:MM, such as 07-18" },
 	{ "review", "max_view_minutes", T_INT, C(review.max_view_minutes), "20",
@@ -593,7 +599,9 @@ config_set(struct config *c, const struct config_key *k, void *base,
 		}
 		if (k->type == T_TZ && tz_check(v, why) == -1)
 			return -1;
-		s = k->type == T_PATH ? config_resolve(c, v) : xstrdup(v);
+		/* syslog_socket = none sends no witness lines. */
+		s = k->type == T_PATH && !(k->off == C(syslog_socket) &&
+		    strcmp(v, "none") == 0) ? config_resolve(c, v) : xstrdup(v);
 		free(*(char **)field);
 		*(char **)field = s;
 		return 0;
@@ -1388,6 +1396,7 @@ config_free(struct config *c)
 	free(c->catalog_db);
 	free(c->audit_db);
 	free(c->audit_state);
+	free(c->syslog_socket);
 	free(c->key_dir);
 	config_strv_free(c->export_roots);
 	for (i = 0; i < CONFIG_NROLES; i++)
@@ -1634,6 +1643,18 @@ unsigned
 config_checkpoint_every(const struct config *c)
 {
 	return (unsigned)c->checkpoint_every;
+}
+
+unsigned
+config_heartbeat_minutes(const struct config *c)
+{
+	return (unsigned)c->heartbeat_minutes;
+}
+
+const char *
+config_syslog_socket(const struct config *c)
+{
+	return strcmp(c->syslog_socket, "none") == 0 ? NULL : c->syslog_socket;
 }
 
 int

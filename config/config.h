@@ -41,6 +41,9 @@ void config_free(struct config *);
  * the same values.  Returns 0 or -1 (write error). */
 int config_print(const struct config *, FILE *);
 
+/* Applies [audit] checkpoint_every and syslog_socket to a log opened for
+ * writing. */
+void config_log_apply(const struct config *, struct audit_log *);
 /* Appends a "config-loaded" entry to the audit log, details
  * {"path": ..., "blake2b": "<hex of BLAKE2b-256 of the file's bytes>"}
  * (blake2b null and "defaults": true when no file was read). */
@@ -129,6 +132,10 @@ const char *config_retention_camera(const struct config *, size_t i, int *days);
 
 /* [audit] */
 unsigned config_checkpoint_every(const struct config *);
+/* [audit] heartbeat_minutes: a checkpoint at least this often. */
+unsigned config_heartbeat_minutes(const struct config *);
+/* [audit] syslog_socket: where witness lines go; NULL for "none". */
+const char *config_syslog_socket(const struct config *);
 /* The log's identity pinned by [audit] log_id and pk0: 1 and both filled
  * when both are set, 0 when the log is not pinned (one alone is refused
  * when the configuration is loaded). */

@@ -1,5 +1,6 @@
-/* config_log — recording in the audit log which configuration was
- * loaded, by the BLAKE2b-256 of its bytes. */
+/* config_log — the configuration's settings of an audit log opened for
+ * writing, and recording in the log which configuration was loaded, by
+ * the BLAKE2b-256 of its bytes. */
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +11,13 @@
 #include "audit/audit.h"
 #include "config/config.h"
 #include "util/util.h"
+
+void
+config_log_apply(const struct config *c, struct audit_log *log)
+{
+	audit_set_checkpoint_every(log, config_checkpoint_every(c));
+	audit_set_witness_socket(log, config_syslog_socket(c));
+}
 
 int
 config_log_loaded(const struct config *c, struct audit_log *log,

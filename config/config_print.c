@@ -112,7 +112,10 @@ config_print(const struct config *c, FILE *f)
 		fprintf(f, "camera.%s = %d\n", cam, days);
 	}
 
-	fprintf(f, "\n[audit]\ncheckpoint_every = %u\n", config_checkpoint_every(c));
+	fprintf(f, "\n[audit]\ncheckpoint_every = %u\nheartbeat_minutes = %u\n"
+	    "syslog_socket = %s\n", config_checkpoint_every(c),
+	    config_heartbeat_minutes(c), config_syslog_socket(c) != NULL ?
+	    config_syslog_socket(c) : "none");
 	if (config_log_pin(c, pin_id, pin_pk) == 1) {
 		fputs("log_id = ", f);
 		for (i = 0; i < sizeof pin_id; i++)

@@ -112,14 +112,15 @@ audit_paths(struct audit_args *a, const char *what, int need_state)
 	return 0;
 }
 
-/* Applies [audit] checkpoint_every of the configuration, when it reads. */
+/* Applies [audit] checkpoint_every and syslog_socket of the
+ * configuration, when it reads. */
 static void
-audit_checkpoint_every_from_config(struct audit_log *log, const char *path)
+audit_settings_from_config(struct audit_log *log, const char *path)
 {
 	struct config *cfg;
 
 	if ((cfg = cmd_config_get(path, NULL)) != NULL)
-		audit_set_checkpoint_every(log, config_checkpoint_every(cfg));
+		config_log_apply(cfg, log);
 }
 
 static int
@@ -327,7 +328,7 @@ audit_note(struct audit_args *a, int attest, const char *text)
 		return rc;
 	if ((log = audit_open(a->db, a->state, 0, &cause)) == NULL)
 		return audit_error("note", cause);
-	audit_checkpoint_every_from_config(log, a->config);
+	audit_settings_from_config(log, a->config);
 	d = json_pack("{s:s}", "text", text);
 	details = json_dumps(d, JSON_COMPACT);
 	json_decref(d);
@@ -491,7 +492,7 @@ audit_checkpoint_cmd(struct audit_args *a, const char *export)
 	}
 	if ((log = audit_open(a->db, a->state, 0, &cause)) == NULL)
 		return audit_error("checkpoint", cause);
-	audit_checkpoint_every_from_config(log, a->config);
+	audit_settings_from_config(log, a->config);
 	d = export != NULL ? json_pack("{s:s}", "export", export) : json_object();
 	details = json_dumps(d, JSON_COMPACT);
 	json_decref(d);
@@ -607,7 +608,7 @@ audit_review_open(struct audit_args *a, const char *what,
 		free(*codes);
 		return audit_error(what, cause);
 	}
-	audit_checkpoint_every_from_config(*log, a->config);
+	audit_settings_from_config(*log, a->config);
 	if ((*rv = audit_review_new(*log, &lim, &cause)) == NULL) {
 		audit_close(*log);
 		free(*codes);

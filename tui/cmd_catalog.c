@@ -262,6 +262,7 @@ catalog_log_config(const struct config *cfg)
 		free(cause);
 		return;
 	}
+	config_log_apply(cfg, log);
 	actor = user_name_self();
 	if (config_log_loaded(cfg, log, actor, &cause) == -1) {
 		fprintf(stderr, "vigil: audit log: %s; scanning without logging "

@@ -470,7 +470,7 @@ cmd_export(int argc, char **argv, const char *config)
 		rc = export_fail(2, cause);
 		goto out;
 	}
-	audit_set_checkpoint_every(log, config_checkpoint_every(cfg));
+	config_log_apply(cfg, log);
 	/* Exports a crash left open are closed first (export-failed). */
 	if (job_recover(log, term, &closed, &cause) != 0) {
 		fprintf(stderr, "vigil export: exports left open by a crash "

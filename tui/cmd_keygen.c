@@ -38,6 +38,7 @@ keygen_log_rotation(const char *config, const char *oldb64,
 	const char *db = NULL, *state = NULL;
 	struct audit_log *log;
 	struct audit_entry e;
+	struct config *cfg;
 	char ofpr[SIGN_FPR_TEXT], nfpr[SIGN_FPR_TEXT], when[40];
 	char *details, *actor, *term;
 	json_t *d;
@@ -53,6 +54,8 @@ keygen_log_rotation(const char *config, const char *oldb64,
 		return cause_set(cause, "not a minisign public key");
 	if ((log = audit_open(db, state, 0, cause)) == NULL)
 		return -1;
+	if ((cfg = cmd_config_get(config, NULL)) != NULL)
+		config_log_apply(cfg, log);
 	d = json_pack("{s:s,s:s,s:s,s:s,s:s}", "old_key", oldb64,
 	    "old_fingerprint", ofpr, "new_key", newb64, "new_fingerprint", nfpr,
 	    "until", clock_format_utc(now, when, sizeof when));

@@ -72,7 +72,10 @@ struct term {
 	struct audit_quick	 quick;		/* the check at start */
 	int			 quick_done;
 	char			 pin_bad[200];	/* not the pinned log: why */
+	int64_t			 heartbeat_next;	/* next look, ms */
 };
+
+#define TERM_HEARTBEAT_LOOK_MS	15000
 
 static volatile sig_atomic_t term_signal;	/* one that ends vigil */
 static volatile sig_atomic_t term_winch;
@@ -101,6 +104,7 @@ static void term_recovered(struct term *, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 static void term_pin_check(struct term *);
 static int term_pin_refuses(struct term *, const char *what);
+static void term_heartbeat(struct term *, int64_t now);
 
 static void
 term_on_signal(int sig)
@@ -229,6 +233,14 @@ term_log_info(struct term *t)
 		    cause != NULL ? cause : "error");
 		t->log_bad = 1;
 		free(cause);
+	}
+	/* The log is sound, but the collector did not get its newest
+	 * checkpoint: said, as the silence will show in a witness check. */
+	if (audit_witness_failure(t->log) != NULL && !t->log_bad) {
+		size_t used = strlen(t->log_line);
+
+		snprintf(t->log_line + used, sizeof t->log_line - used, "; %s",
+		    audit_witness_failure(t->log));
 	}
 }
 
@@ -818,6 +830,26 @@ term_next_minute(int64_t now)
 	return 60000 - now % 60000 + 5;
 }
 
+/* The heartbeat (vigil-audit(5), WITNESS): a checkpoint at least every
+ * heartbeat_minutes, so that the collector hears from the log while
+ * nobody works.  Looked at every TERM_HEARTBEAT_LOOK_MS; the log decides
+ * under its lock whether one is due, so several terminals make one.  A
+ * checkpoint that fails shows as BROKEN (audit_checkpoint_failure()); an
+ * append that fails is tried again at the next look. */
+static void
+term_heartbeat(struct term *t, int64_t now)
+{
+	char *cause = NULL;
+
+	if (t->log == NULL || now < t->heartbeat_next)
+		return;
+	t->heartbeat_next = now + TERM_HEARTBEAT_LOOK_MS;
+	if (audit_heartbeat(t->log, now,
+	    (int64_t)config_heartbeat_minutes(t->cfg) * 60000, t->terminal,
+	    &cause) == -1)
+		free(cause);
+}
+
 /* Adds a sentence to what the next person is told of the recovery at
  * start. */
 static void
@@ -925,7 +957,7 @@ tui_run(const char *config)
 	auth_on_replace(t.auth, term_on_replace, &t);
 	auth_on_gone(t.auth, term_gone, NULL);
 	if (t.log != NULL) {
-		audit_set_checkpoint_every(t.log, config_checkpoint_every(t.cfg));
+		config_log_apply(t.cfg, t.log);
 		term_pin_check(&t);
 		/* The quick check first, on the log as it was found. */
 		if (audit_quick_check(t.log, &t.quick, &cause) == 0) {
@@ -1018,6 +1050,8 @@ tui_run(const char *config)
 		left = wizard_wait(t.wizard, now);
 		if (left >= 0 && left < wait)
 			wait = left;
+		if (t.log != NULL && t.heartbeat_next - now < wait)
+			wait = t.heartbeat_next > now ? t.heartbeat_next - now : 0;
 		/* Segments to read: only while nothing else waits. */
 		if (t.probing && t.screen != TERM_PLAY)
 			wait = 0;
@@ -1086,6 +1120,7 @@ tui_run(const char *config)
 		now = clock_now_ms();
 		playscreen_tick(t.play, now);
 		wizard_tick(t.wizard, now);
+		term_heartbeat(&t, now);
 		if (t.screen != TERM_LOGIN && t.screen != TERM_LOCK &&
 		    idle_left(t.auth, now) == 0)
 			term_lock(&t, "idle");
@@ -1098,12 +1133,13 @@ tui_run(const char *config)
 	playscreen_shutdown(t.play);
 	wizard_abandon(t.wizard, term_signal == SIGHUP ? "hangup" :
 	    term_signal != 0 ? "signal" : "exit");
-	if (auth_user(t.auth) != NULL) {
+	if (auth_user(t.auth) != NULL)
 		auth_logout(t.auth, term_signal == SIGHUP ? "hangup" :
 		    term_signal != 0 ? "signal" : "exit", NULL);
-		if (t.log != NULL)
-			audit_checkpoint(t.log, NULL);
-	}
+	/* A clean stop: the last entries checkpointed and a stop line, so
+	 * the silence that follows is not taken for a rollback's. */
+	if (t.log != NULL)
+		(void)audit_witness_stop(t.log, NULL);
 	screen_end();
 	logstate_stop();
 	playscreen_free(t.play);
