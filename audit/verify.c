@@ -485,7 +485,8 @@ verify_stream(struct verify *v, const struct audit_verify_opts *o,
 			    verify_columns[col]);
 			return 0;
 		}
-		if (v->uncovered_ckpt < 0 && strcmp(b.action, "checkpoint") == 0)
+		if (v->uncovered_ckpt < 0 && (strcmp(b.action, "checkpoint") == 0 ||
+		    strcmp(b.action, "heartbeat") == 0))
 			v->uncovered_ckpt = seq;
 		/* The MAC (phase PH_MAC) is the other thread's. */
 		e++;

@@ -539,7 +539,7 @@ class Verifier:
                 k = ratchet(k)
             c = cn
             tree.add(leaf)
-            if unc is None and f["action"] == b"checkpoint":
+            if unc is None and f["action"] in (b"checkpoint", b"heartbeat"):
                 unc = r
             e += 1
             if held is not None and held.n == e:

@@ -1,5 +1,6 @@
 /* cmd_audit — vigil audit: init, verify, note, show, checkpoint, report,
  * who-saw. */
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
@@ -18,6 +19,7 @@
 #include "util/util.h"
 
 #define NOTE_MAX	4096
+#define WITNESS_FILES_MAX	64	/* --witness given at most this often */
 
 struct audit_args {
 	const char	*config;
@@ -25,10 +27,22 @@ struct audit_args {
 	const char	*state;
 };
 
+/* What vigil audit verify checks against. */
+struct audit_verify_args {
+	const char	*key_file;
+	const char	*pk;		/* --pk */
+	const char	*log_id;	/* --log-id */
+	const char	*against;
+	const char	*witness[WITNESS_FILES_MAX];
+	size_t		 nwitness;
+	unsigned	 heartbeat;	/* --heartbeat minutes; 0: the config's */
+};
+
 static const char audit_usage[] =
 "usage: vigil audit init [--db PATH] [--state PATH] [--print-keys FILE]\n"
 "       vigil audit verify [--db PATH] [--key-file FILE] [--pk HEX]\n"
-"                          [--against CHECKPOINT_FILE]\n"
+"                          [--log-id HEX] [--against CHECKPOINT_FILE]\n"
+"                          [--witness FILE]... [--heartbeat MINUTES]\n"
 "       vigil audit note [--attest] [--db PATH] [--state PATH] TEXT\n"
 "       vigil audit show [--db PATH] [--from T] [--to T] [--actor U]\n"
 "                        [--action A] [--camera C] [--reason R]\n"
@@ -51,7 +65,8 @@ static const char audit_usage[] =
 enum { OPT_DB = 256, OPT_STATE, OPT_PRINT_KEYS, OPT_KEY_FILE, OPT_PK,
     OPT_AGAINST, OPT_ATTEST, OPT_FROM, OPT_TO, OPT_ACTOR, OPT_ACTION,
     OPT_CAMERA, OPT_FORMAT, OPT_EXPORT, OPT_LIMIT, OPT_HELP, OPT_REASON,
-    OPT_REFERENCE, OPT_VIEWS, OPT_FLAG, OPT_OUT, OPT_KEY, OPT_PASSFILE };
+    OPT_REFERENCE, OPT_VIEWS, OPT_FLAG, OPT_OUT, OPT_KEY, OPT_PASSFILE,
+    OPT_LOG_ID, OPT_WITNESS, OPT_HEARTBEAT };
 
 static const struct option audit_options[] = {
 	{ "db", required_argument, NULL, OPT_DB },
@@ -60,6 +75,9 @@ static const struct option audit_options[] = {
 	{ "key-file", required_argument, NULL, OPT_KEY_FILE },
 	{ "pk", required_argument, NULL, OPT_PK },
 	{ "against", required_argument, NULL, OPT_AGAINST },
+	{ "log-id", required_argument, NULL, OPT_LOG_ID },
+	{ "witness", required_argument, NULL, OPT_WITNESS },
+	{ "heartbeat", required_argument, NULL, OPT_HEARTBEAT },
 	{ "attest", no_argument, NULL, OPT_ATTEST },
 	{ "from", required_argument, NULL, OPT_FROM },
 	{ "to", required_argument, NULL, OPT_TO },
@@ -183,9 +201,79 @@ audit_progress(int64_t done, int64_t total, void *arg)
 		    (long long)done, (long long)total);
 }
 
+/* Reads HEX of exactly len bytes into out; -1 when it is not that. */
 static int
-audit_verify_cmd(struct audit_args *a, const char *key_file, const char *pkhex,
-    const char *against)
+audit_hex_arg(const char *hex, uint8_t *out, size_t len)
+{
+	size_t got;
+
+	if (strlen(hex) != 2 * len || sodium_hex2bin(out, len, hex, strlen(hex),
+	    NULL, &got, NULL) != 0 || got != len)
+		return -1;
+	return 0;
+}
+
+/* Checks the log against the collector's files and says what that shows;
+ * returns 0 (witnessed), 1 (a failure) or 2 (could not be read). */
+static int
+audit_witness_cmd(const char *db, const struct audit_verify_args *v,
+    const uint8_t *log_id, const uint8_t *pk0, const char *identity,
+    unsigned heartbeat)
+{
+	struct audit_witness_opts o;
+	struct audit_witness_result r;
+	const struct audit_witness_note *n;
+	char *cause = NULL, when[40];
+	size_t i;
+	int kind;
+	static const char *const heads[] = { "FAILED", "not witnessed",
+	    "unauthenticated" };
+
+	memset(&o, 0, sizeof o);
+	o.log_id = log_id;
+	o.pk0 = pk0;
+	o.heartbeat_ms = (int64_t)heartbeat * 60000;
+	o.files = v->witness;
+	o.nfiles = v->nwitness;
+	if (audit_witness_check(db, &o, &r, &cause) != 0)
+		return audit_error("verify --witness", cause);
+	printf("witness: %lld line%s of this log in %zu file%s (identity %s), "
+	    "%lld verified from %lld sender%s, %lld unauthenticated; %lld of "
+	    "other logs\n", (long long)r.ours, r.ours == 1 ? "" : "s",
+	    v->nwitness, v->nwitness == 1 ? "" : "s", identity,
+	    (long long)r.verified, (long long)r.senders, r.senders == 1 ? "" :
+	    "s", (long long)r.unauthenticated, (long long)r.other_log);
+	if (r.newest_epoch >= 0)
+		printf("  newest witnessed: checkpoint %lld over %lld entries, "
+		    "received %s\n", (long long)r.newest_epoch,
+		    (long long)r.newest_n, clock_format_utc(r.newest_ms, when,
+		    sizeof when));
+	/* Failures first, then the windows, then the lines that prove
+	 * nothing. */
+	for (kind = AUDIT_WITNESS_NOTE_FAIL; kind <= AUDIT_WITNESS_NOTE_UNAUTH;
+	    kind++)
+		for (i = 0; i < r.nnotes; i++) {
+			n = &r.notes[i];
+			if ((int)n->kind != kind)
+				continue;
+			if (n->kind == AUDIT_WITNESS_NOTE_FAIL)
+				printf("  FAILED: %s: %s\n",
+				    audit_witness_fault_name(n->fault), n->text);
+			else
+				printf("  %s: %s\n", heads[kind], n->text);
+		}
+	if (r.omitted > 0)
+		printf("  (%zu more not shown)\n", r.omitted);
+	if (r.fault == AUDIT_WITNESS_OK)
+		printf("  witnessed: no rollback, rewrite, fork, replacement or "
+		    "silence in what the collector received; a rollback inside "
+		    "a window not witnessed cannot be ruled out\n");
+	audit_witness_result_free(&r);
+	return r.fault == AUDIT_WITNESS_OK ? 0 : 1;
+}
+
+static int
+audit_verify_cmd(struct audit_args *a, const struct audit_verify_args *v)
 {
 	struct audit_verify_opts o;
 	struct audit_verify_result r;
@@ -193,28 +281,37 @@ audit_verify_cmd(struct audit_args *a, const char *key_file, const char *pkhex,
 	struct audit_ckpt_info held;
 	uint8_t pk[AUDIT_PK_LEN], pin_id[AUDIT_LOGID_LEN], pin_pk[AUDIT_PK_LEN];
 	uint8_t log_id[AUDIT_LOGID_LEN], log_pk[AUDIT_PK_LEN];
+	uint8_t given_id[AUDIT_LOGID_LEN];
 	struct audit_log *log;
 	struct config *cfg;
-	size_t got;
+	const char *identity = NULL;
 	char *cause = NULL;
-	int has_k0 = 0, pinned = 0, rc;
+	unsigned heartbeat = 5;
+	int has_k0 = 0, pinned = 0, rc, wrc = 0;
 
 	if ((rc = audit_paths(a, "verify", 0)) != 0)
 		return rc;
 	memset(&o, 0, sizeof o);
+	memset(&k, 0, sizeof k);
 	/* The identity pinned in vigil.conf, unless the DPO gives their own. */
-	if ((cfg = cmd_config_get(a->config, NULL)) != NULL &&
-	    config_log_pin(cfg, pin_id, pin_pk) == 1) {
-		pinned = 1;
-		o.log_id = pin_id;
-		o.pk0 = pin_pk;
+	if ((cfg = cmd_config_get(a->config, NULL)) != NULL) {
+		heartbeat = config_heartbeat_minutes(cfg);
+		if (config_log_pin(cfg, pin_id, pin_pk) == 1) {
+			pinned = 1;
+			o.log_id = pin_id;
+			o.pk0 = pin_pk;
+			identity = "pinned in vigil.conf";
+		}
 	}
-	if (key_file != NULL) {
-		if (audit_keys_read(key_file, &k, &has_k0, &cause) != 0)
+	if (v->heartbeat > 0)
+		heartbeat = v->heartbeat;
+	if (v->key_file != NULL) {
+		if (audit_keys_read(v->key_file, &k, &has_k0, &cause) != 0)
 			return audit_error("verify", cause);
 		o.log_id = k.log_id;
 		o.pk0 = k.pk0;
 		o.checkpoint_every = k.checkpoint_every;
+		identity = "from the key file";
 		if (has_k0)
 			o.k0 = k.k0;
 		/* Say plainly when the log names another identity. */
@@ -233,19 +330,35 @@ audit_verify_cmd(struct audit_args *a, const char *key_file, const char *pkhex,
 			cause = NULL;
 		}
 	}
-	if (pkhex != NULL) {
-		if (strlen(pkhex) != 2 * AUDIT_PK_LEN ||
-		    sodium_hex2bin(pk, sizeof pk, pkhex, strlen(pkhex), NULL, &got,
-		    NULL) != 0 || got != sizeof pk) {
+	if (v->pk != NULL) {
+		if (audit_hex_arg(v->pk, pk, sizeof pk) != 0) {
 			fprintf(stderr, "vigil audit verify: --pk takes 64 hex "
 			    "digits (pk0 as printed at init)\n");
 			sodium_memzero(&k, sizeof k);
 			return 2;
 		}
 		o.pk0 = pk;
+		identity = "given";
 	}
-	if (against != NULL) {
-		if (audit_checkpoint_import(against, &held, &cause) != 0) {
+	if (v->log_id != NULL) {
+		if (audit_hex_arg(v->log_id, given_id, sizeof given_id) != 0) {
+			fprintf(stderr, "vigil audit verify: --log-id takes 32 hex "
+			    "digits (log_id as printed at init)\n");
+			sodium_memzero(&k, sizeof k);
+			return 2;
+		}
+		o.log_id = given_id;
+		identity = "given";
+	}
+	if (v->nwitness > 0 && (o.log_id == NULL || o.pk0 == NULL)) {
+		fprintf(stderr, "vigil audit verify: --witness needs the log's "
+		    "identity from outside the log: pin log_id and pk0 in "
+		    "vigil.conf, or give --key-file, or --log-id and --pk\n");
+		sodium_memzero(&k, sizeof k);
+		return 2;
+	}
+	if (v->against != NULL) {
+		if (audit_checkpoint_import(v->against, &held, &cause) != 0) {
 			sodium_memzero(&k, sizeof k);
 			return audit_error("verify", cause);
 		}
@@ -253,11 +366,12 @@ audit_verify_cmd(struct audit_args *a, const char *key_file, const char *pkhex,
 	}
 	o.progress = audit_progress;
 	rc = audit_verify(a->db, &o, &r, &cause);
-	sodium_memzero(&k, sizeof k);
 	if (isatty(STDERR_FILENO))
 		fprintf(stderr, "\r\033[K");
-	if (rc != 0)
+	if (rc != 0) {
+		sodium_memzero(&k, sizeof k);
 		return audit_error("verify", cause);
+	}
 	if (r.fault != AUDIT_OK) {
 		if (r.seq >= 0)
 			printf("FAILED at seq %lld: %s: %s\n", (long long)r.seq,
@@ -265,11 +379,10 @@ audit_verify_cmd(struct audit_args *a, const char *key_file, const char *pkhex,
 		else
 			printf("FAILED: %s: %s\n", audit_fault_name(r.fault),
 			    r.detail);
-		return 1;
-	}
-	/* Exit 0 means a checkpoint signature was checked against pk0: a
-	 * chain alone anyone can recompute. */
-	if (r.checkpoints == 0) {
+		rc = 1;
+	} else if (r.checkpoints == 0) {
+		/* Exit 0 means a checkpoint signature was checked against
+		 * pk0: a chain alone anyone can recompute. */
 		printf("consistent, not anchored: %lld entries, 0 checkpoints\n"
 		    "  the chain %s, but no checkpoint signature was "
 		    "checked against pk0:\n  anyone can recompute a chain. "
@@ -277,27 +390,37 @@ audit_verify_cmd(struct audit_args *a, const char *key_file, const char *pkhex,
 		    "make one with 'vigil audit checkpoint'.\n",
 		    (long long)r.entries, has_k0 ? "and the MACs hold" : "holds",
 		    (long long)r.checkpoint_every);
-		return 3;
+		rc = 3;
+	} else {
+		printf("intact: %lld entries, %lld checkpoints",
+		    (long long)r.entries, (long long)r.checkpoints);
+		if (r.last_epoch >= 0)
+			printf(" (newest %lld covers %lld entries)",
+			    (long long)r.last_epoch, (long long)r.covered);
+		printf("\n  MACs: %s\n  checkpoint key pk0: %s\n",
+		    has_k0 ? "checked with k0 from the key file" :
+		    "not checked (give --key-file with k0)",
+		    v->pk != NULL ? "from --pk" : v->key_file != NULL ?
+		    "from the key file" : pinned ? "pinned with the log_id in "
+		    "vigil.conf" : "UNPINNED: from the log itself (pin log_id "
+		    "and pk0 in vigil.conf, or give --key-file or --pk to check "
+		    "against your own copy)");
+		if (v->against != NULL)
+			printf("  matches the checkpoint %lld you hold (%s)\n",
+			    (long long)held.epoch, v->against);
+		if (r.entries > r.covered)
+			printf("  %lld newest entries are not yet covered by a "
+			    "checkpoint\n", (long long)(r.entries - r.covered));
 	}
-	printf("intact: %lld entries, %lld checkpoints", (long long)r.entries,
-	    (long long)r.checkpoints);
-	if (r.last_epoch >= 0)
-		printf(" (newest %lld covers %lld entries)", (long long)r.last_epoch,
-		    (long long)r.covered);
-	printf("\n  MACs: %s\n  checkpoint key pk0: %s\n",
-	    has_k0 ? "checked with k0 from the key file" :
-	    "not checked (give --key-file with k0)",
-	    pkhex != NULL ? "from --pk" : key_file != NULL ? "from the key file" :
-	    pinned ? "pinned with the log_id in vigil.conf" :
-	    "UNPINNED: from the log itself (pin log_id and pk0 in vigil.conf, "
-	    "or give --key-file or --pk to check against your own copy)");
-	if (against != NULL)
-		printf("  matches the checkpoint %lld you hold (%s)\n",
-		    (long long)held.epoch, against);
-	if (r.entries > r.covered)
-		printf("  %lld newest entries are not yet covered by a "
-		    "checkpoint\n", (long long)(r.entries - r.covered));
-	return 0;
+	/* The witness, whatever the log says of itself: a rollback is
+	 * consistent in itself. */
+	if (v->nwitness > 0)
+		wrc = audit_witness_cmd(a->db, v, o.log_id, o.pk0, identity,
+		    heartbeat);
+	sodium_memzero(&k, sizeof k);
+	if (wrc == 2)
+		return 2;
+	return rc == 0 && wrc != 0 ? 1 : rc;
 }
 
 static int
@@ -891,6 +1014,7 @@ int
 cmd_audit(int argc, char **argv, const char *config)
 {
 	struct audit_args a = { config, NULL, NULL };
+	struct audit_verify_args va;
 	struct audit_filter flt;
 	const char *sub, *print_keys = NULL, *key_file = NULL, *pk = NULL;
 	const char *against = NULL, *format = NULL, *export = NULL;
@@ -908,6 +1032,7 @@ cmd_audit(int argc, char **argv, const char *config)
 	sub = argv[1];
 	memset(&flt, 0, sizeof flt);
 	memset(&rf, 0, sizeof rf);
+	memset(&va, 0, sizeof va);
 	flt.after_seq = -1;
 	argc--;
 	argv++;
@@ -921,6 +1046,24 @@ cmd_audit(int argc, char **argv, const char *config)
 		case OPT_KEY_FILE:	key_file = optarg; break;
 		case OPT_PK:		pk = optarg; break;
 		case OPT_AGAINST:	against = optarg; break;
+		case OPT_LOG_ID:	va.log_id = optarg; break;
+		case OPT_WITNESS:
+			if (va.nwitness == WITNESS_FILES_MAX) {
+				fprintf(stderr, "vigil audit %s: at most %d "
+				    "--witness files\n", sub, WITNESS_FILES_MAX);
+				return 2;
+			}
+			va.witness[va.nwitness++] = optarg;
+			break;
+		case OPT_HEARTBEAT:
+			va.heartbeat = (unsigned)strtoul(optarg, &end, 10);
+			if (*end != '\0' || va.heartbeat < 1 ||
+			    va.heartbeat > 60 || !isdigit((unsigned char)*optarg)) {
+				fprintf(stderr, "vigil audit %s: --heartbeat takes "
+				    "minutes from 1 to 60\n", sub);
+				return 2;
+			}
+			break;
 		case OPT_ATTEST:	attest = 1; break;
 		case OPT_ACTOR:		flt.actor = optarg; break;
 		case OPT_ACTION:	flt.action = optarg; break;
@@ -992,8 +1135,12 @@ cmd_audit(int argc, char **argv, const char *config)
 	}
 	if (strcmp(sub, "init") == 0)
 		return audit_init(&a, print_keys);
-	if (strcmp(sub, "verify") == 0)
-		return audit_verify_cmd(&a, key_file, pk, against);
+	if (strcmp(sub, "verify") == 0) {
+		va.key_file = key_file;
+		va.pk = pk;
+		va.against = against;
+		return audit_verify_cmd(&a, &va);
+	}
 	if (strcmp(sub, "show") == 0)
 		return audit_show(&a, &flt, format != NULL ? format : "table");
 	if (strcmp(sub, "report") == 0) {

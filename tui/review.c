@@ -36,6 +36,7 @@ enum review_mode {
 	MODE_WHO,		/* the who-saw form */
 	MODE_CKPT,		/* checkpoint export: the file */
 	MODE_HELD,		/* integrity: the checkpoint file held */
+	MODE_WITNESS,		/* integrity: the collector's witness file */
 	MODE_TEXT,		/* detail, who-saw list, integrity, help */
 };
 
@@ -94,6 +95,9 @@ struct review {
 	struct reviewform	 ff;		/* the filter form */
 	struct reviewform	 form;		/* report, who saw, paths */
 	char			 held[REVIEWFORM_TEXT_MAX + 1];	/* file held */
+	char			 witness[REVIEWFORM_TEXT_MAX + 1];	/* its file */
+	struct audit_witness_result wres;	/* the check against it */
+	char			 witness_error[400];	/* it could not run */
 	char			 last_dir[REVIEWFORM_TEXT_MAX + 1];
 
 	struct review_para	*paras;
@@ -157,6 +161,9 @@ static void review_form_report(struct review *);
 static void review_form_who(struct review *);
 static void review_form_ckpt(struct review *);
 static void review_form_held(struct review *);
+static void review_form_witness(struct review *);
+static void review_witness_check(struct review *);
+static void review_witness_text(struct review *);
 static void review_row_action(const struct audit_review_row *, char *buf,
     size_t len);
 static void review_flags_line(struct review *, const struct audit_review_row *,
@@ -357,6 +364,7 @@ review_free(struct review *rv)
 	audit_review_page_free(rv->page);
 	review_text_clear(rv);
 	free(rv->paras);
+	audit_witness_result_free(&rv->wres);
 	review_filter_free(&rv->filter);
 	if (rv->ar != NULL)
 		audit_review_free(rv->ar);
@@ -382,6 +390,9 @@ review_forget(struct review *rv)
 	rv->status[0] = '\0';
 	rv->user[0] = '\0';
 	rv->held[0] = '\0';
+	rv->witness[0] = '\0';
+	rv->witness_error[0] = '\0';
+	audit_witness_result_free(&rv->wres);
 	rv->last_dir[0] = '\0';
 	rv->flags_seq = -1;
 	rv->flags_text[0] = '\0';
@@ -1279,9 +1290,105 @@ review_integrity(struct review *rv)
 		review_text_add(rv, 2, ig.held == 1 ? (int)A_NORMAL :
 		    screen_attr_error(), "%s: %s%s", rv->held, ig.held == 1 ?
 		    "MATCHES. " : "DOES NOT MATCH. ", ig.held_detail);
+	review_witness_text(rv);
 	review_text_add(rv, 0, A_NORMAL, "%s", "");
 	review_text_add(rv, 0, A_DIM, "v verifies again   a checks a checkpoint "
-	    "file you hold   c exports the newest checkpoint");
+	    "file you hold   w checks a witness file   c exports the newest "
+	    "checkpoint");
+}
+
+/* Checks the log against the witness file chosen (vigil-audit(5),
+ * WITNESS), with the identity pinned in vigil.conf; the result stays
+ * until the file changes or v checks again. */
+static void
+review_witness_check(struct review *rv)
+{
+	struct audit_witness_opts o;
+	uint8_t id[AUDIT_LOGID_LEN], pk[AUDIT_PK_LEN];
+	const char *files[1];
+	char *cause = NULL;
+
+	audit_witness_result_free(&rv->wres);
+	memset(&rv->wres, 0, sizeof rv->wres);
+	rv->witness_error[0] = '\0';
+	if (rv->witness[0] == '\0')
+		return;
+	if (config_log_pin(rv->cfg, id, pk) != 1) {
+		snprintf(rv->witness_error, sizeof rv->witness_error, "the "
+		    "witness is checked against the log's pinned identity; "
+		    "pin log_id and pk0 in vigil.conf ([audit]) first");
+		return;
+	}
+	files[0] = rv->witness;
+	memset(&o, 0, sizeof o);
+	o.log_id = id;
+	o.pk0 = pk;
+	o.heartbeat_ms = (int64_t)config_heartbeat_minutes(rv->cfg) * 60000;
+	o.files = files;
+	o.nfiles = 1;
+	if (audit_witness_check(config_audit_db(rv->cfg), &o, &rv->wres,
+	    &cause) != 0) {
+		snprintf(rv->witness_error, sizeof rv->witness_error, "%s",
+		    cause != NULL ? cause : "cannot be read");
+		free(cause);
+		memset(&rv->wres, 0, sizeof rv->wres);
+	}
+}
+
+/* The witness section of the integrity panel. */
+static void
+review_witness_text(struct review *rv)
+{
+	const struct audit_witness_result *r = &rv->wres;
+	const struct audit_witness_note *n;
+	char when[40];
+	size_t i;
+
+	review_text_add(rv, 0, A_NORMAL, "%s", "");
+	review_text_add(rv, 0, A_BOLD, "The witness (a collector's file)");
+	if (rv->witness[0] == '\0') {
+		review_text_add(rv, 2, A_NORMAL, "None chosen: w asks for the "
+		    "path of a file the log collector kept (copied to your "
+		    "media), to check that the log was not rolled back, "
+		    "rewritten or replaced since its checkpoints were sent.");
+		return;
+	}
+	if (rv->witness_error[0] != '\0') {
+		review_text_add(rv, 2, screen_attr_error(), "%s cannot be "
+		    "checked: %s", rv->witness, rv->witness_error);
+		return;
+	}
+	review_text_add(rv, 2, r->fault == AUDIT_WITNESS_OK ? (int)A_NORMAL :
+	    screen_attr_error(), "%s: %s. %lld lines of this log, %lld "
+	    "verified against the pinned identity, %lld unauthenticated.",
+	    rv->witness, r->fault == AUDIT_WITNESS_OK ? "WITNESSED" :
+	    r->fault == AUDIT_WITNESS_NONE ? "NOT WITNESSED" : "FAILED",
+	    (long long)r->ours, (long long)r->verified,
+	    (long long)r->unauthenticated);
+	if (r->newest_epoch >= 0) {
+		review_when(r->newest_ms, 2, when, sizeof when);
+		review_text_add(rv, 2, A_NORMAL, "Newest witnessed: checkpoint "
+		    "%lld over %lld entries, received %s.",
+		    (long long)r->newest_epoch, (long long)r->newest_n, when);
+	}
+	for (i = 0; i < r->nnotes; i++) {
+		n = &r->notes[i];
+		if (n->kind == AUDIT_WITNESS_NOTE_FAIL)
+			review_text_add(rv, 4, screen_attr_error(), "%s: %s",
+			    audit_witness_fault_name(n->fault), n->text);
+	}
+	for (i = 0; i < r->nnotes; i++) {
+		n = &r->notes[i];
+		if (n->kind == AUDIT_WITNESS_NOTE_WINDOW)
+			review_text_add(rv, 4, A_NORMAL, "%s: a rollback inside "
+			    "it cannot be ruled out.", n->text);
+	}
+	if (r->unauthenticated > 0)
+		review_text_add(rv, 4, A_NORMAL, "%lld line%s claiming this "
+		    "log do not verify (anyone on the machine can write such "
+		    "a line); they prove nothing and hide nothing.",
+		    (long long)r->unauthenticated, r->unauthenticated == 1 ?
+		    "" : "s");
 }
 
 /* One line for the table screen: the verdict, the entries and what the
@@ -1781,6 +1888,23 @@ review_form_held(struct review *rv)
 	rv->mode = MODE_HELD;
 }
 
+/* w on the integrity panel: the path of a collector's witness file. */
+static void
+review_form_witness(struct review *rv)
+{
+	reviewform_init(&rv->form, "A witness file from the collector",
+	    "Check");
+	snprintf(rv->form.intro, sizeof rv->form.intro, "The file the log "
+	    "collector keeps for this machine (vigil-audit(5), WITNESS), "
+	    "copied to your media: every checkpoint it received must be in "
+	    "the log as it was sent.");
+	reviewform_add(&rv->form, REVIEWFORM_TEXT, "File", "The path of the "
+	    "witness file.", NULL);
+	reviewform_set(&rv->form, 0, rv->witness);
+	rv->form_back = MODE_TEXT;
+	rv->mode = MODE_WITNESS;
+}
+
 /* ---- Keys ---------------------------------------------------------------- */
 
 /* A key on the text viewer. */
@@ -1821,10 +1945,15 @@ review_text_key(struct review *rv, int key)
 			review_say(rv, 0, "The verification is still running.");
 		else
 			review_say(rv, 0, "Verifying the whole log again.");
+		review_witness_check(rv);
 		break;
 	case 'a':
 		if (rv->text_of == TEXT_INTEGRITY)
 			review_form_held(rv);
+		break;
+	case 'w':
+		if (rv->text_of == TEXT_INTEGRITY)
+			review_form_witness(rv);
 		break;
 	case 'c':
 		if (rv->text_of == TEXT_INTEGRITY)
@@ -1859,6 +1988,7 @@ review_key(struct review *rv, int key)
 		}
 		return REVIEW_NONE;
 	case MODE_REPORT: case MODE_WHO: case MODE_CKPT: case MODE_HELD:
+	case MODE_WITNESS:
 		fr = reviewform_key(&rv->form, key);
 		if (fr == REVIEWFORM_CANCEL) {
 			rv->mode = rv->form_back;
@@ -1872,6 +2002,11 @@ review_key(struct review *rv, int key)
 			review_who(rv);
 		} else if (rv->mode == MODE_CKPT) {
 			review_ckpt(rv);
+		} else if (rv->mode == MODE_WITNESS) {
+			snprintf(rv->witness, sizeof rv->witness, "%s",
+			    reviewform_text(&rv->form, 0));
+			review_witness_check(rv);
+			rv->mode = MODE_TEXT;
 		} else {
 			snprintf(rv->held, sizeof rv->held, "%s",
 			    reviewform_text(&rv->form, 0));
@@ -2140,7 +2275,8 @@ review_draw_text(struct review *rv, const struct screen_state *st)
 		free(shown);
 	} else {
 		screen_bottom(NULL, 0, rv->text_of == TEXT_INTEGRITY ?
-		    "v verify again  a file you hold  c checkpoint  Esc back" :
+		    "v verify again  a file you hold  w witness  c checkpoint  "
+		    "Esc back" :
 		    rv->text_of == TEXT_HELP ? "any key closes this help" :
 		    "Up Down PgUp PgDn scroll  Esc back");
 	}
@@ -2159,7 +2295,7 @@ review_draw(struct review *rv, const struct screen_state *st)
 		reviewform_draw(&rv->ff, "Tab next  ^U clear  ^E clear all  "
 		    "Enter apply  Esc");
 		break;
-	case MODE_HELD:
+	case MODE_HELD: case MODE_WITNESS:
 		review_draw_text(rv, st);
 		reviewform_draw(&rv->form, "Enter check  Esc cancel");
 		break;

@@ -345,6 +345,28 @@ test_checkpoint_entry_uncovered(void **state)
 	assert_int_equal(r.checkpoints, 0);
 }
 
+/* The same for a heartbeat: its checkpoint deleted is a checkpoint
+ * missing, however few entries follow. */
+static void
+test_heartbeat_entry_uncovered(void **state)
+{
+	struct auditfx *f = *state;
+	struct audit_log *log;
+	struct audit_verify_result r;
+	char *cause = NULL;
+
+	append_n(f, 2);
+	log = auditfx_open(f);
+	assert_int_equal(audit_heartbeat(log, clock_now_ms() + 3600000, 60000,
+	    "tty1", &cause), 1);
+	audit_close(log);
+	expect_intact(f);
+	sql(f, "DELETE FROM checkpoint");
+	assert_int_equal(verify(f, 0, &r), AUDIT_CKPT_MISSING);
+	assert_int_equal(r.seq, 2);
+	expect_fault(f, 0, "checkpoint missing");
+}
+
 /* 2. A key state with another MAC key and seed, its counters current. */
 static void
 forge_state(struct auditfx *f)
@@ -528,6 +550,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_uncovered_entries, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_checkpoints_deleted, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_checkpoint_entry_uncovered, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_heartbeat_entry_uncovered, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_forged_state, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_planted_objects, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fresh_seeds, setup, teardown),
