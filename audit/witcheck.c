@@ -32,11 +32,17 @@ struct witcheck_line {
 
 struct witcheck_sender {
 	char		*name;
+	int64_t		 first_ours;	/* first verified line of the log; -1 */
 	int64_t		 last_ours;	/* newest verified line of the log; -1 */
-	int64_t		 last_other;	/* newest line of another log; -1 */
-	uint8_t		 other_id[AUDIT_LOGID_LEN];
-	size_t		 other_file;
-	int64_t		 other_lineno;
+};
+
+/* A line of another log: what a sender sent besides this log. */
+struct witcheck_other {
+	int64_t		 time_ms;
+	size_t		 sender;
+	size_t		 file;
+	int64_t		 lineno;
+	uint8_t		 log_id[AUDIT_LOGID_LEN];
 };
 
 struct witcheck {
@@ -51,6 +57,8 @@ struct witcheck {
 	size_t		 nlines, caplines;
 	struct witcheck_sender *senders;
 	size_t		 nsenders, capsenders;
+	struct witcheck_other *others;
+	size_t		 nothers, capothers;
 };
 
 static int witcheck_note(struct witcheck *, enum audit_witness_fault,
@@ -202,7 +210,7 @@ witcheck_sender(struct witcheck *w, const char *name, size_t *idx)
 	memset(ns, 0, sizeof *ns);
 	if ((ns->name = strdup(name)) == NULL)
 		return -1;
-	ns->last_ours = ns->last_other = -1;
+	ns->first_ours = ns->last_ours = -1;
 	*idx = w->nsenders++;
 	return 0;
 }
@@ -215,7 +223,6 @@ witcheck_read(struct witcheck *w, size_t file, char **cause)
 	const char *path = w->o->files[file];
 	struct audit_witness_record rec;
 	struct witcheck_line *l;
-	struct witcheck_sender *snd;
 	FILE *f;
 	char *line = NULL, why[160];
 	size_t cap = 0, idx;
@@ -248,15 +255,24 @@ witcheck_read(struct witcheck *w, size_t file, char **cause)
 		}
 		if (witcheck_sender(w, rec.sender, &idx) != 0)
 			goto oom;
-		snd = &w->senders[idx];
 		if (memcmp(rec.log_id, w->o->log_id, AUDIT_LOGID_LEN) != 0) {
+			struct witcheck_other *ot;
+
 			w->r->other_log++;
-			if (rec.time_ms > snd->last_other) {
-				snd->other_file = file;
-				snd->other_lineno = lineno;
-				snd->last_other = rec.time_ms;
-				memcpy(snd->other_id, rec.log_id, AUDIT_LOGID_LEN);
+			if (w->nothers == w->capothers) {
+				w->capothers = w->capothers == 0 ? 256 :
+				    w->capothers * 2;
+				if ((ot = realloc(w->others, w->capothers *
+				    sizeof *ot)) == NULL)
+					goto oom;
+				w->others = ot;
 			}
+			ot = &w->others[w->nothers++];
+			ot->time_ms = rec.time_ms;
+			ot->sender = idx;
+			ot->file = file;
+			ot->lineno = lineno;
+			memcpy(ot->log_id, rec.log_id, AUDIT_LOGID_LEN);
 			continue;
 		}
 		w->r->ours++;
@@ -521,37 +537,80 @@ witcheck_windows(struct witcheck *w)
 }
 
 /* A sender that went on with another log after its last line of this one
- * replaced the log (or something on that machine wrote such a line). */
+ * replaced the log (or something on that machine wrote such a line); one
+ * that sent another log before this one's first line is said, as this log
+ * may be that one's replacement. */
 static int
 witcheck_replaced(struct witcheck *w)
 {
 	struct witcheck_sender *s;
+	struct witcheck_other *ot, **after, **before;
 	char hid[2 * AUDIT_LOGID_LEN + 1], t1[40], t2[40];
 	size_t i;
+	int rc = -1;
 
 	for (i = 0; i < w->nlines; i++)
 		if (w->lines[i].verified) {
 			s = &w->senders[w->lines[i].sender];
 			if (w->lines[i].time_ms > s->last_ours)
 				s->last_ours = w->lines[i].time_ms;
+			if (s->first_ours < 0 || w->lines[i].time_ms < s->first_ours)
+				s->first_ours = w->lines[i].time_ms;
 		}
+	/* Per sender, the first other line after this log's last, and the
+	 * last before its first. */
+	after = calloc(w->nsenders + 1, sizeof *after);
+	before = calloc(w->nsenders + 1, sizeof *before);
+	if (after == NULL || before == NULL)
+		goto out;
+	for (i = 0; i < w->nothers; i++) {
+		ot = &w->others[i];
+		s = &w->senders[ot->sender];
+		if (s->last_ours < 0)
+			continue;
+		if (ot->time_ms > s->last_ours && (after[ot->sender] == NULL ||
+		    ot->time_ms < after[ot->sender]->time_ms))
+			after[ot->sender] = ot;
+		if (ot->time_ms < s->first_ours && (before[ot->sender] == NULL ||
+		    ot->time_ms > before[ot->sender]->time_ms))
+			before[ot->sender] = ot;
+	}
 	for (i = 0; i < w->nsenders; i++) {
 		s = &w->senders[i];
-		if (s->last_ours < 0 || s->last_other <= s->last_ours)
-			continue;
-		sodium_bin2hex(hid, sizeof hid, s->other_id, sizeof s->other_id);
-		clock_format_utc(s->last_ours, t1, sizeof t1);
-		clock_format_utc(s->last_other, t2, sizeof t2);
-		if (witcheck_note(w, AUDIT_WITNESS_REPLACED, AUDIT_WITNESS_NOTE_FAIL,
-		    s->last_ours, s->last_other, "%s sent a line of another log "
-		    "(log_id %s) at %s (%s:%lld), after its last line of this "
-		    "log at %s: the log was replaced, or a program on that "
-		    "machine wrote such a line", s->name, hid, t2,
-		    w->o->files[s->other_file], (long long)s->other_lineno,
-		    t1) != 0)
-			return -1;
+		if ((ot = after[i]) != NULL) {
+			sodium_bin2hex(hid, sizeof hid, ot->log_id,
+			    sizeof ot->log_id);
+			clock_format_utc(s->last_ours, t1, sizeof t1);
+			clock_format_utc(ot->time_ms, t2, sizeof t2);
+			if (witcheck_note(w, AUDIT_WITNESS_REPLACED,
+			    AUDIT_WITNESS_NOTE_FAIL, s->last_ours, ot->time_ms,
+			    "%s sent a line of another log (log_id %s) at %s "
+			    "(%s:%lld), after its last line of this log at %s: "
+			    "the log was replaced, or a program on that machine "
+			    "wrote such a line", s->name, hid, t2,
+			    w->o->files[ot->file], (long long)ot->lineno, t1) != 0)
+				goto out;
+		}
+		if ((ot = before[i]) != NULL) {
+			sodium_bin2hex(hid, sizeof hid, ot->log_id,
+			    sizeof ot->log_id);
+			clock_format_utc(ot->time_ms, t1, sizeof t1);
+			clock_format_utc(s->first_ours, t2, sizeof t2);
+			if (witcheck_note(w, AUDIT_WITNESS_OK,
+			    AUDIT_WITNESS_NOTE_WINDOW, ot->time_ms, s->first_ours,
+			    "%s sent lines of another log (log_id %s) until %s, "
+			    "before this log's first line at %s: this log took "
+			    "its place (a new log after a lost key state, or a "
+			    "replacement: compare that log_id with your records)",
+			    s->name, hid, t1, t2) != 0)
+				goto out;
+		}
 	}
-	return 0;
+	rc = 0;
+out:
+	free(after);
+	free(before);
+	return rc;
 }
 
 static void
@@ -560,6 +619,7 @@ witcheck_free(struct witcheck *w)
 	size_t i;
 
 	free(w->lines);
+	free(w->others);
 	for (i = 0; i < w->nsenders; i++)
 		free(w->senders[i].name);
 	free(w->senders);

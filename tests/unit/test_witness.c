@@ -600,11 +600,29 @@ test_replaced(void **state)
 	notes_and_checkpoint(fresh, 2, "b");
 	audit_close(fresh);
 	snprintf(w->sender, sizeof w->sender, "127.0.0.1");
-	collect(w, 20 * MIN_MS, 0);
+	collect(w, MIN_MS, 0);
 	assert_int_equal(check(w, &r), AUDIT_WITNESS_REPLACED);
 	assert_true(has_note(&r, AUDIT_WITNESS_NOTE_FAIL, "127.0.0.1 sent a "
 	    "line of another log"));
 	audit_witness_result_free(&r);
+	/* Seen from the fresh log (its own identity, as a rewritten pin
+	 * would give): witnessed, but said to have taken another's place. */
+	{
+		struct audit_witness_opts o;
+		const char *files[1] = { w->file };
+
+		memset(&o, 0, sizeof o);
+		o.log_id = k2.log_id;
+		o.pk0 = k2.pk0;
+		o.heartbeat_ms = HEARTBEAT_MS;
+		o.files = files;
+		o.nfiles = 1;
+		assert_int_equal(audit_witness_check(db2, &o, &r, &cause), 0);
+		assert_int_equal(r.fault, AUDIT_WITNESS_OK);
+		assert_true(has_note(&r, AUDIT_WITNESS_NOTE_WINDOW, "this log "
+		    "took its place"));
+		audit_witness_result_free(&r);
+	}
 	sodium_memzero(&k2, sizeof k2);
 }
 
