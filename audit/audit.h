@@ -303,6 +303,7 @@ enum audit_witness_note_kind {
 	AUDIT_WITNESS_NOTE_FAIL,	/* one of the faults above */
 	AUDIT_WITNESS_NOTE_WINDOW,	/* a time or checkpoints not witnessed */
 	AUDIT_WITNESS_NOTE_UNAUTH,	/* a line that does not verify */
+	AUDIT_WITNESS_NOTE_INFO,	/* this log followed another one */
 };
 struct audit_witness_note {
 	enum audit_witness_fault fault;

@@ -476,7 +476,7 @@ witcheck_silence(struct witcheck *w)
 					return -1;
 			} else if (witcheck_note(w, AUDIT_WITNESS_SILENCE,
 			    AUDIT_WITNESS_NOTE_FAIL, a->time_ms, b->time_ms,
-			    "silence from %s to %s (%lld min, more than twice "
+			    "no line from %s to %s (%lld min, more than twice "
 			    "the %lld min heartbeat) with no stop before it: "
 			    "vigil stopped without a stop line, or its lines "
 			    "did not arrive", t1, t2, (long long)(gap / 60000),
@@ -597,7 +597,7 @@ witcheck_replaced(struct witcheck *w)
 			clock_format_utc(ot->time_ms, t1, sizeof t1);
 			clock_format_utc(s->first_ours, t2, sizeof t2);
 			if (witcheck_note(w, AUDIT_WITNESS_OK,
-			    AUDIT_WITNESS_NOTE_WINDOW, ot->time_ms, s->first_ours,
+			    AUDIT_WITNESS_NOTE_INFO, ot->time_ms, s->first_ours,
 			    "%s sent lines of another log (log_id %s) until %s, "
 			    "before this log's first line at %s: this log took "
 			    "its place (a new log after a lost key state, or a "

@@ -227,7 +227,7 @@ audit_witness_cmd(const char *db, const struct audit_verify_args *v,
 	size_t i;
 	int kind;
 	static const char *const heads[] = { "FAILED", "not witnessed",
-	    "unauthenticated" };
+	    "unauthenticated", "note" };
 
 	memset(&o, 0, sizeof o);
 	o.log_id = log_id;
@@ -250,7 +250,7 @@ audit_witness_cmd(const char *db, const struct audit_verify_args *v,
 		    sizeof when));
 	/* Failures first, then the windows, then the lines that prove
 	 * nothing. */
-	for (kind = AUDIT_WITNESS_NOTE_FAIL; kind <= AUDIT_WITNESS_NOTE_UNAUTH;
+	for (kind = AUDIT_WITNESS_NOTE_FAIL; kind <= AUDIT_WITNESS_NOTE_INFO;
 	    kind++)
 		for (i = 0; i < r.nnotes; i++) {
 			n = &r.notes[i];

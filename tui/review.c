@@ -1383,6 +1383,11 @@ review_witness_text(struct review *rv)
 			review_text_add(rv, 4, A_NORMAL, "%s: a rollback inside "
 			    "it cannot be ruled out.", n->text);
 	}
+	for (i = 0; i < r->nnotes; i++) {
+		n = &r->notes[i];
+		if (n->kind == AUDIT_WITNESS_NOTE_INFO)
+			review_text_add(rv, 4, A_NORMAL, "%s.", n->text);
+	}
 	if (r->unauthenticated > 0)
 		review_text_add(rv, 4, A_NORMAL, "%lld line%s claiming this "
 		    "log do not verify (anyone on the machine can write such "

@@ -619,7 +619,7 @@ test_replaced(void **state)
 		o.nfiles = 1;
 		assert_int_equal(audit_witness_check(db2, &o, &r, &cause), 0);
 		assert_int_equal(r.fault, AUDIT_WITNESS_OK);
-		assert_true(has_note(&r, AUDIT_WITNESS_NOTE_WINDOW, "this log "
+		assert_true(has_note(&r, AUDIT_WITNESS_NOTE_INFO, "this log "
 		    "took its place"));
 		audit_witness_result_free(&r);
 	}
