@@ -1,0 +1,75 @@
+#!/bin/sh
+# The terminal's witness lines through a real rsyslog pair (issue 13,
+# section 3; see audit-witness.sh for the collector): a session's
+# checkpoint arrives at logout; when heartbeat_minutes pass without a
+# checkpoint the terminal makes a heartbeat (a heartbeat entry and a
+# checkpoint), whose line arrives; a clean stop sends a stop line; and the
+# log verifies against the collector's file.  vigil's clock is moved with
+# libfaketime through a file the test rewrites, not by waiting 5 minutes.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/login-env.lib"
+. "$(dirname "$0")/witness.lib"
+
+FTLIB=
+for f in /usr/lib/*/faketime/libfaketime.so.1 /usr/lib/faketime/libfaketime.so.1; do
+	[ -f "$f" ] && { FTLIB=$f; break; }
+done
+[ -n "$FTLIB" ] || skip "libfaketime is not installed (faketime)"
+command -v sqlite3 >/dev/null 2>&1 || skip "no sqlite3 command"
+
+login_env_setup
+witness_start
+# [audit] is the last section (the pin).
+printf 'syslog_socket = %s\nheartbeat_minutes = 5\n' "$WITNESS_SOCKET" >>"$TMP/vigil.conf"
+
+# vigil's clock: the offset in $FT, read at every call.  Under make
+# check-date the moved clock (FAKETIME, which would take precedence over
+# the file) becomes the file's starting offset.
+base=0
+case ${FAKETIME:-} in
+'') ;;
+*[!0-9s+-]*) skip "FAKETIME '$FAKETIME' is not an offset in seconds" ;;
+*) base=${FAKETIME%s}; base=${base#+}; unset FAKETIME ;;
+esac
+FT=$TMP/faketime.rc
+echo "+${base}s" >"$FT"
+chmod 644 "$FT"
+export FAKETIME_TIMESTAMP_FILE="$FT" FAKETIME_NO_CACHE=1
+vigil_faketime() { printf ' %s' "$FTLIB"; }
+
+vigil_start
+wait_screen 'Username  _'
+login_as alice demo
+wait_screen 'Logged in as alice'
+keys q; wait_screen 'Log out\?'; keys y
+wait_screen 'Username  _'
+# The logout's checkpoint covers the session.
+witness_wait_lines 1 'kind=checkpoint'
+lines=$(grep -c 'vigil-witness v1 ' "$WITNESS_FILE")
+
+# Six minutes later by vigil's clock; a key wakes the loop at once.
+echo "+$((base + 360))s" >"$FT"
+keys F5
+witness_wait_lines $((lines + 1))
+[ "$(sqlite3 "$TMP/var/audit.db" "SELECT count(*) FROM entry WHERE action =
+	'heartbeat' AND actor = 'vigil' AND details = '{\"interval_s\":300}'")" = 1 ] ||
+	fail "no heartbeat entry: $(sqlite3 "$TMP/var/audit.db" 'SELECT action FROM entry')"
+# The heartbeat's checkpoint covers it: nothing is left after it.
+[ "$(sqlite3 "$TMP/var/audit.db" "SELECT max(seq) + 1 = (SELECT max(n) FROM
+	checkpoint) FROM entry")" = 1 ] || fail "the heartbeat is not checkpointed"
+# No second one while the interval has not passed again.
+keys F5; sleep 0.5
+[ "$(grep -c 'vigil-witness v1 ' "$WITNESS_FILE")" = $((lines + 1)) ] ||
+	fail "a heartbeat too many: $(cat "$WITNESS_FILE")"
+
+# A clean stop: a stop line for the newest checkpoint.
+keys C-c
+[ "$(vigil_exit_status)" = 0 ] || fail "vigil did not exit cleanly"
+witness_wait_lines 1 'kind=stop'
+stderr_clean
+
+expect_status 0 "$VIGIL" --config "$TMP/vigil.conf" audit verify \
+	--witness "$WITNESS_FILE"
+expect_match 'verified from 1 sender, 0 unauthenticated' "$OUT"
+expect_match 'witnessed: no rollback' "$OUT"
+exit 0
