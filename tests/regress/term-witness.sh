@@ -4,8 +4,11 @@
 # checkpoint arrives at logout; when heartbeat_minutes pass without a
 # checkpoint the terminal makes a heartbeat (a heartbeat entry and a
 # checkpoint), whose line arrives; a clean stop sends a stop line; and the
-# log verifies against the collector's file.  vigil's clock is moved with
-# libfaketime through a file the test rewrites, not by waiting 5 minutes.
+# log verifies against the collector's file.  Then the log and its key
+# state are put back as they were before the heartbeat (a rollback): the
+# DPO's integrity panel, given a copy of the collector's file, says
+# FAILED.  vigil's clock is moved with libfaketime through a file the
+# test rewrites, not by waiting 5 minutes.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/login-env.lib"
 . "$(dirname "$0")/witness.lib"
@@ -46,6 +49,9 @@ wait_screen 'Username  _'
 # The logout's checkpoint covers the session.
 witness_wait_lines 1 'kind=checkpoint'
 lines=$(grep -c 'vigil-witness v1 ' "$WITNESS_FILE")
+# The copy a rollback restores (the database with its write-ahead log).
+mkdir -p "$TMP/copy"
+cp -p "$TMP/var/audit.db" "$TMP/var/audit.db-wal" "$TMP/var/audit.state" "$TMP/copy/"
 
 # Six minutes later by vigil's clock; a key wakes the loop at once.
 echo "+$((base + 360))s" >"$FT"
@@ -72,4 +78,49 @@ expect_status 0 "$VIGIL" --config "$TMP/vigil.conf" audit verify \
 	--witness "$WITNESS_FILE"
 expect_match 'verified from 1 sender, 0 unauthenticated' "$OUT"
 expect_match 'witnessed: no rollback' "$OUT"
+
+# The integrity panel, on the log as it was found and on a rollback.
+mkdir -p "$TMP/media"
+cp "$WITNESS_FILE" "$TMP/media/witness.log"
+chmod 644 "$TMP/media/witness.log"
+vigil_start
+wait_screen 'Username  _'
+login_as dora demo
+wait_screen 'Filter: none'
+keys i
+wait_screen 'The witness \(a collector.s file\)'
+keys w
+wait_screen 'A witness file from the collector'
+type "$TMP/media/witness.log"; keys Enter
+wait_screen 'WITNESSED\. [0-9]+ lines of this log'
+keys Escape
+keys q; wait_screen 'a audit review'
+keys q; wait_screen 'Log out\?'; keys y
+wait_screen 'Username  _'
+keys C-c
+[ "$(vigil_exit_status)" = 0 ] || fail "vigil did not exit cleanly"
+
+rm -f "$TMP/var/audit.db-shm"
+mv "$TMP/copy/"* "$TMP/var/"
+expect_status 0 "$VIGIL" --config "$TMP/vigil.conf" audit verify
+vigil_start
+wait_screen 'Username  _'
+login_as dora demo
+wait_screen 'Filter: none'
+keys i
+keys w
+wait_screen 'A witness file from the collector'
+type "$TMP/media/witness.log"; keys Enter
+wait_screen 'FAILED\. [0-9]+ lines of this log'
+# Started on the copy, vigil signed its own checkpoint 1 (a heartbeat):
+# the log holds checkpoint 1 otherwise than the witness.
+keys End
+wait_screen 'rewritten: the log holds checkpoint 1 differently'
+keys Escape
+keys q; wait_screen 'a audit review'
+keys q; wait_screen 'Log out\?'; keys y
+wait_screen 'Username  _'
+keys C-c
+[ "$(vigil_exit_status)" = 0 ] || fail "vigil did not exit cleanly"
+stderr_clean
 exit 0
