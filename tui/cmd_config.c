@@ -1,5 +1,8 @@
 /* cmd_config — vigil config check: print the effective configuration, or
  * every problem with its line. */
+#include <sys/stat.h>
+
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -63,6 +66,31 @@ config_warn_pin(const struct config *c)
 		    config_file(c) != NULL ? config_file(c) : "(defaults)");
 }
 
+/* Warns when checkpoints cannot be witnessed off the machine: no socket
+ * configured, or none there (the syslog daemon is not running). */
+static void
+config_warn_witness(const struct config *c)
+{
+	const char *file = config_file(c) != NULL ? config_file(c) :
+	    "(defaults)", *sock = config_syslog_socket(c);
+	struct stat sb;
+	const char *why = NULL;
+
+	if (sock != NULL && stat(sock, &sb) == -1)
+		why = strerror(errno);
+	else if (sock != NULL && !S_ISSOCK(sb.st_mode))
+		why = "not a socket";
+	if (sock == NULL)
+		fprintf(stderr, "vigil: warning: %s: [audit] syslog_socket is "
+		    "none: no witness lines leave the machine, and a rollback "
+		    "of the audit log by root can be caught only against "
+		    "checkpoint files exported by hand\n", file);
+	else if (why != NULL)
+		fprintf(stderr, "vigil: warning: %s: [audit] syslog_socket %s: "
+		    "%s: witness lines will not be sent until a syslog daemon "
+		    "listens there\n", file, sock, why);
+}
+
 /* vigil config check. */
 static int
 config_check(int argc, char **argv, const char *path)
@@ -102,8 +130,10 @@ config_check(int argc, char **argv, const char *path)
 		return rc == CONFIG_ERR_INVALID ? 1 : 2;
 	}
 	config_warn_env(c);
-	if (!quiet)
+	if (!quiet) {
 		config_warn_pin(c);
+		config_warn_witness(c);
+	}
 	if (!quiet && config_print(c, stdout) == -1) {
 		fprintf(stderr, "vigil: config check: write error\n");
 		config_free(c);

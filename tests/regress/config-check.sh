@@ -77,3 +77,20 @@ expect_status 0 "$VIGIL" config check --config "$TMP/uncommented.conf"
 printf '%s\n' "$OUT" | grep -v '^vigil: warning:' | sed 1,3d >"$TMP/uncommented.out"
 diff "$TMP/dist.out" "$TMP/uncommented.out" >"$TMP/diff" ||
     fail "dist/vigil.conf shows values that are not the defaults: $(cat "$TMP/diff")"
+
+# Checkpoints that cannot be witnessed are warned of: no socket there, or
+# none configured (issue 13, section 3).
+printf '[audit]\nsyslog_socket = %s/no.sock\n' "$TMP" >"$TMP/nosock.conf"
+expect_status 0 "$VIGIL" config check --config "$TMP/nosock.conf"
+expect_match "warning: .*syslog_socket $TMP/no.sock: No such file or directory: witness lines will not be sent" "$OUT"
+expect_match "^syslog_socket = $TMP/no.sock$" "$OUT"
+printf '[audit]\nsyslog_socket = %s/nosock.conf\n' "$TMP" >"$TMP/notsock.conf"
+expect_status 0 "$VIGIL" config check --config "$TMP/notsock.conf"
+expect_match "nosock.conf: not a socket" "$OUT"
+printf '[audit]\nsyslog_socket = none\nheartbeat_minutes = 60\n' >"$TMP/none.conf"
+expect_status 0 "$VIGIL" config check --config "$TMP/none.conf"
+expect_match 'syslog_socket is none: no witness lines leave the machine' "$OUT"
+expect_match '^heartbeat_minutes = 60$' "$OUT"
+printf '[audit]\nheartbeat_minutes = 61\n' >"$TMP/hb.conf"
+expect_status 1 "$VIGIL" config check --config "$TMP/hb.conf"
+expect_match 'hb.conf:2: .*minutes from 1 to 60' "$OUT"
