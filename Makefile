@@ -43,12 +43,12 @@ ifeq ($(SAN),1)
 SANFLAGS   = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 endif
 
-# Every module is a folder; tui/main.c is kept out so tests and fuzzers link
+# Every module is a folder; cli/main.c is kept out so tests and fuzzers link
 # the modules directly.
-MODULES    = util config audit footage auth player export tui
-MOD_SRC    = $(filter-out tui/main.c,$(foreach m,$(MODULES),$(wildcard $(m)/*.c)))
+MODULES    = util config audit footage auth player export tui cli
+MOD_SRC    = $(filter-out cli/main.c,$(foreach m,$(MODULES),$(wildcard $(m)/*.c)))
 MOD_OBJ    = $(MOD_SRC:%.c=$(BUILD)/%.o)
-MAIN_OBJ   = $(BUILD)/tui/main.o
+MAIN_OBJ   = $(BUILD)/cli/main.o
 
 UNIT_SRC   = $(wildcard tests/unit/test_*.c)
 UNIT_BIN   = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)

@@ -13,7 +13,7 @@
 
 /* Number of characters in s, leading and trailing spaces left out. */
 static size_t
-reason_chars(const char *s)
+config_reason_chars(const char *s)
 {
 	const char *e;
 	size_t n = 0;
@@ -30,7 +30,7 @@ reason_chars(const char *s)
 
 /* Checks that a field is printable UTF-8 of at most max bytes. */
 static int
-reason_field_ok(const char *what, const char *s, size_t max, char **cause)
+config_reason_field_ok(const char *what, const char *s, size_t max, char **cause)
 {
 	size_t len = strlen(s), i;
 
@@ -47,7 +47,7 @@ reason_field_ok(const char *what, const char *s, size_t max, char **cause)
 
 /* The configured codes, for "expected one of". */
 static char *
-reason_codes(const struct config *c)
+config_reason_codes(const struct config *c)
 {
 	char *s = xstrdup(""), *t;
 	size_t i;
@@ -71,7 +71,7 @@ config_reason_check(const struct config *c, const char *code,
 	size_t n;
 
 	if (code == NULL || (r = config_reason_find(c, code)) == NULL) {
-		codes = reason_codes(c);
+		codes = config_reason_codes(c);
 		shown = code != NULL ? utf8_sanitize(code, strlen(code)) : xstrdup("");
 		cause_set(cause, "unknown reason code '%s'; expected one of %s", shown,
 		    codes);
@@ -82,19 +82,19 @@ config_reason_check(const struct config *c, const char *code,
 	reference = reference != NULL ? reference : "";
 	authority = authority != NULL ? authority : "";
 	note = note != NULL ? note : "";
-	if (reason_field_ok("reference", reference, AUDIT_MAX_REFERENCE, cause) == -1 ||
-	    reason_field_ok("authority", authority, REASON_MAX_AUTHORITY, cause) == -1 ||
-	    reason_field_ok("note", note, REASON_MAX_NOTE, cause) == -1)
+	if (config_reason_field_ok("reference", reference, AUDIT_MAX_REFERENCE, cause) == -1 ||
+	    config_reason_field_ok("authority", authority, REASON_MAX_AUTHORITY, cause) == -1 ||
+	    config_reason_field_ok("note", note, REASON_MAX_NOTE, cause) == -1)
 		return -1;
-	if ((r->requires & CONFIG_REQ_REFERENCE) && reason_chars(reference) == 0)
+	if ((r->requires & CONFIG_REQ_REFERENCE) && config_reason_chars(reference) == 0)
 		return cause_set(cause, "%s needs a reference (case, journal or request "
 		    "number)", r->code);
 	if (*reference != '\0' && !config_reason_matches(c, r, reference))
 		return cause_set(cause, "the reference does not have the form %s "
 		    "expects (%s)", r->code, r->reference_regex);
-	if ((r->requires & CONFIG_REQ_AUTHORITY) && reason_chars(authority) == 0)
+	if ((r->requires & CONFIG_REQ_AUTHORITY) && config_reason_chars(authority) == 0)
 		return cause_set(cause, "%s needs the requesting authority", r->code);
-	n = reason_chars(note);
+	n = config_reason_chars(note);
 	if ((r->requires & CONFIG_REQ_NOTE) && n == 0)
 		return cause_set(cause, "%s needs a note saying why", r->code);
 	if (r->note_min > 0 && n < (size_t)r->note_min)

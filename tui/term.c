@@ -25,7 +25,6 @@
 #include "config/config.h"
 #include "export/export.h"
 #include "footage/footage.h"
-#include "tui/cmd.h"
 #include "tui/tui.h"
 #include "util/util.h"
 

@@ -16,6 +16,10 @@
 struct auth;
 struct auth_conv;
 
+/* The review terminal itself (vigil with no command, term.c): login
+ * screen first.  Returns the exit status. */
+int tui_run(const char *config);
+
 /* What the title bar and the status line show. */
 struct screen_state {
 	const char	*site;		/* [site] name */

@@ -15,7 +15,7 @@
 #include "audit/audit.h"
 #include "config/config.h"
 #include "export/export.h"
-#include "tui/cmd.h"
+#include "cli/cli.h"
 #include "util/util.h"
 
 #define NOTE_MAX	4096
@@ -38,7 +38,7 @@ struct audit_verify_args {
 	unsigned	 heartbeat;	/* --heartbeat minutes; 0: the config's */
 };
 
-static const char audit_usage[] =
+static const char cmd_audit_usage[] =
 "usage: vigil audit init [--db PATH] [--state PATH] [--print-keys FILE]\n"
 "       vigil audit verify [--db PATH] [--key-file FILE] [--pk HEX]\n"
 "                          [--log-id HEX] [--against CHECKPOINT_FILE]\n"
@@ -68,7 +68,7 @@ enum { OPT_DB = 256, OPT_STATE, OPT_PRINT_KEYS, OPT_KEY_FILE, OPT_PK,
     OPT_REFERENCE, OPT_VIEWS, OPT_FLAG, OPT_OUT, OPT_KEY, OPT_PASSFILE,
     OPT_LOG_ID, OPT_WITNESS, OPT_HEARTBEAT };
 
-static const struct option audit_options[] = {
+static const struct option cmd_audit_options[] = {
 	{ "db", required_argument, NULL, OPT_DB },
 	{ "state", required_argument, NULL, OPT_STATE },
 	{ "print-keys", required_argument, NULL, OPT_PRINT_KEYS },
@@ -101,7 +101,7 @@ static const struct option audit_options[] = {
 
 /* Prints a failure of a command and returns exit status 2. */
 static int
-audit_error(const char *what, char *cause)
+cmd_audit_error(const char *what, char *cause)
 {
 	fprintf(stderr, "vigil audit %s: %s\n", what, cause != NULL ? cause :
 	    "failed");
@@ -111,12 +111,12 @@ audit_error(const char *what, char *cause)
 
 /* Fills in --db/--state from the configuration when they were not given. */
 static int
-audit_paths(struct audit_args *a, const char *what, int need_state)
+cmd_audit_paths(struct audit_args *a, const char *what, int need_state)
 {
 	char *cause = NULL;
 
 	if (cmd_config_paths(a->config, &a->db, &a->state, &cause) != 0)
-		return audit_error(what, cause);
+		return cmd_audit_error(what, cause);
 	if (a->db == NULL) {
 		fprintf(stderr, "vigil audit %s: no audit log: give --db PATH or "
 		    "set [paths] audit_db in vigil.conf\n", what);
@@ -133,7 +133,7 @@ audit_paths(struct audit_args *a, const char *what, int need_state)
 /* Applies [audit] checkpoint_every and syslog_socket of the
  * configuration, when it reads. */
 static void
-audit_settings_from_config(struct audit_log *log, const char *path)
+cmd_audit_settings_from_config(struct audit_log *log, const char *path)
 {
 	struct config *cfg;
 
@@ -142,7 +142,7 @@ audit_settings_from_config(struct audit_log *log, const char *path)
 }
 
 static int
-audit_init(struct audit_args *a, const char *print_keys)
+cmd_audit_init(struct audit_args *a, const char *print_keys)
 {
 	struct audit_keys k;
 	struct config *cfg;
@@ -151,7 +151,7 @@ audit_init(struct audit_args *a, const char *print_keys)
 	unsigned every = AUDIT_CHECKPOINT_EVERY;
 	int rc;
 
-	if ((rc = audit_paths(a, "init", 1)) != 0)
+	if ((rc = cmd_audit_paths(a, "init", 1)) != 0)
 		return rc;
 	/* [audit] checkpoint_every is recorded in the log: verification
 	 * counts more entries than that after a checkpoint as one missing. */
@@ -159,7 +159,7 @@ audit_init(struct audit_args *a, const char *print_keys)
 	    config_checkpoint_every(cfg) > 0)
 		every = config_checkpoint_every(cfg);
 	if (audit_create_every(a->db, a->state, every, &k, &cause) != 0)
-		return audit_error("init", cause);
+		return cmd_audit_error("init", cause);
 	if (print_keys != NULL && audit_keys_write(&k, print_keys, &cause) != 0) {
 		fprintf(stderr, "vigil audit init: the log was created, but the "
 		    "key file could not be written: %s\nThe verification "
@@ -193,7 +193,7 @@ audit_init(struct audit_args *a, const char *print_keys)
 }
 
 static void
-audit_progress(int64_t done, int64_t total, void *arg)
+cmd_audit_progress(int64_t done, int64_t total, void *arg)
 {
 	(void)arg;
 	if (isatty(STDERR_FILENO) && total > 0)
@@ -203,7 +203,7 @@ audit_progress(int64_t done, int64_t total, void *arg)
 
 /* Reads HEX of exactly len bytes into out; -1 when it is not that. */
 static int
-audit_hex_arg(const char *hex, uint8_t *out, size_t len)
+cmd_audit_hex_arg(const char *hex, uint8_t *out, size_t len)
 {
 	size_t got;
 
@@ -216,7 +216,7 @@ audit_hex_arg(const char *hex, uint8_t *out, size_t len)
 /* Checks the log against the collector's files and says what that shows;
  * returns 0 (witnessed), 1 (a failure) or 2 (could not be read). */
 static int
-audit_witness_cmd(const char *db, const struct audit_verify_args *v,
+cmd_audit_witness(const char *db, const struct audit_verify_args *v,
     const uint8_t *log_id, const uint8_t *pk0, const char *identity,
     unsigned heartbeat)
 {
@@ -236,7 +236,7 @@ audit_witness_cmd(const char *db, const struct audit_verify_args *v,
 	o.files = v->witness;
 	o.nfiles = v->nwitness;
 	if (audit_witness_check(db, &o, &r, &cause) != 0)
-		return audit_error("verify --witness", cause);
+		return cmd_audit_error("verify --witness", cause);
 	printf("witness: %lld line%s of this log in %zu file%s (identity %s), "
 	    "%lld verified from %lld sender%s, %lld unauthenticated; %lld of "
 	    "other logs\n", (long long)r.ours, r.ours == 1 ? "" : "s",
@@ -273,7 +273,7 @@ audit_witness_cmd(const char *db, const struct audit_verify_args *v,
 }
 
 static int
-audit_verify_cmd(struct audit_args *a, const struct audit_verify_args *v)
+cmd_audit_verify(struct audit_args *a, const struct audit_verify_args *v)
 {
 	struct audit_verify_opts o;
 	struct audit_verify_result r;
@@ -289,7 +289,7 @@ audit_verify_cmd(struct audit_args *a, const struct audit_verify_args *v)
 	unsigned heartbeat = 5;
 	int has_k0 = 0, pinned = 0, rc, wrc = 0;
 
-	if ((rc = audit_paths(a, "verify", 0)) != 0)
+	if ((rc = cmd_audit_paths(a, "verify", 0)) != 0)
 		return rc;
 	memset(&o, 0, sizeof o);
 	memset(&k, 0, sizeof k);
@@ -307,7 +307,7 @@ audit_verify_cmd(struct audit_args *a, const struct audit_verify_args *v)
 		heartbeat = v->heartbeat;
 	if (v->key_file != NULL) {
 		if (audit_keys_read(v->key_file, &k, &has_k0, &cause) != 0)
-			return audit_error("verify", cause);
+			return cmd_audit_error("verify", cause);
 		o.log_id = k.log_id;
 		o.pk0 = k.pk0;
 		o.checkpoint_every = k.checkpoint_every;
@@ -331,7 +331,7 @@ audit_verify_cmd(struct audit_args *a, const struct audit_verify_args *v)
 		}
 	}
 	if (v->pk != NULL) {
-		if (audit_hex_arg(v->pk, pk, sizeof pk) != 0) {
+		if (cmd_audit_hex_arg(v->pk, pk, sizeof pk) != 0) {
 			fprintf(stderr, "vigil audit verify: --pk takes 64 hex "
 			    "digits (pk0 as printed at init)\n");
 			sodium_memzero(&k, sizeof k);
@@ -341,7 +341,7 @@ audit_verify_cmd(struct audit_args *a, const struct audit_verify_args *v)
 		identity = "given";
 	}
 	if (v->log_id != NULL) {
-		if (audit_hex_arg(v->log_id, given_id, sizeof given_id) != 0) {
+		if (cmd_audit_hex_arg(v->log_id, given_id, sizeof given_id) != 0) {
 			fprintf(stderr, "vigil audit verify: --log-id takes 32 hex "
 			    "digits (log_id as printed at init)\n");
 			sodium_memzero(&k, sizeof k);
@@ -360,17 +360,17 @@ audit_verify_cmd(struct audit_args *a, const struct audit_verify_args *v)
 	if (v->against != NULL) {
 		if (audit_checkpoint_import(v->against, &held, &cause) != 0) {
 			sodium_memzero(&k, sizeof k);
-			return audit_error("verify", cause);
+			return cmd_audit_error("verify", cause);
 		}
 		o.against = &held;
 	}
-	o.progress = audit_progress;
+	o.progress = cmd_audit_progress;
 	rc = audit_verify(a->db, &o, &r, &cause);
 	if (isatty(STDERR_FILENO))
 		fprintf(stderr, "\r\033[K");
 	if (rc != 0) {
 		sodium_memzero(&k, sizeof k);
-		return audit_error("verify", cause);
+		return cmd_audit_error("verify", cause);
 	}
 	if (r.fault != AUDIT_OK) {
 		if (r.seq >= 0)
@@ -415,7 +415,7 @@ audit_verify_cmd(struct audit_args *a, const struct audit_verify_args *v)
 	/* The witness, whatever the log says of itself: a rollback is
 	 * consistent in itself. */
 	if (v->nwitness > 0)
-		wrc = audit_witness_cmd(a->db, v, o.log_id, o.pk0, identity,
+		wrc = cmd_audit_witness(a->db, v, o.log_id, o.pk0, identity,
 		    heartbeat);
 	sodium_memzero(&k, sizeof k);
 	if (wrc == 2)
@@ -424,7 +424,7 @@ audit_verify_cmd(struct audit_args *a, const struct audit_verify_args *v)
 }
 
 static int
-audit_note(struct audit_args *a, int attest, const char *text)
+cmd_audit_note(struct audit_args *a, int attest, const char *text)
 {
 	struct audit_log *log;
 	struct audit_entry e;
@@ -447,11 +447,11 @@ audit_note(struct audit_args *a, int attest, const char *text)
 		fprintf(stderr, "vigil audit note: the text is not valid UTF-8\n");
 		return 2;
 	}
-	if ((rc = audit_paths(a, "note", 1)) != 0)
+	if ((rc = cmd_audit_paths(a, "note", 1)) != 0)
 		return rc;
 	if ((log = audit_open(a->db, a->state, 0, &cause)) == NULL)
-		return audit_error("note", cause);
-	audit_settings_from_config(log, a->config);
+		return cmd_audit_error("note", cause);
+	cmd_audit_settings_from_config(log, a->config);
 	d = json_pack("{s:s}", "text", text);
 	details = json_dumps(d, JSON_COMPACT);
 	json_decref(d);
@@ -471,7 +471,7 @@ audit_note(struct audit_args *a, int attest, const char *text)
 	free(actor);
 	free(term);
 	if (seq < 0)
-		return audit_error("note", cause);
+		return cmd_audit_error("note", cause);
 	printf("logged as entry %lld (%s)\n", (long long)seq, attest ? "attest" :
 	    "note");
 	return 0;
@@ -479,7 +479,7 @@ audit_note(struct audit_args *a, int attest, const char *text)
 
 /* Footage time, or "" when the entry names none. */
 static const char *
-audit_footage_time(int64_t ms, char *buf, size_t len)
+cmd_audit_footage_time(int64_t ms, char *buf, size_t len)
 {
 	if (ms == 0) {
 		buf[0] = '\0';
@@ -489,7 +489,7 @@ audit_footage_time(int64_t ms, char *buf, size_t len)
 }
 
 static void
-audit_show_row(FILE *f, const char *format, const struct audit_row *r,
+cmd_audit_show_row(FILE *f, const char *format, const struct audit_row *r,
     int *first)
 {
 	char t[40], ff[40], ft[40], seq[24], *s[6];
@@ -498,8 +498,8 @@ audit_show_row(FILE *f, const char *format, const struct audit_row *r,
 	size_t i;
 
 	clock_format_local(r->time_ms, t, sizeof t);
-	audit_footage_time(r->from_ms, ff, sizeof ff);
-	audit_footage_time(r->to_ms, ft, sizeof ft);
+	cmd_audit_footage_time(r->from_ms, ff, sizeof ff);
+	cmd_audit_footage_time(r->to_ms, ft, sizeof ft);
 	if (strcmp(format, "csv") == 0) {
 		snprintf(seq, sizeof seq, "%lld", (long long)r->seq);
 		report_csv_field(f, seq, 0);
@@ -553,7 +553,7 @@ audit_show_row(FILE *f, const char *format, const struct audit_row *r,
 }
 
 static int
-audit_show(struct audit_args *a, struct audit_filter *flt, const char *format)
+cmd_audit_show(struct audit_args *a, struct audit_filter *flt, const char *format)
 {
 	struct audit_log *log;
 	struct audit_iter *it;
@@ -567,19 +567,19 @@ audit_show(struct audit_args *a, struct audit_filter *flt, const char *format)
 		    "json\n");
 		return 2;
 	}
-	if ((rc = audit_paths(a, "show", 0)) != 0)
+	if ((rc = cmd_audit_paths(a, "show", 0)) != 0)
 		return rc;
 	if ((log = audit_open(a->db, NULL, AUDIT_OPEN_READONLY, &cause)) == NULL)
-		return audit_error("show", cause);
+		return cmd_audit_error("show", cause);
 	if ((it = audit_iter_new(log, flt, &cause)) == NULL) {
 		audit_close(log);
-		return audit_error("show", cause);
+		return cmd_audit_error("show", cause);
 	}
 	if (strcmp(format, "csv") == 0)
 		fputs("seq,time,actor,action,camera,footage_from,footage_to,"
 		    "reason_code,reference,terminal,details\r\n", stdout);
 	while ((rc = audit_iter_next(it, &r, &cause)) == 1)
-		audit_show_row(stdout, format, &r, &first);
+		cmd_audit_show_row(stdout, format, &r, &first);
 	if (strcmp(format, "json") == 0)
 		fputs(first ? "[]\n" : "\n]\n", stdout);
 	audit_iter_free(it);
@@ -591,12 +591,12 @@ audit_show(struct audit_args *a, struct audit_filter *flt, const char *format)
 		return 2;
 	}
 	if (rc < 0)
-		return audit_error("show", cause);
+		return cmd_audit_error("show", cause);
 	return 0;
 }
 
 static int
-audit_checkpoint_cmd(struct audit_args *a, const char *export)
+cmd_audit_checkpoint(struct audit_args *a, const char *export)
 {
 	struct audit_log *log;
 	struct audit_entry e;
@@ -606,7 +606,7 @@ audit_checkpoint_cmd(struct audit_args *a, const char *export)
 	int64_t epoch;
 	int rc;
 
-	if ((rc = audit_paths(a, "checkpoint", 1)) != 0)
+	if ((rc = cmd_audit_paths(a, "checkpoint", 1)) != 0)
 		return rc;
 	if (export != NULL && access(export, F_OK) == 0) {
 		fprintf(stderr, "vigil audit checkpoint: %s already exists; "
@@ -614,8 +614,8 @@ audit_checkpoint_cmd(struct audit_args *a, const char *export)
 		return 2;
 	}
 	if ((log = audit_open(a->db, a->state, 0, &cause)) == NULL)
-		return audit_error("checkpoint", cause);
-	audit_settings_from_config(log, a->config);
+		return cmd_audit_error("checkpoint", cause);
+	cmd_audit_settings_from_config(log, a->config);
 	d = export != NULL ? json_pack("{s:s}", "export", export) : json_object();
 	details = json_dumps(d, JSON_COMPACT);
 	json_decref(d);
@@ -633,7 +633,7 @@ audit_checkpoint_cmd(struct audit_args *a, const char *export)
 		free(details);
 		free(actor);
 		free(term);
-		return audit_error("checkpoint", cause);
+		return cmd_audit_error("checkpoint", cause);
 	}
 	audit_close(log);
 	free(details);
@@ -643,7 +643,7 @@ audit_checkpoint_cmd(struct audit_args *a, const char *export)
 	    (long long)ck.n, clock_format_utc(ck.time_ms, when, sizeof when));
 	if (export != NULL) {
 		if (audit_checkpoint_export(&ck, export, &cause) != 0)
-			return audit_error("checkpoint", cause);
+			return cmd_audit_error("checkpoint", cause);
 		printf("exported to %s; keep it off this machine and check the "
 		    "log against it with 'vigil audit verify --against %s'\n",
 		    export, export);
@@ -654,7 +654,7 @@ audit_checkpoint_cmd(struct audit_args *a, const char *export)
 /* The review thresholds of the configuration; *codes is the caller's to
  * free (the strings stay the configuration's). */
 static int
-audit_limits(const char *config, struct audit_review_limits *lim,
+cmd_audit_limits(const char *config, struct audit_review_limits *lim,
     struct audit_review_code **codes, char **cause)
 {
 	const struct config_review *cr;
@@ -689,7 +689,7 @@ audit_limits(const char *config, struct audit_review_limits *lim,
 /* The signing key for a report (cmd_signing_key()); the configuration is
  * read only when no key is given. */
 static struct sign_key *
-audit_key(const char *config, const char *given, const char *passfile,
+cmd_audit_key(const char *config, const char *given, const char *passfile,
     char **cause)
 {
 	struct config *cfg = NULL;
@@ -700,7 +700,7 @@ audit_key(const char *config, const char *given, const char *passfile,
 }
 
 static void
-audit_report_progress(const char *stage, int64_t done, int64_t total, void *arg)
+cmd_audit_report_progress(const char *stage, int64_t done, int64_t total, void *arg)
 {
 	(void)arg;
 	if (!isatty(STDERR_FILENO))
@@ -715,7 +715,7 @@ audit_report_progress(const char *stage, int64_t done, int64_t total, void *arg)
 /* Opens the log for a review command (written to: the review is logged)
  * and starts a review over it. */
 static int
-audit_review_open(struct audit_args *a, const char *what,
+cmd_audit_review_open(struct audit_args *a, const char *what,
     struct audit_log **log, struct audit_review **rv,
     struct audit_review_code **codes)
 {
@@ -723,25 +723,25 @@ audit_review_open(struct audit_args *a, const char *what,
 	char *cause = NULL;
 	int rc;
 
-	if ((rc = audit_paths(a, what, 1)) != 0)
+	if ((rc = cmd_audit_paths(a, what, 1)) != 0)
 		return rc;
-	if (audit_limits(a->config, &lim, codes, &cause) != 0)
-		return audit_error(what, cause);
+	if (cmd_audit_limits(a->config, &lim, codes, &cause) != 0)
+		return cmd_audit_error(what, cause);
 	if ((*log = audit_open(a->db, a->state, 0, &cause)) == NULL) {
 		free(*codes);
-		return audit_error(what, cause);
+		return cmd_audit_error(what, cause);
 	}
-	audit_settings_from_config(*log, a->config);
+	cmd_audit_settings_from_config(*log, a->config);
 	if ((*rv = audit_review_new(*log, &lim, &cause)) == NULL) {
 		audit_close(*log);
 		free(*codes);
-		return audit_error(what, cause);
+		return cmd_audit_error(what, cause);
 	}
 	return 0;
 }
 
 static int
-audit_report_cmd(struct audit_args *a, const struct audit_review_filter *f,
+cmd_audit_report(struct audit_args *a, const struct audit_review_filter *f,
     const char *format, const char *out, const char *keypath,
     const char *passfile, const char *against, const char *key_file)
 {
@@ -776,13 +776,13 @@ audit_report_cmd(struct audit_args *a, const struct audit_review_filter *f,
 	memset(&k, 0, sizeof k);
 	if (key_file != NULL && audit_keys_read(key_file, &k, &has_k0,
 	    &cause) != 0)
-		return audit_error("report", cause);
-	if ((key = audit_key(a->config, keypath, passfile,
+		return cmd_audit_error("report", cause);
+	if ((key = cmd_audit_key(a->config, keypath, passfile,
 	    &cause)) == NULL) {
 		sodium_memzero(&k, sizeof k);
-		return audit_error("report", cause);
+		return cmd_audit_error("report", cause);
 	}
-	if ((rc = audit_review_open(a, "report", &log, &rv, &codes)) != 0) {
+	if ((rc = cmd_audit_review_open(a, "report", &log, &rv, &codes)) != 0) {
 		sign_key_free(key);
 		sodium_memzero(&k, sizeof k);
 		return rc;
@@ -791,7 +791,7 @@ audit_report_cmd(struct audit_args *a, const struct audit_review_filter *f,
 	term = terminal_name_self();
 	/* The filter applied is logged before anything is read. */
 	if (audit_review_log_review(log, actor, term, "report", f, &cause) < 0) {
-		rc = audit_error("report", cause);
+		rc = cmd_audit_error("report", cause);
 		goto out;
 	}
 	memset(&o, 0, sizeof o);
@@ -810,12 +810,12 @@ audit_report_cmd(struct audit_args *a, const struct audit_review_filter *f,
 		o.pin_pk0 = pin_pk;
 	}
 	o.made_by = actor;
-	o.progress = audit_report_progress;
+	o.progress = cmd_audit_report_progress;
 	rc = report_write(&o, &res, &cause);
 	if (isatty(STDERR_FILENO))
 		fprintf(stderr, "\r\033[K");
 	if (rc != 0) {
-		rc = audit_error("report", cause);
+		rc = cmd_audit_error("report", cause);
 		goto out;
 	}
 	abs = realpath(out, NULL);
@@ -847,7 +847,7 @@ out:
 
 /* One who-saw row in format. */
 static void
-audit_who_saw_row(FILE *f, const char *format, const struct audit_review_row *r,
+cmd_audit_who_saw_row(FILE *f, const char *format, const struct audit_review_row *r,
     int *first)
 {
 	char t[40], ff[40], ft[40], vs[32], seq[24];
@@ -861,8 +861,8 @@ audit_who_saw_row(FILE *f, const char *format, const struct audit_review_row *r,
 	int i;
 
 	clock_format_local(r->time_ms, t, sizeof t);
-	audit_footage_time(r->from_ms, ff, sizeof ff);
-	audit_footage_time(r->to_ms, ft, sizeof ft);
+	cmd_audit_footage_time(r->from_ms, ff, sizeof ff);
+	cmd_audit_footage_time(r->to_ms, ft, sizeof ft);
 	if (r->wall_ms >= 0)
 		snprintf(vs, sizeof vs, "%lld", (long long)(r->wall_ms / 1000));
 	else
@@ -919,7 +919,7 @@ audit_who_saw_row(FILE *f, const char *format, const struct audit_review_row *r,
 }
 
 static int
-audit_who_saw_cmd(struct audit_args *a, const struct audit_filter *flt,
+cmd_audit_who_saw(struct audit_args *a, const struct audit_filter *flt,
     const char *format)
 {
 	struct audit_log *log;
@@ -954,16 +954,16 @@ audit_who_saw_cmd(struct audit_args *a, const struct audit_filter *flt,
 	f.footage_from = flt->from_ms;
 	f.footage_to = flt->to_ms;
 	f.who_saw = 1;
-	if ((rc = audit_review_open(a, "who-saw", &log, &rv, &codes)) != 0)
+	if ((rc = cmd_audit_review_open(a, "who-saw", &log, &rv, &codes)) != 0)
 		return rc;
 	actor = user_name_self();
 	term = terminal_name_self();
 	if (audit_review_log_review(log, actor, term, "who-saw", &f, &cause) < 0) {
-		rc = audit_error("who-saw", cause);
+		rc = cmd_audit_error("who-saw", cause);
 		goto out;
 	}
 	if ((it = audit_review_iter_new(rv, &f, &cause)) == NULL) {
-		rc = audit_error("who-saw", cause);
+		rc = cmd_audit_error("who-saw", cause);
 		goto out;
 	}
 	if (strcmp(format, "csv") == 0)
@@ -971,7 +971,7 @@ audit_who_saw_cmd(struct audit_args *a, const struct audit_filter *flt,
 		    "reason_code,reference,viewed_seconds,shown_in_window\r\n",
 		    stdout);
 	while ((rc = audit_review_iter_next(it, &r, &cause)) == 1) {
-		audit_who_saw_row(stdout, format, &r, &first);
+		cmd_audit_who_saw_row(stdout, format, &r, &first);
 		n++;
 	}
 	audit_review_iter_free(it);
@@ -980,7 +980,7 @@ audit_who_saw_cmd(struct audit_args *a, const struct audit_filter *flt,
 	else if (strcmp(format, "txt") == 0 && n == 0)
 		printf("no view or export of %s covers that time\n", f.camera);
 	if (rc < 0) {
-		rc = audit_error("who-saw", cause);
+		rc = cmd_audit_error("who-saw", cause);
 		goto out;
 	}
 	rc = 0;
@@ -1000,7 +1000,7 @@ out:
 
 /* Parses a time option. */
 static int
-audit_time_opt(const char *name, const char *s, int64_t *ms)
+cmd_audit_time_opt(const char *name, const char *s, int64_t *ms)
 {
 	if (clock_parse(s, 1, ms) != 0) {
 		fprintf(stderr, "vigil audit: --%s '%s' is not a time "
@@ -1026,7 +1026,7 @@ cmd_audit(int argc, char **argv, const char *config)
 
 	if (argc < 2 || strcmp(argv[1], "--help") == 0 ||
 	    strcmp(argv[1], "-h") == 0) {
-		fputs(audit_usage, argc < 2 ? stderr : stdout);
+		fputs(cmd_audit_usage, argc < 2 ? stderr : stdout);
 		return argc < 2 ? 2 : 0;
 	}
 	sub = argv[1];
@@ -1038,7 +1038,7 @@ cmd_audit(int argc, char **argv, const char *config)
 	argv++;
 	optind = 0;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+", audit_options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+", cmd_audit_options, NULL)) != -1) {
 		switch (c) {
 		case OPT_DB:		a.db = optarg; break;
 		case OPT_STATE:		a.state = optarg; break;
@@ -1093,11 +1093,11 @@ cmd_audit(int argc, char **argv, const char *config)
 			free(names);
 			break;
 		case OPT_FROM:
-			if (audit_time_opt("from", optarg, &flt.from_ms) != 0)
+			if (cmd_audit_time_opt("from", optarg, &flt.from_ms) != 0)
 				return 2;
 			break;
 		case OPT_TO:
-			if (audit_time_opt("to", optarg, &flt.to_ms) != 0)
+			if (cmd_audit_time_opt("to", optarg, &flt.to_ms) != 0)
 				return 2;
 			break;
 		case OPT_LIMIT:
@@ -1109,11 +1109,11 @@ cmd_audit(int argc, char **argv, const char *config)
 			}
 			break;
 		case OPT_HELP:
-			fputs(audit_usage, stdout);
+			fputs(cmd_audit_usage, stdout);
 			return 0;
 		default:
 			fprintf(stderr, "vigil audit %s: unknown or incomplete "
-			    "option '%s'\n%s", sub, argv[optind - 1], audit_usage);
+			    "option '%s'\n%s", sub, argv[optind - 1], cmd_audit_usage);
 			return 2;
 		}
 	}
@@ -1126,7 +1126,7 @@ cmd_audit(int argc, char **argv, const char *config)
 			    "argument (quote it)\n");
 			return 2;
 		}
-		return audit_note(&a, attest, argv[0]);
+		return cmd_audit_note(&a, attest, argv[0]);
 	}
 	if (argc != 0) {
 		fprintf(stderr, "vigil audit %s: unexpected argument '%s'\n", sub,
@@ -1134,15 +1134,15 @@ cmd_audit(int argc, char **argv, const char *config)
 		return 2;
 	}
 	if (strcmp(sub, "init") == 0)
-		return audit_init(&a, print_keys);
+		return cmd_audit_init(&a, print_keys);
 	if (strcmp(sub, "verify") == 0) {
 		va.key_file = key_file;
 		va.pk = pk;
 		va.against = against;
-		return audit_verify_cmd(&a, &va);
+		return cmd_audit_verify(&a, &va);
 	}
 	if (strcmp(sub, "show") == 0)
-		return audit_show(&a, &flt, format != NULL ? format : "table");
+		return cmd_audit_show(&a, &flt, format != NULL ? format : "table");
 	if (strcmp(sub, "report") == 0) {
 		rf.from_ms = flt.from_ms;
 		rf.to_ms = flt.to_ms;
@@ -1163,14 +1163,14 @@ cmd_audit(int argc, char **argv, const char *config)
 				return 2;
 			}
 		}
-		return audit_report_cmd(&a, &rf, format, out, keypath, passfile,
+		return cmd_audit_report(&a, &rf, format, out, keypath, passfile,
 		    against, key_file);
 	}
 	if (strcmp(sub, "who-saw") == 0)
-		return audit_who_saw_cmd(&a, &flt, format != NULL ? format :
+		return cmd_audit_who_saw(&a, &flt, format != NULL ? format :
 		    "txt");
 	if (strcmp(sub, "checkpoint") == 0)
-		return audit_checkpoint_cmd(&a, export);
-	fprintf(stderr, "vigil audit: unknown command '%s'\n%s", sub, audit_usage);
+		return cmd_audit_checkpoint(&a, export);
+	fprintf(stderr, "vigil audit: unknown command '%s'\n%s", sub, cmd_audit_usage);
 	return 2;
 }

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 
 #include "config/config.h"
-#include "tui/cmd.h"
+#include "cli/cli.h"
 
 static struct config *cmd_cfg;
 

@@ -1,9 +1,10 @@
-/* cmd — the subcommands of the vigil binary.  Each takes the arguments
- * after its own name (argv[0] is the subcommand name) and the path of the
- * configuration file given with --config (NULL: the default), and returns
- * the process exit status. */
-#ifndef VIGIL_CMD_H
-#define VIGIL_CMD_H
+/* cli — the command line: the subcommands of the vigil binary (cmd_*.c)
+ * and main.c's dispatch.  Each subcommand takes the arguments after its own
+ * name (argv[0] is the subcommand name) and the path of the configuration
+ * file given with --config (NULL: the default), and returns the process
+ * exit status.  No curses here: the review terminal is tui/'s tui_run(). */
+#ifndef VIGIL_CLI_H
+#define VIGIL_CLI_H
 
 #include <stddef.h>
 
@@ -13,10 +14,6 @@ int cmd_verify(int argc, char **argv, const char *config);
 int cmd_export(int argc, char **argv, const char *config);
 int cmd_catalog(int argc, char **argv, const char *config);
 int cmd_config(int argc, char **argv, const char *config);
-
-/* The review terminal itself (vigil with no command, tui/term.c): login
- * screen first.  Returns the exit status. */
-int tui_run(const char *config);
 
 struct config;
 

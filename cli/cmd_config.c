@@ -9,9 +9,9 @@
 #include <string.h>
 
 #include "config/config.h"
-#include "tui/cmd.h"
+#include "cli/cli.h"
 
-static const char config_usage[] =
+static const char cmd_config_usage[] =
 "usage: vigil config check [--config FILE] [--quiet]\n"
 "\n"
 "Reads the configuration (" CONFIG_DEFAULT_PATH " unless --config is\n"
@@ -22,7 +22,7 @@ static const char config_usage[] =
 
 enum { OPT_CONFIG = 256, OPT_QUIET, OPT_HELP };
 
-static const struct option config_options[] = {
+static const struct option cmd_config_options[] = {
 	{ "config", required_argument, NULL, OPT_CONFIG },
 	{ "quiet", no_argument, NULL, OPT_QUIET },
 	{ "help", no_argument, NULL, OPT_HELP },
@@ -32,7 +32,7 @@ static const struct option config_options[] = {
 /* Warns of each kept variable that can be an LD_ one: the dynamic loader
  * reads them (LD_PRELOAD, LD_LIBRARY_PATH), and a session starts as root. */
 static void
-config_warn_env(const struct config *c)
+cmd_config_warn_env(const struct config *c)
 {
 	const char *const *keep = config_keep_environment(c);
 	const char *n;
@@ -55,7 +55,7 @@ config_warn_env(const struct config *c)
 /* Warns when the audit log's identity is not pinned: a log replaced by a
  * fresh one, or re-keyed, would then check against itself. */
 static void
-config_warn_pin(const struct config *c)
+cmd_config_warn_pin(const struct config *c)
 {
 	uint8_t id[16], pk[32];
 
@@ -69,7 +69,7 @@ config_warn_pin(const struct config *c)
 /* Warns when checkpoints cannot be witnessed off the machine: no socket
  * configured, or none there (the syslog daemon is not running). */
 static void
-config_warn_witness(const struct config *c)
+cmd_config_warn_witness(const struct config *c)
 {
 	const char *file = config_file(c) != NULL ? config_file(c) :
 	    "(defaults)", *sock = config_syslog_socket(c);
@@ -93,14 +93,14 @@ config_warn_witness(const struct config *c)
 
 /* vigil config check. */
 static int
-config_check(int argc, char **argv, const char *path)
+cmd_config_check(int argc, char **argv, const char *path)
 {
 	struct config *c;
 	char *cause = NULL;
 	int ch, quiet = 0, rc;
 
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "q", config_options, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "q", cmd_config_options, NULL)) != -1) {
 		switch (ch) {
 		case OPT_CONFIG:
 			path = optarg;
@@ -110,15 +110,15 @@ config_check(int argc, char **argv, const char *path)
 			quiet = 1;
 			break;
 		case OPT_HELP:
-			fputs(config_usage, stdout);
+			fputs(cmd_config_usage, stdout);
 			return 0;
 		default:
-			fputs(config_usage, stderr);
+			fputs(cmd_config_usage, stderr);
 			return 2;
 		}
 	}
 	if (optind != argc) {
-		fputs(config_usage, stderr);
+		fputs(cmd_config_usage, stderr);
 		return 2;
 	}
 	if ((rc = config_load(path, &c, &cause)) != 0) {
@@ -129,10 +129,10 @@ config_check(int argc, char **argv, const char *path)
 		free(cause);
 		return rc == CONFIG_ERR_INVALID ? 1 : 2;
 	}
-	config_warn_env(c);
+	cmd_config_warn_env(c);
 	if (!quiet) {
-		config_warn_pin(c);
-		config_warn_witness(c);
+		cmd_config_warn_pin(c);
+		cmd_config_warn_witness(c);
 	}
 	if (!quiet && config_print(c, stdout) == -1) {
 		fprintf(stderr, "vigil: config check: write error\n");
@@ -147,12 +147,12 @@ int
 cmd_config(int argc, char **argv, const char *config)
 {
 	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-		fputs(config_usage, argc < 2 ? stderr : stdout);
+		fputs(cmd_config_usage, argc < 2 ? stderr : stdout);
 		return argc < 2 ? 2 : 0;
 	}
 	if (strcmp(argv[1], "check") == 0)
-		return config_check(argc - 1, argv + 1, config);
+		return cmd_config_check(argc - 1, argv + 1, config);
 	fprintf(stderr, "vigil config: unknown command '%s'\n", argv[1]);
-	fputs(config_usage, stderr);
+	fputs(cmd_config_usage, stderr);
 	return 2;
 }

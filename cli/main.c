@@ -4,7 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tui/cmd.h"
+#include "cli/cli.h"
+#include "tui/tui.h"
 #include "util/util.h"
 
 struct cmd_entry {

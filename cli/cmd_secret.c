@@ -11,7 +11,7 @@
 
 #include "config/config.h"
 #include "export/export.h"
-#include "tui/cmd.h"
+#include "cli/cli.h"
 #include "util/util.h"
 
 int

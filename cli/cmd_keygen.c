@@ -13,10 +13,10 @@
 #include "audit/audit.h"
 #include "config/config.h"
 #include "export/export.h"
-#include "tui/cmd.h"
+#include "cli/cli.h"
 #include "util/util.h"
 
-static const char keygen_usage[] =
+static const char cmd_keygen_usage[] =
 "usage: vigil keygen [--key PATH] [--no-passphrase | --passphrase-file FILE]\n"
 "       vigil keygen --show [--key PATH]\n"
 "       vigil keygen --rotate [--key PATH] [--no-passphrase | --passphrase-file FILE]\n"
@@ -32,7 +32,7 @@ static const char keygen_usage[] =
 /* Logs key-rotated: the old and the new public key, and when the old one
  * stopped signing.  Returns 0, or -1 with *cause. */
 static int
-keygen_log_rotation(const char *config, const char *oldb64,
+cmd_keygen_log_rotation(const char *config, const char *oldb64,
     const char *newb64, int64_t now, char **cause)
 {
 	const char *db = NULL, *state = NULL;
@@ -79,7 +79,7 @@ keygen_log_rotation(const char *config, const char *oldb64,
 
 /* The secret key path: --key, the configuration, or key_dir's default. */
 static char *
-keygen_path(const char *config, const char *given, char **cause)
+cmd_keygen_path(const char *config, const char *given, char **cause)
 {
 	struct config *cfg;
 
@@ -122,18 +122,18 @@ cmd_keygen(int argc, char **argv, const char *config)
 		case 'p': passfile = optarg; break;
 		case 's': show = 1; break;
 		case 'r': rotate = 1; break;
-		case 'h': fputs(keygen_usage, stdout); return 0;
+		case 'h': fputs(cmd_keygen_usage, stdout); return 0;
 		default:
 			fprintf(stderr, "vigil keygen: unknown or incomplete option "
-			    "'%s'\n%s", argv[optind - 1], keygen_usage);
+			    "'%s'\n%s", argv[optind - 1], cmd_keygen_usage);
 			return 2;
 		}
 	}
 	if (optind != argc || (nopass && passfile != NULL) || (show && rotate)) {
-		fputs(keygen_usage, stderr);
+		fputs(cmd_keygen_usage, stderr);
 		return 2;
 	}
-	if ((key = keygen_path(config, given, &cause)) == NULL)
+	if ((key = cmd_keygen_path(config, given, &cause)) == NULL)
 		goto out;
 	pub = xasprintf("%s.pub", key);
 	if (show) {
@@ -200,7 +200,7 @@ cmd_keygen(int argc, char **argv, const char *config)
 		if (sign_keygen(newkey, newpub, nopass ? NULL : pass, 0, 0,
 		    &cause) != 0 || sign_pubkey_read(newpub, id, &b64, &cause) != 0)
 			goto out;
-		if (keygen_log_rotation(config, oldb64, b64, now, &cause) != 0) {
+		if (cmd_keygen_log_rotation(config, oldb64, b64, now, &cause) != 0) {
 			(void)unlink(newkey);
 			(void)unlink(newpub);
 			goto out;
@@ -253,7 +253,7 @@ out:
 	return rc;
 }
 
-static const char verify_usage[] =
+static const char cmd_verify_usage[] =
 "usage: vigil verify [--pubkey KEY|FILE]... DIR\n"
 "\n"
 "Checks an export bundle against the site's pinned signing keys: the\n"
@@ -267,7 +267,7 @@ static const char verify_usage[] =
 /* The pinned keys for vigil verify: --pubkey, trusted_keys, or the
  * configured signing key's public key. */
 static int
-verify_trust(struct sign_trust *t, const char *config, char **cause)
+cmd_verify_trust(struct sign_trust *t, const char *config, char **cause)
 {
 	struct config *cfg;
 	const char *list;
@@ -311,20 +311,20 @@ cmd_verify(int argc, char **argv, const char *config)
 				goto out;
 			break;
 		case 'h':
-			fputs(verify_usage, stdout);
+			fputs(cmd_verify_usage, stdout);
 			rc = 0;
 			goto out;
 		default:
 			fprintf(stderr, "vigil verify: unknown or incomplete option "
-			    "'%s'\n%s", argv[optind - 1], verify_usage);
+			    "'%s'\n%s", argv[optind - 1], cmd_verify_usage);
 			goto out;
 		}
 	}
 	if (optind != argc - 1) {
-		fputs(verify_usage, stderr);
+		fputs(cmd_verify_usage, stderr);
 		goto out;
 	}
-	if (!given && verify_trust(t, config, &cause) != 0)
+	if (!given && cmd_verify_trust(t, config, &cause) != 0)
 		goto out;
 	rc = bundle_verify(argv[optind], t, &report);
 	fputs(report != NULL ? report : "", rc == 0 ? stdout : stderr);

@@ -11,10 +11,10 @@
 #include "audit/audit.h"
 #include "config/config.h"
 #include "footage/footage.h"
-#include "tui/cmd.h"
+#include "cli/cli.h"
 #include "util/util.h"
 
-static const char catalog_usage[] =
+static const char cmd_catalog_usage[] =
 "usage: vigil catalog scan [--full] [--no-probe] [--quiet]\n"
 "       vigil catalog status\n"
 "       vigil catalog cameras\n"
@@ -31,7 +31,7 @@ static const char catalog_usage[] =
 enum { OPT_NO_PROBE = 256, OPT_FULL, OPT_QUIET, OPT_DAY, OPT_FROM, OPT_TO, OPT_ALL,
     OPT_LIST, OPT_HELP };
 
-static const struct option catalog_options[] = {
+static const struct option cmd_catalog_options[] = {
 	{ "no-probe", no_argument, NULL, OPT_NO_PROBE },
 	{ "full", no_argument, NULL, OPT_FULL },
 	{ "quiet", no_argument, NULL, OPT_QUIET },
@@ -58,7 +58,7 @@ struct catalog_args {
 
 /* Formats ms as local ISO 8601 into a static buffer (two at a time). */
 static const char *
-catalog_time(int64_t ms)
+cmd_catalog_time(int64_t ms)
 {
 	static char buf[2][40];
 	static int i;
@@ -69,7 +69,7 @@ catalog_time(int64_t ms)
 
 /* Formats a length in ms as seconds with three decimals, "-" if unknown. */
 static const char *
-catalog_secs(int64_t ms)
+cmd_catalog_secs(int64_t ms)
 {
 	static char buf[2][32];
 	static int i;
@@ -84,7 +84,7 @@ catalog_secs(int64_t ms)
 
 /* Sets [from, to) to the local day YYYY-MM-DD. */
 static int
-catalog_day(const char *day, int64_t *from, int64_t *to)
+cmd_catalog_day(const char *day, int64_t *from, int64_t *to)
 {
 	struct tm tm;
 	time_t t;
@@ -108,12 +108,12 @@ catalog_day(const char *day, int64_t *from, int64_t *to)
 
 /* Parses the options and the camera argument (when want_camera). */
 static int
-catalog_parse(int argc, char **argv, struct catalog_args *a, int want_camera)
+cmd_catalog_parse(int argc, char **argv, struct catalog_args *a, int want_camera)
 {
 	int ch;
 
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "q", catalog_options, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "q", cmd_catalog_options, NULL)) != -1) {
 		switch (ch) {
 		case OPT_NO_PROBE:
 			a->no_probe = 1;
@@ -126,7 +126,7 @@ catalog_parse(int argc, char **argv, struct catalog_args *a, int want_camera)
 			a->quiet = 1;
 			break;
 		case OPT_DAY:
-			if (catalog_day(optarg, &a->from, &a->to) == -1) {
+			if (cmd_catalog_day(optarg, &a->from, &a->to) == -1) {
 				fprintf(stderr, "vigil catalog: bad day '%s'; expected "
 				    "YYYY-MM-DD\n", optarg);
 				return 2;
@@ -152,10 +152,10 @@ catalog_parse(int argc, char **argv, struct catalog_args *a, int want_camera)
 			a->list = 1;
 			break;
 		case OPT_HELP:
-			fputs(catalog_usage, stdout);
+			fputs(cmd_catalog_usage, stdout);
 			return 0;
 		default:
-			fputs(catalog_usage, stderr);
+			fputs(cmd_catalog_usage, stderr);
 			return 2;
 		}
 	}
@@ -166,7 +166,7 @@ catalog_parse(int argc, char **argv, struct catalog_args *a, int want_camera)
 		}
 		a->camera = argv[optind];
 	} else if (optind != argc) {
-		fputs(catalog_usage, stderr);
+		fputs(cmd_catalog_usage, stderr);
 		return 2;
 	}
 	if (a->have_from && a->have_to && a->from >= a->to) {
@@ -178,7 +178,7 @@ catalog_parse(int argc, char **argv, struct catalog_args *a, int want_camera)
 
 /* Loads the configuration and opens the catalog it names. */
 static int
-catalog_start(const char *path, struct config **cfg, struct catalog **cat)
+cmd_catalog_start(const char *path, struct config **cfg, struct catalog **cat)
 {
 	struct catalog_opts o;
 	char *cause = NULL;
@@ -205,7 +205,7 @@ catalog_start(const char *path, struct config **cfg, struct catalog **cat)
 /* 1 when the catalog knows camera (with footage not gone); otherwise
  * says so on stderr and returns 0. */
 static int
-catalog_known(struct catalog *cat, const char *camera)
+cmd_catalog_known(struct catalog *cat, const char *camera)
 {
 	struct catalog_camera *v;
 	char *cause = NULL, *shown;
@@ -231,7 +231,7 @@ catalog_known(struct catalog *cat, const char *camera)
 
 /* Warns on stderr when the catalog is stale. */
 static void
-catalog_warn_stale(struct catalog *cat)
+cmd_catalog_warn_stale(struct catalog *cat)
 {
 	struct catalog_state st;
 	char *cause = NULL;
@@ -248,7 +248,7 @@ catalog_warn_stale(struct catalog *cat)
 
 /* Logs config-loaded when the configured audit log exists. */
 static void
-catalog_log_config(const struct config *cfg)
+cmd_catalog_log_config(const struct config *cfg)
 {
 	struct audit_log *log;
 	char *cause = NULL, *actor;
@@ -275,7 +275,7 @@ catalog_log_config(const struct config *cfg)
 
 /* Probes every pending segment, showing progress on a terminal. */
 static int
-catalog_probe_all(struct catalog *cat, int quiet)
+cmd_catalog_probe_all(struct catalog *cat, int quiet)
 {
 	char *cause = NULL;
 	int64_t done = 0, n, left = 0;
@@ -303,7 +303,7 @@ catalog_probe_all(struct catalog *cat, int quiet)
 
 /* vigil catalog scan. */
 static int
-catalog_cmd_scan(struct catalog_args *a)
+cmd_catalog_scan(struct catalog_args *a)
 {
 	struct config *cfg;
 	struct catalog *cat;
@@ -313,9 +313,9 @@ catalog_cmd_scan(struct catalog_args *a)
 	size_t i;
 	int rc, ret;
 
-	if ((rc = catalog_start(a->config, &cfg, &cat)) != 0)
+	if ((rc = cmd_catalog_start(a->config, &cfg, &cat)) != 0)
 		return rc;
-	catalog_log_config(cfg);
+	cmd_catalog_log_config(cfg);
 	rc = catalog_scan(cat, a->full ? CATALOG_SCAN_FULL : 0, &r, &cause);
 	for (i = 0; i < r.nnotes; i++)
 		fprintf(stderr, "vigil: catalog: %s\n", r.notes[i]);
@@ -344,7 +344,7 @@ catalog_cmd_scan(struct catalog_args *a)
 		    "names, %lld impossible times, %lld bad camera names, %lld "
 		    "symbolic links not followed, %lld unreadable folders; %lld "
 		    "folders read, %lld settled and unchanged\n",
-		    config_recorder(cfg), catalog_secs(r.elapsed_ms),
+		    config_recorder(cfg), cmd_catalog_secs(r.elapsed_ms),
 		    (long long)r.files, (long long)r.added,
 		    (long long)r.changed, (long long)r.unchanged,
 		    (long long)r.returned, (long long)r.gone, (long long)r.other,
@@ -353,7 +353,7 @@ catalog_cmd_scan(struct catalog_args *a)
 		    (long long)r.folders_read, (long long)r.folders_unchanged);
 	catalog_scan_report_free(&r);
 	ret = rc == 1 ? 1 : 0;
-	if (!a->no_probe && catalog_probe_all(cat, a->quiet) == -1)
+	if (!a->no_probe && cmd_catalog_probe_all(cat, a->quiet) == -1)
 		ret = 2;
 	if (catalog_state(cat, &st, &cause) == -1) {
 		fprintf(stderr, "vigil: %s\n", cause);
@@ -374,7 +374,7 @@ catalog_cmd_scan(struct catalog_args *a)
 
 /* vigil catalog status. */
 static int
-catalog_cmd_status(struct catalog_args *a)
+cmd_catalog_status(struct catalog_args *a)
 {
 	struct config *cfg;
 	struct catalog *cat;
@@ -382,7 +382,7 @@ catalog_cmd_status(struct catalog_args *a)
 	char *cause = NULL;
 	int rc;
 
-	if ((rc = catalog_start(a->config, &cfg, &cat)) != 0)
+	if ((rc = cmd_catalog_start(a->config, &cfg, &cat)) != 0)
 		return rc;
 	if (catalog_state(cat, &st, &cause) == -1) {
 		fprintf(stderr, "vigil: %s\n", cause);
@@ -395,9 +395,9 @@ catalog_cmd_status(struct catalog_args *a)
 	    config_recorder(cfg), config_pattern(cfg), config_timezone(cfg),
 	    config_catalog_db(cfg));
 	printf("last scan\t%s\n", st.last_scan_ms != 0 ?
-	    catalog_time(st.last_scan_ms) : "never");
+	    cmd_catalog_time(st.last_scan_ms) : "never");
 	printf("last complete scan\t%s\n", st.last_complete_ms != 0 ?
-	    catalog_time(st.last_complete_ms) : "never");
+	    cmd_catalog_time(st.last_complete_ms) : "never");
 	printf("stale\t%s\n", st.stale ? st.stale_reason : "no");
 	printf("segments\t%lld\ncameras\t%lld\nbytes\t%lld\npending\t%lld\n"
 	    "bad\t%lld\ngone\t%lld\nother names\t%lld\n", (long long)st.segments,
@@ -412,7 +412,7 @@ catalog_cmd_status(struct catalog_args *a)
 
 /* vigil catalog cameras. */
 static int
-catalog_cmd_cameras(struct catalog_args *a)
+cmd_catalog_cameras(struct catalog_args *a)
 {
 	struct config *cfg;
 	struct catalog *cat;
@@ -421,9 +421,9 @@ catalog_cmd_cameras(struct catalog_args *a)
 	size_t n, i;
 	int rc;
 
-	if ((rc = catalog_start(a->config, &cfg, &cat)) != 0)
+	if ((rc = cmd_catalog_start(a->config, &cfg, &cat)) != 0)
 		return rc;
-	catalog_warn_stale(cat);
+	cmd_catalog_warn_stale(cat);
 	if (catalog_cameras(cat, &v, &n, &cause) == -1) {
 		fprintf(stderr, "vigil: %s\n", cause);
 		free(cause);
@@ -432,7 +432,7 @@ catalog_cmd_cameras(struct catalog_args *a)
 		for (i = 0; i < n; i++)
 			printf("%s\t%lld\t%lld\t%s\t%s\n", v[i].name,
 			    (long long)v[i].segments, (long long)v[i].bytes,
-			    catalog_time(v[i].first_ms), catalog_time(v[i].last_ms));
+			    cmd_catalog_time(v[i].first_ms), cmd_catalog_time(v[i].last_ms));
 		catalog_cameras_free(v, n);
 	}
 	catalog_close(cat);
@@ -442,7 +442,7 @@ catalog_cmd_cameras(struct catalog_args *a)
 
 /* vigil catalog days CAMERA. */
 static int
-catalog_cmd_days(struct catalog_args *a)
+cmd_catalog_days(struct catalog_args *a)
 {
 	struct config *cfg;
 	struct catalog *cat;
@@ -451,10 +451,10 @@ catalog_cmd_days(struct catalog_args *a)
 	size_t n, i;
 	int rc;
 
-	if ((rc = catalog_start(a->config, &cfg, &cat)) != 0)
+	if ((rc = cmd_catalog_start(a->config, &cfg, &cat)) != 0)
 		return rc;
-	catalog_warn_stale(cat);
-	if (!catalog_known(cat, a->camera))
+	cmd_catalog_warn_stale(cat);
+	if (!cmd_catalog_known(cat, a->camera))
 		rc = 1;
 	else if (catalog_days(cat, a->camera, &v, &n, &cause) == -1) {
 		fprintf(stderr, "vigil: %s\n", cause);
@@ -472,7 +472,7 @@ catalog_cmd_days(struct catalog_args *a)
 
 /* vigil catalog ls CAMERA. */
 static int
-catalog_cmd_ls(struct catalog_args *a)
+cmd_catalog_ls(struct catalog_args *a)
 {
 	struct config *cfg;
 	struct catalog *cat;
@@ -481,10 +481,10 @@ catalog_cmd_ls(struct catalog_args *a)
 	size_t n, i;
 	int rc;
 
-	if ((rc = catalog_start(a->config, &cfg, &cat)) != 0)
+	if ((rc = cmd_catalog_start(a->config, &cfg, &cat)) != 0)
 		return rc;
-	catalog_warn_stale(cat);
-	if (!catalog_known(cat, a->camera))
+	cmd_catalog_warn_stale(cat);
+	if (!cmd_catalog_known(cat, a->camera))
 		rc = 1;
 	else if (catalog_list(cat, a->camera, a->have_from ? a->from : INT64_MIN,
 	    a->have_to ? a->to : INT64_MAX, a->all, &v, &n, &cause) == -1) {
@@ -493,8 +493,8 @@ catalog_cmd_ls(struct catalog_args *a)
 		rc = 2;
 	} else {
 		for (i = 0; i < n; i++)
-			printf("%s\t%s\t%lld\t%s\t%s%s%s\n", catalog_time(v[i].start_ms),
-			    catalog_secs(v[i].duration_ms), (long long)v[i].size,
+			printf("%s\t%s\t%lld\t%s\t%s%s%s\n", cmd_catalog_time(v[i].start_ms),
+			    cmd_catalog_secs(v[i].duration_ms), (long long)v[i].size,
 			    v[i].gone ? "gone" : catalog_status_name(v[i].status),
 			    v[i].rel, v[i].detail != NULL ? "\t" : "",
 			    v[i].detail != NULL ? v[i].detail : "");
@@ -507,7 +507,7 @@ catalog_cmd_ls(struct catalog_args *a)
 
 /* vigil catalog coverage CAMERA. */
 static int
-catalog_cmd_coverage(struct catalog_args *a)
+cmd_catalog_coverage(struct catalog_args *a)
 {
 	static const char *const kinds[] = { "footage", "unprobed", "bad" };
 	struct config *cfg;
@@ -523,10 +523,10 @@ catalog_cmd_coverage(struct catalog_args *a)
 		    "--to\n");
 		return 2;
 	}
-	if ((rc = catalog_start(a->config, &cfg, &cat)) != 0)
+	if ((rc = cmd_catalog_start(a->config, &cfg, &cat)) != 0)
 		return rc;
-	catalog_warn_stale(cat);
-	if (!catalog_known(cat, a->camera))
+	cmd_catalog_warn_stale(cat);
+	if (!cmd_catalog_known(cat, a->camera))
 		rc = 1;
 	else if (catalog_coverage(cat, a->camera, a->from, a->to, &v, &n, &cause) == -1) {
 		fprintf(stderr, "vigil: %s\n", cause);
@@ -536,14 +536,14 @@ catalog_cmd_coverage(struct catalog_args *a)
 		at = a->from;
 		for (i = 0; i < n; i++) {
 			if (v[i].from_ms > at)
-				printf("%s\t%s\tgap\n", catalog_time(at),
-				    catalog_time(v[i].from_ms));
-			printf("%s\t%s\t%s\n", catalog_time(v[i].from_ms),
-			    catalog_time(v[i].to_ms), kinds[v[i].kind]);
+				printf("%s\t%s\tgap\n", cmd_catalog_time(at),
+				    cmd_catalog_time(v[i].from_ms));
+			printf("%s\t%s\t%s\n", cmd_catalog_time(v[i].from_ms),
+			    cmd_catalog_time(v[i].to_ms), kinds[v[i].kind]);
 			at = v[i].to_ms;
 		}
 		if (at < a->to)
-			printf("%s\t%s\tgap\n", catalog_time(at), catalog_time(a->to));
+			printf("%s\t%s\tgap\n", cmd_catalog_time(at), cmd_catalog_time(a->to));
 		free(v);
 	}
 	catalog_close(cat);
@@ -553,7 +553,7 @@ catalog_cmd_coverage(struct catalog_args *a)
 
 /* vigil catalog range CAMERA. */
 static int
-catalog_cmd_range(struct catalog_args *a)
+cmd_catalog_range(struct catalog_args *a)
 {
 	struct config *cfg;
 	struct catalog *cat;
@@ -567,10 +567,10 @@ catalog_cmd_range(struct catalog_args *a)
 		fprintf(stderr, "vigil catalog range: give --from and --to\n");
 		return 2;
 	}
-	if ((rc = catalog_start(a->config, &cfg, &cat)) != 0)
+	if ((rc = cmd_catalog_start(a->config, &cfg, &cat)) != 0)
 		return rc;
-	catalog_warn_stale(cat);
-	if (!catalog_known(cat, a->camera))
+	cmd_catalog_warn_stale(cat);
+	if (!cmd_catalog_known(cat, a->camera))
 		rc = 1;
 	else if (catalog_range(cat, a->camera, a->from, a->to, &r, &cause) == -1) {
 		fprintf(stderr, "vigil: %s\n", cause);
@@ -580,14 +580,14 @@ catalog_cmd_range(struct catalog_args *a)
 		for (i = 0; i < r.n; i++) {
 			p = &r.pieces[i];
 			if (p->path == NULL)
-				printf("%s\t%s\tgap\n", catalog_time(p->from_ms),
-				    catalog_secs(p->length_ms));
+				printf("%s\t%s\tgap\n", cmd_catalog_time(p->from_ms),
+				    cmd_catalog_secs(p->length_ms));
 			else
-				printf("%s\t%s\t%s\t%s\t%s\n", catalog_time(p->from_ms),
-				    catalog_secs(p->length_ms), catalog_status_name(p->status),
-				    catalog_secs(p->offset_ms), p->path);
+				printf("%s\t%s\t%s\t%s\t%s\n", cmd_catalog_time(p->from_ms),
+				    cmd_catalog_secs(p->length_ms), catalog_status_name(p->status),
+				    cmd_catalog_secs(p->offset_ms), p->path);
 		}
-		printf("playable\t%s\ngaps\t%zu\n", catalog_secs(r.playable_ms), r.gaps);
+		printf("playable\t%s\ngaps\t%zu\n", cmd_catalog_secs(r.playable_ms), r.gaps);
 		catalog_range_free(&r);
 	}
 	catalog_close(cat);
@@ -597,14 +597,14 @@ catalog_cmd_range(struct catalog_args *a)
 
 /* The retention period of a camera, for catalog_overdue(). */
 static int
-catalog_days_for(const char *camera, void *arg)
+cmd_catalog_days_for(const char *camera, void *arg)
 {
 	return config_retention_days(arg, camera);
 }
 
 /* vigil catalog overdue. */
 static int
-catalog_cmd_overdue(struct catalog_args *a)
+cmd_catalog_overdue(struct catalog_args *a)
 {
 	struct config *cfg;
 	struct catalog *cat;
@@ -614,10 +614,10 @@ catalog_cmd_overdue(struct catalog_args *a)
 	size_t n, nsegs, i;
 	int rc;
 
-	if ((rc = catalog_start(a->config, &cfg, &cat)) != 0)
+	if ((rc = cmd_catalog_start(a->config, &cfg, &cat)) != 0)
 		return rc;
-	catalog_warn_stale(cat);
-	if (catalog_overdue(cat, clock_now_ms(), catalog_days_for, cfg, &v, &n,
+	cmd_catalog_warn_stale(cat);
+	if (catalog_overdue(cat, clock_now_ms(), cmd_catalog_days_for, cfg, &v, &n,
 	    a->list ? &segs : NULL, &nsegs, &cause) == -1) {
 		fprintf(stderr, "vigil: %s\n", cause);
 		free(cause);
@@ -628,12 +628,12 @@ catalog_cmd_overdue(struct catalog_args *a)
 	for (i = 0; i < n; i++)
 		printf("%s\t%d days\t%lld segments\t%lld bytes\toldest %s\t"
 		    "before %s\n", v[i].camera, v[i].days, (long long)v[i].segments,
-		    (long long)v[i].bytes, catalog_time(v[i].oldest_ms),
-		    catalog_time(v[i].cutoff_ms));
+		    (long long)v[i].bytes, cmd_catalog_time(v[i].oldest_ms),
+		    cmd_catalog_time(v[i].cutoff_ms));
 	if (a->list) {
 		for (i = 0; i < nsegs; i++)
 			printf("%s\t%s\t%lld\t%s\n", segs[i].camera,
-			    catalog_time(segs[i].start_ms), (long long)segs[i].size,
+			    cmd_catalog_time(segs[i].start_ms), (long long)segs[i].size,
 			    segs[i].path);
 		catalog_segments_free(segs, nsegs);
 	}
@@ -655,21 +655,21 @@ cmd_catalog(int argc, char **argv, const char *config)
 		int		 camera;
 		int		(*fn)(struct catalog_args *);
 	} sub[] = {
-		{ "scan", 0, catalog_cmd_scan },
-		{ "status", 0, catalog_cmd_status },
-		{ "cameras", 0, catalog_cmd_cameras },
-		{ "days", 1, catalog_cmd_days },
-		{ "ls", 1, catalog_cmd_ls },
-		{ "coverage", 1, catalog_cmd_coverage },
-		{ "range", 1, catalog_cmd_range },
-		{ "overdue", 0, catalog_cmd_overdue },
+		{ "scan", 0, cmd_catalog_scan },
+		{ "status", 0, cmd_catalog_status },
+		{ "cameras", 0, cmd_catalog_cameras },
+		{ "days", 1, cmd_catalog_days },
+		{ "ls", 1, cmd_catalog_ls },
+		{ "coverage", 1, cmd_catalog_coverage },
+		{ "range", 1, cmd_catalog_range },
+		{ "overdue", 0, cmd_catalog_overdue },
 	};
 	struct catalog_args a;
 	size_t i;
 	int rc;
 
 	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-		fputs(catalog_usage, argc < 2 ? stderr : stdout);
+		fputs(cmd_catalog_usage, argc < 2 ? stderr : stdout);
 		return argc < 2 ? 2 : 0;
 	}
 	for (i = 0; i < sizeof sub / sizeof sub[0]; i++) {
@@ -677,12 +677,12 @@ cmd_catalog(int argc, char **argv, const char *config)
 			continue;
 		memset(&a, 0, sizeof a);
 		a.config = config;
-		if ((rc = catalog_parse(argc - 1, argv + 1, &a, sub[i].camera)) != -1)
+		if ((rc = cmd_catalog_parse(argc - 1, argv + 1, &a, sub[i].camera)) != -1)
 			return rc;
 		probe_silence_libav();
 		return sub[i].fn(&a);
 	}
 	fprintf(stderr, "vigil catalog: unknown command '%s'\n", argv[1]);
-	fputs(catalog_usage, stderr);
+	fputs(cmd_catalog_usage, stderr);
 	return 2;
 }

@@ -20,10 +20,10 @@
 #include "config/config.h"
 #include "export/export.h"
 #include "footage/footage.h"
-#include "tui/cmd.h"
+#include "cli/cli.h"
 #include "util/util.h"
 
-static const char export_usage[] =
+static const char cmd_export_usage[] =
 "usage: vigil export --camera C [--camera C2 ...] --from T --to T\n"
 "           --mode original|redacted [--mask SPEC ...] [--audio]\n"
 "           --reason CODE --reference REF [--requester TEXT]\n"
@@ -44,7 +44,7 @@ enum {
 	OPT_HELP,
 };
 
-static const struct option export_options[] = {
+static const struct option cmd_export_options[] = {
 	{ "camera", required_argument, NULL, OPT_CAMERA },
 	{ "from", required_argument, NULL, OPT_FROM },
 	{ "to", required_argument, NULL, OPT_TO },
@@ -85,18 +85,18 @@ struct export_bar {
 	int		 drawn;
 };
 
-static atomic_int export_cancel;
+static atomic_int cmd_export_cancel;
 
 static void
-export_on_signal(int sig)
+cmd_export_on_signal(int sig)
 {
 	(void)sig;
-	atomic_store(&export_cancel, 1);
+	atomic_store(&cmd_export_cancel, 1);
 }
 
 /* Prints "vigil export: MESSAGE" (cause freed) and returns status. */
 static int
-export_fail(int status, char *cause)
+cmd_export_fail(int status, char *cause)
 {
 	fprintf(stderr, "vigil export: %s\n", cause != NULL ? cause :
 	    "failed");
@@ -106,7 +106,7 @@ export_fail(int status, char *cause)
 
 /* The PAM conversation for a prompt beyond the password. */
 static int
-export_conv_prompt(void *arg, int echo, const char *text, char *answer,
+cmd_export_conv_prompt(void *arg, int echo, const char *text, char *answer,
     size_t size)
 {
 	(void)arg;
@@ -115,14 +115,14 @@ export_conv_prompt(void *arg, int echo, const char *text, char *answer,
 }
 
 static void
-export_conv_message(void *arg, int error, const char *text)
+cmd_export_conv_message(void *arg, int error, const char *text)
 {
 	(void)arg;
 	fprintf(stderr, "%s%s\n", error ? "vigil export: " : "", text);
 }
 
 static void
-export_progress(const struct job_progress *p, void *arg)
+cmd_export_progress(const struct job_progress *p, void *arg)
 {
 	struct export_bar *b = arg;
 	char left[32];
@@ -147,14 +147,14 @@ export_progress(const struct job_progress *p, void *arg)
 
 /* Parses the options into *a; returns 0 or 2 (usage). */
 static int
-export_parse(int argc, char **argv, struct export_args *a)
+cmd_export_parse(int argc, char **argv, struct export_args *a)
 {
 	int ch;
 
 	memset(a, 0, sizeof *a);
 	optind = 0;
 	opterr = 0;
-	while ((ch = getopt_long(argc, argv, "+", export_options, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "+", cmd_export_options, NULL)) != -1) {
 		switch (ch) {
 		case OPT_CAMERA:
 			if (a->ncameras == JOB_CAMERAS_MAX) {
@@ -197,21 +197,21 @@ export_parse(int argc, char **argv, struct export_args *a)
 		case OPT_USER:		a->user = optarg; break;
 		case OPT_APPROVER:	a->approver = optarg; break;
 		case OPT_HELP:
-			fputs(export_usage, stdout);
+			fputs(cmd_export_usage, stdout);
 			return -1;
 		default:
 			fprintf(stderr, "vigil export: unknown or incomplete "
-			    "option '%s'\n%s", argv[optind - 1], export_usage);
+			    "option '%s'\n%s", argv[optind - 1], cmd_export_usage);
 			return 2;
 		}
 	}
 	if (optind != argc) {
 		fprintf(stderr, "vigil export: unexpected argument '%s'\n%s",
-		    argv[optind], export_usage);
+		    argv[optind], cmd_export_usage);
 		return 2;
 	}
 #define NEED(cond, what) do { if (!(cond)) { fprintf(stderr, \
-	"vigil export: %s is required\n%s", what, export_usage); return 2; } \
+	"vigil export: %s is required\n%s", what, cmd_export_usage); return 2; } \
 	} while (0)
 	NEED(a->ncameras > 0, "--camera");
 	NEED(a->have_from, "--from");
@@ -242,7 +242,7 @@ export_parse(int argc, char **argv, struct export_args *a)
  * may name the person with --user (who must hold it too).  Returns the
  * name (caller frees), or NULL after a message. */
 static char *
-export_who(const struct export_args *a, const struct config *cfg)
+cmd_export_who(const struct export_args *a, const struct config *cfg)
 {
 	const char *groups[4];
 	char *self, *cause = NULL, *name;
@@ -286,7 +286,7 @@ export_who(const struct export_args *a, const struct config *cfg)
 /* The frame size of camera's first footage in the range, for masks in
  * pixels; 0 x 0 when unknown. */
 static void
-export_frame(struct catalog *cat, const char *camera, int64_t from,
+cmd_export_frame(struct catalog *cat, const char *camera, int64_t from,
     int64_t to, int *w, int *h)
 {
 	struct catalog_range r;
@@ -311,10 +311,10 @@ export_frame(struct catalog *cat, const char *camera, int64_t from,
  * terminal.  Returns 0, or 2 after a message (recorded by auth as
  * login-failed). */
 static int
-export_approve(struct auth *auth, const char *exporter, const char *approver,
+cmd_export_approve(struct auth *auth, const char *exporter, const char *approver,
     char **approved)
 {
-	struct auth_conv conv = { export_conv_message, export_conv_prompt,
+	struct auth_conv conv = { cmd_export_conv_message, cmd_export_conv_prompt,
 	    NULL };
 	struct auth_result res;
 	char pass[AUTH_PASS_MAX], prompt[AUTH_USER_MAX + 64], *show;
@@ -387,16 +387,16 @@ cmd_export(int argc, char **argv, const char *config)
 	int rc, w = 0, h = 0, i;
 	size_t m, closed = 0;
 
-	if ((rc = export_parse(argc, argv, &a)) != 0)
+	if ((rc = cmd_export_parse(argc, argv, &a)) != 0)
 		return rc == -1 ? 0 : rc;
 	if ((cfg = cmd_config_get(config, &cause)) == NULL)
-		return export_fail(2, cause);
+		return cmd_export_fail(2, cause);
 	/* As root, as the terminal does: the approval's monitor stays root,
 	 * so only TERM, LANG, LC_*, TZ and [session] keep_environment go on
 	 * (vigil starts itself again without the rest). */
 	if (geteuid() == 0 && env_restrict(config_keep_environment(cfg),
 	    &cause) == -1)
-		return export_fail(2, cause);
+		return cmd_export_fail(2, cause);
 	if ((reason = config_reason_find(cfg, a.reason)) == NULL) {
 		char *show = utf8_sanitize(a.reason, strlen(a.reason));
 
@@ -415,8 +415,8 @@ cmd_export(int argc, char **argv, const char *config)
 	rq.legal_basis = a.legal;
 	rq.note = a.note;
 	if (job_request_check(&rq, &cause) != 0)
-		return export_fail(2, cause);
-	if ((exporter = export_who(&a, cfg)) == NULL)
+		return cmd_export_fail(2, cause);
+	if ((exporter = cmd_export_who(&a, cfg)) == NULL)
 		return 2;
 	if (reason->needs_approval && a.approver == NULL) {
 		fprintf(stderr, "vigil export: exports for %s need a second "
@@ -442,7 +442,7 @@ cmd_export(int argc, char **argv, const char *config)
 
 	/* The key first: a passphrase is asked before anything else. */
 	if ((key = cmd_signing_key(cfg, a.key, a.passfile, &cause)) == NULL) {
-		rc = export_fail(2, cause);
+		rc = cmd_export_fail(2, cause);
 		goto out;
 	}
 	term = terminal_name_self();
@@ -456,7 +456,7 @@ cmd_export(int argc, char **argv, const char *config)
 		acfg.service_user = config_service_user(cfg);
 		acfg.password_help = config_password_help(cfg);
 		if ((auth = auth_start(&acfg, &cause)) == NULL) {
-			rc = export_fail(2, cause);
+			rc = cmd_export_fail(2, cause);
 			goto out;
 		}
 	}
@@ -467,7 +467,7 @@ cmd_export(int argc, char **argv, const char *config)
 		cause = xasprintf("the audit log cannot be written, so nothing "
 		    "is exported: %s", c);
 		free(c);
-		rc = export_fail(2, cause);
+		rc = cmd_export_fail(2, cause);
 		goto out;
 	}
 	config_log_apply(cfg, log);
@@ -483,7 +483,7 @@ cmd_export(int argc, char **argv, const char *config)
 		    "s", closed == 1 ? "was" : "were");
 	if (auth != NULL) {
 		auth_attach_log(auth, log, term);
-		if ((rc = export_approve(auth, exporter, a.approver,
+		if ((rc = cmd_export_approve(auth, exporter, a.approver,
 		    &approver)) != 0)
 			goto out;
 	}
@@ -494,23 +494,23 @@ cmd_export(int argc, char **argv, const char *config)
 	co.pattern = config_pattern(cfg);
 	co.timezone = config_timezone(cfg);
 	if ((cat = catalog_open(&co, &cause)) == NULL) {
-		rc = export_fail(2, cause);
+		rc = cmd_export_fail(2, cause);
 		goto out;
 	}
 	probe_silence_libav();
 	if ((masks = mask_list_new(&cause)) == NULL) {
-		rc = export_fail(1, cause);
+		rc = cmd_export_fail(1, cause);
 		goto out;
 	}
 	for (m = 0; m < a.nmasks; m++) {
 		if (strstr(a.masks[m], "px") != NULL && w == 0)
-			export_frame(cat, a.cameras[0], a.from, a.to, &w, &h);
+			cmd_export_frame(cat, a.cameras[0], a.from, a.to, &w, &h);
 		if (mask_list_add(masks, a.masks[m], a.from, w, h, &cause) != 0) {
 			char *c = cause;
 
 			cause = xasprintf("--mask %zu: %s", m + 1, c);
 			free(c);
-			rc = export_fail(2, cause);
+			rc = cmd_export_fail(2, cause);
 			goto out;
 		}
 	}
@@ -534,12 +534,12 @@ cmd_export(int argc, char **argv, const char *config)
 	rq.approver = approver;
 	rq.terminal = term;
 	if ((job = job_new(&rq, cfg, cat, &cause)) == NULL) {
-		rc = export_fail(2, cause);
+		rc = cmd_export_fail(2, cause);
 		goto out;
 	}
 	job_estimate(job, &est);
 	if (job_check_space(job, &cause) != 0) {
-		rc = export_fail(2, cause);
+		rc = cmd_export_fail(2, cause);
 		goto out;
 	}
 	bar.tty = isatty(STDERR_FILENO);
@@ -551,7 +551,7 @@ cmd_export(int argc, char **argv, const char *config)
 		    (long long)((est.bytes + (1 << 20) - 1) >> 20), a.target);
 	/* Interrupted from here on: cancel, clean up, record export-failed. */
 	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = export_on_signal;
+	sa.sa_handler = cmd_export_on_signal;
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
@@ -559,10 +559,10 @@ cmd_export(int argc, char **argv, const char *config)
 	if (job_start(job, log, key, &cause) != 0) {
 		/* Refused (2), or failed after export-start was written (1:
 		 * export-failed follows it). */
-		rc = export_fail(job_start_seq(job) >= 0 ? 1 : 2, cause);
+		rc = cmd_export_fail(job_start_seq(job) >= 0 ? 1 : 2, cause);
 		goto out;
 	}
-	(void)job_run(job, export_progress, &bar, &export_cancel);
+	(void)job_run(job, cmd_export_progress, &bar, &cmd_export_cancel);
 	if (bar.drawn)
 		fputc('\n', stderr);
 	rc = job_end(job, &cause);
@@ -573,7 +573,7 @@ cmd_export(int argc, char **argv, const char *config)
 		    "%s (recorded as export-failed, entry after %lld)", c,
 		    a.target, (long long)job_start_seq(job));
 		free(c);
-		rc = export_fail(1, cause);
+		rc = cmd_export_fail(1, cause);
 		goto out;
 	}
 	keyid = job_key_id(job);
