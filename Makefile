@@ -23,7 +23,7 @@ CFLAGS    ?= -O2 -g
 WARNFLAGS  = -std=c11 -Wall -Wextra -Wformat=2 -Wshadow -Wstrict-prototypes \
              -Wmissing-prototypes -Wwrite-strings -Wundef
 # libmpv and the FFmpeg libraries are compiled against but loaded when
-# first used (player/mpvlib.c, export/avlib.c): they need some two hundred
+# first used (player/mpvlib.c, av/avlib.c): they need some two hundred
 # other libraries, which would slow the start of every vigil process.
 # Tests and benchmarks link FFmpeg directly, as they call it themselves.
 PKGS       = ncursesw sqlite3 libsodium jansson inih libcrypto pam
@@ -45,7 +45,7 @@ endif
 
 # Every module is a folder; cli/main.c is kept out so tests and fuzzers link
 # the modules directly.
-MODULES    = util config audit footage auth player export tui cli
+MODULES    = util config av audit footage auth player export tui cli
 MOD_SRC    = $(filter-out cli/main.c,$(foreach m,$(MODULES),$(wildcard $(m)/*.c)))
 MOD_OBJ    = $(MOD_SRC:%.c=$(BUILD)/%.o)
 MAIN_OBJ   = $(BUILD)/cli/main.o
@@ -123,9 +123,9 @@ fuzz: deps
 	@sh dist/install-deps fuzz
 	@BUILD=build-fuzz sh fuzz/run
 
-# Regenerates export/avlib.c from the FFmpeg functions the modules call.
-avlib: $(filter-out $(BUILD)/export/avlib.o,$(MOD_OBJ))
-	$(PYTHON) dist/gen-avlib export/avlib.c $^
+# Regenerates av/avlib.c from the FFmpeg functions the modules call.
+avlib: $(filter-out $(BUILD)/av/avlib.o,$(MOD_OBJ))
+	$(PYTHON) dist/gen-avlib av/avlib.c $^
 
 # For fuzz/run: the module objects, and the flags to link against them.
 objs: $(MOD_OBJ)

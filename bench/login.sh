@@ -78,6 +78,6 @@ the first screen (configuration, the monitor and the privilege drop when
 root, opening the audit log, curses); the rest is the dynamic loader
 mapping and relocating the libraries vigil links (libmpv and the FFmpeg
 libraries are loaded only when playing, probing or exporting:
-player/mpvlib.c, export/avlib.c).  The host is shared: expect noise of
+player/mpvlib.c, av/avlib.c).  The host is shared: expect noise of
 tens of ms.
 EOF

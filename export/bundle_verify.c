@@ -14,6 +14,7 @@
 #include <libavformat/avformat.h>
 #include <libavutil/log.h>
 
+#include "av/av.h"
 #include "export/export.h"
 #include "util/util.h"
 

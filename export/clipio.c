@@ -18,6 +18,7 @@
 #include <libavutil/mathematics.h>
 
 #define VIGIL_EXPORT_INTERNAL
+#include "av/av.h"
 #include "export/export.h"
 #include "util/util.h"
 

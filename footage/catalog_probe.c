@@ -4,6 +4,7 @@
 #include <string.h>
 
 #define VIGIL_FOOTAGE_INTERNAL
+#include "av/av.h"
 #include "footage/footage.h"
 #include "util/util.h"
 

@@ -91,16 +91,6 @@ void file_write_fault(enum file_write_step step, int err);
  * medium.  Returns 0, or -1 with *cause set. */
 int file_sync_dir(const char *path, char **cause);
 
-/* The FFmpeg libraries, loaded on first use by export/avlib.c (written
- * by dist/gen-avlib; DESIGN.md's av/ loader): every module that calls
- * FFmpeg (export/, footage/) asks this first.  Returns 0 once they are
- * loaded, or -1 with *cause saying why they cannot be (tried again at the
- * next call); never exits. */
-int avlib_ready(char **cause);
-/* Test hook: loading also needs the library name (one that does not exist
- * makes it fail), until called with NULL; no effect once loaded. */
-void avlib_test_fail(const char *name);
-
 /* Name of the user running vigil (from the password database, else $USER,
  * else the numeric uid); caller frees. */
 char *user_name_self(void);

@@ -19,6 +19,7 @@
 
 #include <cmocka.h>
 
+#include "av/av.h"
 #include "export/export.h"
 #include "footage/footage.h"
 #include "util/util.h"

@@ -28,6 +28,7 @@
 #include <libavutil/timestamp.h>
 #include <libswscale/swscale.h>
 
+#include "av/av.h"
 #include "util/util.h"
 
 #define AVLIB_STR2(x) #x
