@@ -45,7 +45,7 @@ endif
 
 # Every module is a folder; cli/main.c is kept out so tests and fuzzers link
 # the modules directly.
-MODULES    = util config av audit footage auth player export tui cli
+MODULES    = util config av audit footage auth player export session tui cli
 MOD_SRC    = $(filter-out cli/main.c,$(foreach m,$(MODULES),$(wildcard $(m)/*.c)))
 MOD_OBJ    = $(MOD_SRC:%.c=$(BUILD)/%.o)
 MAIN_OBJ   = $(BUILD)/cli/main.o

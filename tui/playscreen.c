@@ -18,7 +18,6 @@
 #include "tui/tui.h"
 #include "util/util.h"
 
-#define PLAYSCREEN_CKPT_MS	2000	/* intervals saved this often */
 #define PLAYSCREEN_STATUS_ROWS	6	/* below a picture in the terminal */
 #define PLAYSCREEN_REPAINT_MS	250	/* status lines under it rewritten */
 
@@ -49,10 +48,7 @@ struct playscreen {
 	size_t			 nitems;
 	int64_t			 playable_ms;
 	int			 reused;	/* the reference taken again */
-	char			*ckpt_path;
-	int64_t			 last_ckpt;
-	int64_t			 wm_minute;	/* minute of the watermark */
-	char			*wm_text;
+	struct view		*view;		/* its record (session/view.c) */
 
 	int			 held;		/* paused and hidden (a lock, the
 						   help over a terminal
@@ -68,12 +64,10 @@ struct playscreen {
 	int			 message_error;
 };
 
-static int64_t playscreen_mono(void);
 static void playscreen_decl(const struct playscreen *, struct views_decl *);
 static int playscreen_ensure_player(struct playscreen *, int audio,
     char **cause);
-static int playscreen_watermark(struct playscreen *, int64_t now,
-    char **cause);
+static struct player *playscreen_view_player(void *arg, char **cause);
 static void playscreen_say(struct playscreen *, int error, const char *fmt,
     ...) __attribute__((format(printf, 3, 4)));
 static void playscreen_clock(int64_t t, int date, char *buf, size_t len);
@@ -82,15 +76,6 @@ static void playscreen_gap(struct playscreen *, int64_t from, int64_t to);
 static int playscreen_piece_ok(const struct catalog_piece *);
 static void playscreen_end_notice(struct playscreen *);
 static void playscreen_lines(struct playscreen *, int y, int rows, int full);
-
-static int64_t
-playscreen_mono(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static void
 playscreen_say(struct playscreen *ps, int error, const char *fmt, ...)
@@ -140,10 +125,8 @@ playscreen_forget(struct playscreen *ps)
 	free(ps->reference);
 	free(ps->authority);
 	free(ps->note);
-	free(ps->ckpt_path);
-	free(ps->wm_text);
 	ps->user = ps->camera = ps->code = ps->reference = NULL;
-	ps->authority = ps->note = ps->ckpt_path = ps->wm_text = NULL;
+	ps->authority = ps->note = NULL;
 	if (ps->have_range)
 		catalog_range_free(&ps->range);
 	ps->have_range = 0;
@@ -224,15 +207,21 @@ playscreen_ensure_player(struct playscreen *ps, int audio, char **cause)
 	return 0;
 }
 
-/* Sets the watermark for the minute of now. */
-static int
-playscreen_watermark(struct playscreen *ps, int64_t now, char **cause)
+/* The player for a view whose view-start is committed (view_open()):
+ * created for the camera's audio, its picture area set; nothing loaded. */
+static struct player *
+playscreen_view_player(void *arg, char **cause)
 {
-	free(ps->wm_text);
-	ps->wm_text = player_watermark_text(ps->user, ps->code, ps->reference,
-	    now);
-	ps->wm_minute = now / 60000;
-	return player_set_watermark(ps->player, ps->wm_text, cause);
+	struct playscreen *ps = arg;
+
+	if (playscreen_ensure_player(ps, config_audio_camera(ps->cfg,
+	    ps->camera), cause) == -1)
+		return NULL;
+	if (player_vo_is_terminal(player_vo(ps->player)) &&
+	    player_set_terminal_area(ps->player, LINES - PLAYSCREEN_STATUS_ROWS,
+	    COLS, cause) == -1)
+		return NULL;
+	return ps->player;
 }
 
 int
@@ -244,13 +233,13 @@ playscreen_start(struct playscreen *ps, const char *user, const char *camera,
 	struct player_item *items;
 	struct player_range pr;
 	struct views_decl d;
+	enum view_failure fail;
 	char *why = NULL, a[16], b[16];
 	size_t i;
-	int64_t now;
 
 	if (ps->active)
 		playscreen_end(ps, "replaced", NULL);
-	ps->confirm_mono = playscreen_mono();
+	ps->confirm_mono = clock_mono_ms();
 	ps->first_frame_ms = -1;
 	ps->notice[0] = ps->message[0] = '\0';
 	playscreen_forget(ps);
@@ -305,48 +294,29 @@ playscreen_start(struct playscreen *ps, const char *user, const char *camera,
 		    "was played.", camera, a, b);
 	}
 
-	/* Invariant 1: the record first, durably; nothing loads without
-	 * it. */
-	playscreen_decl(ps, &d);
-	if ((ps->seq = views_start(ps->log, &d, &why)) < 0) {
-		free(items);
-		cause_set(cause, "Playback refused: the audit log cannot be "
-		    "written (%s). Nothing was played.", why);
-		free(why);
-		return -1;
-	}
-	ps->active = 1;
-	ps->ckpt_path = views_checkpoint_path(config_audit_state(ps->cfg),
-	    ps->seq);
-
-	now = clock_now_ms();
 	memset(&pr, 0, sizeof pr);
 	pr.from_ms = from;
 	pr.to_ms = to;
 	pr.items = items;
 	pr.n_items = ps->nitems;
 	pr.cap_ms = ps->cap_ms;
-	if (playscreen_ensure_player(ps, config_audio_camera(ps->cfg, camera),
-	    &why) == -1 || playscreen_watermark(ps, now, &why) == -1 ||
-	    (player_vo_is_terminal(player_vo(ps->player)) &&
-	    player_set_terminal_area(ps->player, LINES - PLAYSCREEN_STATUS_ROWS,
-	    COLS, &why) == -1) || player_load(ps->player, &pr, 0, &why) == -1) {
-		free(items);
-		cause_set(cause, "The player could not start: %s.", why);
-		free(why);
-		why = NULL;
-		if (views_end(ps->log, ps->seq, &d, NULL, "error", &why) == -1)
-			free(why);
+	/* Invariants 1 and 2: session/view.c. */
+	playscreen_decl(ps, &d);
+	ps->view = view_open(ps->log, config_audit_state(ps->cfg), &d, &pr, 0,
+	    playscreen_view_player, ps, clock_mono_ms(), clock_now_ms(),
+	    &fail, &why);
+	free(items);
+	if (ps->view == NULL) {
+		if (fail == VIEW_FAIL_LOG)
+			cause_set(cause, "Playback refused: the audit log cannot "
+			    "be written (%s). Nothing was played.", why);
 		else
-			unlink(ps->ckpt_path);
-		ps->active = 0;
+			cause_set(cause, "The player could not start: %s.", why);
+		free(why);
 		return -1;
 	}
-	free(items);
-	/* The first checkpoint of the intervals comes with the first tick
-	 * (nothing is shown yet; a crash before it is closed from the
-	 * view-start). */
-	ps->last_ckpt = playscreen_mono();
+	ps->active = 1;
+	ps->seq = view_seq(ps->view);
 	if (player_vo_is_terminal(player_vo(ps->player))) {
 		clear();
 		refresh();
@@ -364,8 +334,8 @@ void
 playscreen_end(struct playscreen *ps, const char *how, int64_t *end_ms)
 {
 	struct player_state st;
-	struct views_decl d;
-	char *json = NULL, *why = NULL;
+	char *why = NULL;
+	int rc;
 
 	if (end_ms != NULL)
 		*end_ms = 0;
@@ -378,32 +348,26 @@ playscreen_end(struct playscreen *ps, const char *how, int64_t *end_ms)
 		ps->end_pos = st.position_ms;
 		if (end_ms != NULL)
 			*end_ms = st.position_ms;
-		if (!st.stopped && !st.shutdown)
-			(void)player_stop(ps->player, NULL);
-		json = player_view_json(ps->player);
-		/* The next view is seen again. */
-		if (player_hidden(ps->player))
-			(void)player_hide(ps->player, 0, NULL);
 	}
 	ps->held = 0;
-	playscreen_decl(ps, &d);
-	if (views_end(ps->log, ps->seq, &d, json, how, &why) == -1) {
-		/* The checkpoint file stays: the next start closes the view
+	rc = view_close(ps->view, how, &why);
+	ps->view = NULL;
+	/* The next view is seen again. */
+	if (ps->player != NULL && player_hidden(ps->player))
+		(void)player_hide(ps->player, 0, NULL);
+	if (rc == -1) {
+		/* The intervals file stays: the next start closes the view
 		 * as view-aborted with it. */
 		snprintf(ps->message, sizeof ps->message, "The end of view "
 		    "#%lld could not be written to the audit log: %s",
 		    (long long)ps->seq, why);
 		ps->message_error = 1;
 		free(why);
-	} else {
-		unlink(ps->ckpt_path);
-		if (ps->message[0] == '\0') {
-			snprintf(ps->message, sizeof ps->message, "View #%lld "
-			    "ended and logged.", (long long)ps->seq);
-			ps->message_error = 0;
-		}
+	} else if (ps->message[0] == '\0') {
+		snprintf(ps->message, sizeof ps->message, "View #%lld ended and "
+		    "logged.", (long long)ps->seq);
+		ps->message_error = 0;
 	}
-	free(json);
 	if (ps->player != NULL && player_vo_is_terminal(player_vo(ps->player)))
 		clearok(curscr, TRUE);
 }
@@ -512,7 +476,7 @@ playscreen_events(struct playscreen *ps)
 		switch (ev[i].type) {
 		case PLAYER_EVENT_LOADED:
 			if (ps->first_frame_ms < 0)
-				ps->first_frame_ms = playscreen_mono() -
+				ps->first_frame_ms = clock_mono_ms() -
 				    ps->confirm_mono;
 			break;
 		case PLAYER_EVENT_SEGMENT:
@@ -583,7 +547,7 @@ playscreen_events(struct playscreen *ps)
 			return ret;
 		}
 	}
-	if (ps->active && playscreen_mono() - ps->last_ckpt >= PLAYSCREEN_CKPT_MS)
+	if (ps->active)
 		playscreen_tick(ps, clock_now_ms());
 	return ret;
 }
@@ -605,37 +569,21 @@ playscreen_wait(const struct playscreen *ps, int64_t now_ms)
 	if (!ps->held && player_vo_is_terminal(player_vo(ps->player)) &&
 	    PLAYSCREEN_REPAINT_MS < w)
 		w = PLAYSCREEN_REPAINT_MS;
-	if (!st.paused && !st.eof) {
-		c = ps->last_ckpt + PLAYSCREEN_CKPT_MS - playscreen_mono();
-		if (c < 0)
-			c = 0;
-		if (c < w)
-			w = c;
-	}
-	return w;
+	c = view_wait(ps->view, clock_mono_ms(), now_ms, !st.paused &&
+	    !st.eof);
+	return c < w ? c : w;
 }
 
 void
 playscreen_tick(struct playscreen *ps, int64_t now_ms)
 {
-	char *why = NULL;
+	char *message = NULL;
 
 	if (!ps->active || ps->player == NULL)
 		return;
-	if (playscreen_mono() - ps->last_ckpt >= PLAYSCREEN_CKPT_MS) {
-		ps->last_ckpt = playscreen_mono();
-		if (player_view_checkpoint(ps->player, ps->ckpt_path, &why) ==
-		    -1) {
-			playscreen_say(ps, 1, "The intervals cannot be saved: %s",
-			    why);
-			free(why);
-			why = NULL;
-		}
-	}
-	if (now_ms / 60000 != ps->wm_minute &&
-	    playscreen_watermark(ps, now_ms, &why) == -1) {
-		playscreen_say(ps, 1, "The watermark cannot be renewed: %s", why);
-		free(why);
+	if (view_tick(ps->view, clock_mono_ms(), now_ms, &message) == -1) {
+		playscreen_say(ps, 1, "%s", message);
+		free(message);
 	}
 }
 
@@ -845,8 +793,10 @@ playscreen_lines(struct playscreen *ps, int y, int rows, int full)
 			    (long long)(ps->cap_ms / 1000 % 60));
 		screen_put(y++, x, w, line, A_NORMAL);
 	}
-	if (y < end && !player_watermark_drawn(ps->player) && ps->wm_text) {
-		snprintf(line, sizeof line, "watermark: %s", ps->wm_text);
+	if (y < end && !player_watermark_drawn(ps->player) && ps->view != NULL &&
+	    view_watermark_text(ps->view) != NULL) {
+		snprintf(line, sizeof line, "watermark: %s",
+		    view_watermark_text(ps->view));
 		screen_put(y++, x, w, line, A_BOLD);
 	}
 	if (y < end && st.segment >= 0 && full) {
@@ -921,15 +871,15 @@ playscreen_shutdown(struct playscreen *ps)
 	if (ps->player == NULL)
 		return;
 	if (player_quit(ps->player, NULL) == 0) {
-		end = playscreen_mono() + 3000;
+		end = clock_mono_ms() + 3000;
 		for (;;) {
 			(void)player_handle_events(ps->player, &ev);
 			player_get_state(ps->player, &st);
-			if (st.shutdown || playscreen_mono() >= end)
+			if (st.shutdown || clock_mono_ms() >= end)
 				break;
 			pfd.fd = player_fd(ps->player);
 			pfd.events = POLLIN;
-			(void)poll(&pfd, 1, (int)(end - playscreen_mono()));
+			(void)poll(&pfd, 1, (int)(end - clock_mono_ms()));
 		}
 	}
 	player_free(ps->player);

@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "player/player.h"
+#include "session/session.h"
 
 struct auth;
 struct auth_conv;
@@ -131,43 +132,6 @@ struct audit_verify_result;
 struct catalog;
 struct config;
 struct player;
-
-/* ---- Views in the audit log (views.c) -------------------------------- */
-
-/* What a view declared: the view-start entry's fields. */
-struct views_decl {
-	const char	*actor;
-	const char	*camera;
-	int64_t		 from_ms;
-	int64_t		 to_ms;
-	const char	*code;
-	const char	*reference;
-	const char	*authority;	/* "" when none */
-	const char	*note;		/* "" when none */
-	const char	*terminal;
-	int64_t		 cap_ms;	/* 0: no cap */
-	int64_t		 playable_ms;	/* footage in the range */
-	int		 reference_reused;	/* taken again (Ctrl-R) */
-};
-
-/* Appends view-start; returns its seq only once it is durably committed,
- * or -1 with *cause set (nothing may then be played). */
-int64_t views_start(struct audit_log *, const struct views_decl *,
-    char **cause);
-/* Appends view-end for the view at seq: details are the player's
- * view_json (NULL: nothing was shown) with "view": seq and "end": how
- * added.  Returns 0 or -1 with *cause set. */
-int views_end(struct audit_log *, int64_t seq, const struct views_decl *,
-    const char *view_json, const char *how, char **cause);
-/* The file beside the audit state where the intervals of the open view at
- * seq are saved while it plays; caller frees. */
-char *views_checkpoint_path(const char *audit_state, int64_t seq);
-/* Closes every view a crash left open (audit_views_open()) as
- * view-aborted, with the intervals of its checkpoint file when there is
- * one (the file is then removed), else what its view-start said.  *closed
- * gets the number closed.  Returns 0 or -1 with *cause set. */
-int views_recover(struct audit_log *, const char *audit_state,
-    const char *terminal, size_t *closed, char **cause);
 
 /* ---- The audit log's state in the title bar (logstate.c) ---------------- */
 

@@ -30,7 +30,6 @@
 #define WZ_FIELD_CAP	2048		/* held: more than any limit, so
 					   text over a limit is refused whole,
 					   never cut */
-#define WZ_CKPT_MS	2000		/* preview intervals saved this often */
 #define WZ_PIC_ROWS	10		/* below a picture in the terminal */
 #define WZ_STEP_PCT	100		/* arrow keys: 1% */
 #define WZ_BIG_PCT	500		/* with Shift: 5% */
@@ -133,10 +132,7 @@ struct wizard {
 	int			 view_open;
 	int64_t			 view_seq;
 	char			*view_camera;
-	char			*ckpt_path;
-	int64_t			 last_ckpt;
-	int64_t			 wm_minute;
-	char			*wm_text;
+	struct view		*view;		/* its record (session/view.c) */
 	struct clip_piece	*pieces;
 	size_t			 npieces;
 	struct catalog_range	 range;
@@ -208,6 +204,7 @@ static void wz_wipe_secrets(struct wizard *);
 static void wz_close(struct wizard *, int error, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 static int wz_ensure_player(struct wizard *, char **cause);
+static struct player *wz_view_player(void *, char **cause);
 static void wz_preview_start(struct wizard *);
 static void wz_preview_end(struct wizard *, const char *how);
 static void wz_preview_apply(struct wizard *);
@@ -345,8 +342,6 @@ wizard_free(struct wizard *w)
 	free(w->masks);
 	free(w->terminal);
 	free(w->view_camera);
-	free(w->ckpt_path);
-	free(w->wm_text);
 	sodium_memzero(w, sizeof *w);
 	free(w);
 }
@@ -950,6 +945,22 @@ wz_ensure_player(struct wizard *w, char **cause)
 	return 0;
 }
 
+/* The player for the preview's view, once its view-start is committed
+ * (view_open()): its picture area set; nothing loaded. */
+static struct player *
+wz_view_player(void *arg, char **cause)
+{
+	struct wizard *w = arg;
+
+	if (wz_ensure_player(w, cause) == -1)
+		return NULL;
+	if (player_vo_is_terminal(player_vo(w->player)) &&
+	    player_set_terminal_area(w->player, LINES - WZ_PIC_ROWS, COLS,
+	    cause) == -1)
+		return NULL;
+	return w->player;
+}
+
 /* Shows the frame at the mask step's time: a view of the previewed
  * camera, logged with the export's reason before anything is loaded. */
 static void
@@ -958,6 +969,7 @@ wz_preview_start(struct wizard *w)
 	struct player_item *items;
 	struct player_range pr;
 	struct views_decl d;
+	enum view_failure fail;
 	char *why = NULL;
 	size_t i, k = 0, n = 0;
 	const char *camera = NULL;
@@ -1018,47 +1030,29 @@ wz_preview_start(struct wizard *w)
 	}
 	free(w->view_camera);
 	w->view_camera = xstrdup(camera);
-	/* Invariant 1: the record first, durably. */
-	wz_decl(w, &d);
-	if ((w->view_seq = views_start(w->log, &d, &why)) < 0) {
-		free(items);
-		wz_say(w, 1, "No picture: the audit log cannot be written (%s). "
-		    "The masks can still be typed.", why);
-		free(why);
-		return;
-	}
-	w->view_open = 1;
-	free(w->ckpt_path);
-	w->ckpt_path = views_checkpoint_path(config_audit_state(w->cfg),
-	    w->view_seq);
-	w->last_ckpt = clock_now_ms();
 	memset(&pr, 0, sizeof pr);
 	pr.from_ms = w->from_ms;
 	pr.to_ms = w->to_ms;
 	pr.items = items;
 	pr.n_items = k;
-	free(w->wm_text);
-	w->wm_text = player_watermark_text(w->user, d.code, d.reference,
-	    clock_now_ms());
-	w->wm_minute = clock_now_ms() / 60000;
-	if (wz_ensure_player(w, &why) == -1 ||
-	    player_set_watermark(w->player, w->wm_text, &why) == -1 ||
-	    (player_vo_is_terminal(player_vo(w->player)) &&
-	    player_set_terminal_area(w->player, LINES - WZ_PIC_ROWS, COLS,
-	    &why) == -1) || player_load(w->player, &pr, 1, &why) == -1) {
+	/* Invariants 1 and 2: session/view.c; the preview holds its first
+	 * frame. */
+	wz_decl(w, &d);
+	w->view = view_open(w->log, config_audit_state(w->cfg), &d, &pr, 1,
+	    wz_view_player, w, clock_mono_ms(), clock_now_ms(), &fail, &why);
+	if (w->view == NULL) {
 		free(items);
-		wz_say(w, 1, "The player could not start (%s): no picture; the "
-		    "masks can still be typed.", why);
-		free(why);
-		why = NULL;
-		if (views_end(w->log, w->view_seq, &d, NULL, "error", &why) ==
-		    -1)
-			free(why);
+		if (fail == VIEW_FAIL_LOG)
+			wz_say(w, 1, "No picture: the audit log cannot be written "
+			    "(%s). The masks can still be typed.", why);
 		else
-			unlink(w->ckpt_path);
-		w->view_open = 0;
+			wz_say(w, 1, "The player could not start (%s): no "
+			    "picture; the masks can still be typed.", why);
+		free(why);
 		return;
 	}
+	w->view_open = 1;
+	w->view_seq = view_seq(w->view);
 	free(items);
 	wz_preview_apply(w);
 	if (player_vo_is_terminal(player_vo(w->player)))
@@ -1069,29 +1063,19 @@ wz_preview_start(struct wizard *w)
 static void
 wz_preview_end(struct wizard *w, const char *how)
 {
-	struct player_state st;
-	struct views_decl d;
-	char *json = NULL, *why = NULL;
+	char *why = NULL;
 
 	if (!w->view_open)
 		return;
 	w->view_open = 0;
-	if (w->player != NULL) {
-		player_get_state(w->player, &st);
-		if (!st.stopped && !st.shutdown)
-			(void)player_stop(w->player, NULL);
-		(void)player_set_filters(w->player, NULL, NULL, 0, NULL);
-		json = player_view_json(w->player);
-	}
-	wz_decl(w, &d);
-	if (views_end(w->log, w->view_seq, &d, json, how, &why) == -1) {
+	/* The next preview starts without the masks' filters. */
+	(void)player_set_filters(w->player, NULL, NULL, 0, NULL);
+	if (view_close(w->view, how, &why) == -1) {
 		wz_say(w, 1, "The end of view #%lld could not be written to the "
 		    "audit log: %s", (long long)w->view_seq, why);
 		free(why);
-	} else {
-		unlink(w->ckpt_path);
 	}
-	free(json);
+	w->view = NULL;
 	clearok(curscr, TRUE);
 }
 
@@ -2066,16 +2050,10 @@ wizard_events(struct wizard *w)
 int64_t
 wizard_wait(const struct wizard *w, int64_t now_ms)
 {
-	int64_t wt = -1, c;
+	int64_t wt = -1;
 
-	if (w->view_open) {
-		wt = 60000 - now_ms % 60000 + 5;
-		c = w->last_ckpt + WZ_CKPT_MS - now_ms;
-		if (c < 0)
-			c = 0;
-		if (c < wt)
-			wt = c;
-	}
+	if (w->view_open)
+		wt = view_wait(w->view, clock_mono_ms(), now_ms, 1);
 	/* The progress bar's clock. */
 	if (w->step == STEP_RUN && w->active && (wt < 0 || wt > 500))
 		wt = 500;
@@ -2085,28 +2063,13 @@ wizard_wait(const struct wizard *w, int64_t now_ms)
 void
 wizard_tick(struct wizard *w, int64_t now_ms)
 {
-	char *why = NULL;
+	char *message = NULL;
 
 	if (!w->view_open || w->player == NULL)
 		return;
-	if (now_ms - w->last_ckpt >= WZ_CKPT_MS) {
-		w->last_ckpt = now_ms;
-		if (player_view_checkpoint(w->player, w->ckpt_path, &why) ==
-		    -1) {
-			wz_say(w, 1, "The intervals cannot be saved: %s", why);
-			free(why);
-			why = NULL;
-		}
-	}
-	if (now_ms / 60000 != w->wm_minute) {
-		free(w->wm_text);
-		w->wm_text = player_watermark_text(w->user, wz_reason(w)->code,
-		    w->pf[PF_REFERENCE].text, now_ms);
-		w->wm_minute = now_ms / 60000;
-		if (player_set_watermark(w->player, w->wm_text, &why) == -1) {
-			wz_say(w, 1, "The watermark cannot be renewed: %s", why);
-			free(why);
-		}
+	if (view_tick(w->view, clock_mono_ms(), now_ms, &message) == -1) {
+		wz_say(w, 1, "%s", message);
+		free(message);
 	}
 }
 
@@ -2479,8 +2442,10 @@ wz_draw_masks(struct wizard *w, const struct screen_state *st)
 			clrtoeol();
 		}
 		y = wz_draw_mask_lines(w, top, WZ_PIC_ROWS - 3);
-		if (w->wm_text != NULL && !player_watermark_drawn(w->player))
-			screen_put(LINES - 3, 2, COLS - 4, w->wm_text, A_BOLD);
+		if (view_watermark_text(w->view) != NULL &&
+		    !player_watermark_drawn(w->player))
+			screen_put(LINES - 3, 2, COLS - 4,
+			    view_watermark_text(w->view), A_BOLD);
 		wz_message(w, LINES - 2, 1);
 		screen_bottom(NULL, 0, hints);
 		wredrawln(stdscr, top, WZ_PIC_ROWS);
@@ -2489,11 +2454,12 @@ wz_draw_masks(struct wizard *w, const struct screen_state *st)
 	y = wz_title(w, st, NULL);
 	y = wz_draw_mask_lines(w, y, LINES - y - 6);
 	y++;
-	if (w->view_open && w->wm_text != NULL && w->player != NULL &&
-	    !player_watermark_drawn(w->player) && y < LINES - 4)
+	if (w->view_open && view_watermark_text(w->view) != NULL &&
+	    w->player != NULL && !player_watermark_drawn(w->player) &&
+	    y < LINES - 4)
 		screen_put(y++, 2, COLS - 4, w->vo == PLAYER_VO_NULL ?
 		    "the picture is not shown (video_output = null)" :
-		    w->wm_text, A_DIM);
+		    view_watermark_text(w->view), A_DIM);
 	wz_message(w, y, LINES - 2 - y);
 	screen_bottom(NULL, 0, hints);
 }

@@ -45,6 +45,8 @@ char *utf8_cut_tail(char *s);
 
 /* Milliseconds since the Unix epoch, wall clock. */
 int64_t clock_now_ms(void);
+/* Milliseconds of the monotonic clock (from an arbitrary start). */
+int64_t clock_mono_ms(void);
 /* Parses a time: "YYYY-MM-DD", "YYYY-MM-DDTHH:MM[:SS[.mmm]]" (also with a
  * space for T) optionally followed by "Z" or "+HH:MM"/"-HH:MM", or "@<ms>".
  * Without an offset the time is local when local is 1, UTC otherwise.

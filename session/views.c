@@ -10,7 +10,7 @@
 
 #include "audit/audit.h"
 #include "auth/auth.h"
-#include "tui/tui.h"
+#include "session/session.h"
 #include "util/util.h"
 
 #define VIEWS_CHECKPOINT_MAX	(AUDIT_MAX_DETAILS)
