@@ -33,6 +33,7 @@ struct config_rsn {
 	char		*regex;
 	int		 note_min;
 	int		 cap_seconds;
+	int		 range_max;	/* minutes; -1: not set */
 	regex_t		 re;
 	int		 has_re;
 	int		 line;
@@ -208,6 +209,8 @@ static const struct config_key config_reason_keys[] = {
 	  "characters from 0 to 1000" },
 	{ "reason", "cap_seconds", T_INT, R(cap_seconds), NULL, 0, 86400,
 	  "seconds from 0 (no cap) to 86400" },
+	{ "reason", "range_max", T_INT, R(range_max), NULL, 0, 1440,
+	  "minutes from 0 (no limit) to 1440" },
 };
 
 static const char *const config_sections[] = {
@@ -749,6 +752,7 @@ config_add_reason(struct config *c, const char *code, int line)
 	r->code = xstrdup(code);
 	r->label = xstrdup(code);
 	r->line = line;
+	r->range_max = -1;
 	return r;
 }
 
@@ -1151,6 +1155,12 @@ config_finish(struct config_parse *p)
 		r->pub.reference_regex = r->regex;
 		r->pub.note_min = r->note_min;
 		r->pub.cap_seconds = r->cap_seconds;
+		/* A capped code declares short ranges unless told otherwise:
+		 * a cap must not become a slideshow of an hour. */
+		if (r->range_max < 0)
+			r->range_max = r->cap_seconds > 0 ?
+			    CONFIG_RANGE_MAX_CAPPED : 0;
+		r->pub.range_max_minutes = r->range_max;
 		r->pub.legal_basis = "";
 		for (j = 0; j < CONFIG_NDEFAULT_REASONS; j++) {
 			if (strcmp(config_default_reasons[j].code, r->code) == 0)

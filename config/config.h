@@ -146,6 +146,8 @@ int config_log_pin(const struct config *, uint8_t log_id[16],
 #define CONFIG_REQ_REFERENCE	0x1
 #define CONFIG_REQ_AUTHORITY	0x2
 #define CONFIG_REQ_NOTE		0x4
+/* range_max of a code with a cap, when its section does not set it. */
+#define CONFIG_RANGE_MAX_CAPPED	10
 
 struct config_reason {
 	const char	*code;		/* "INCIDENT" */
@@ -153,7 +155,10 @@ struct config_reason {
 	unsigned	 requires;	/* CONFIG_REQ_* */
 	const char	*reference_regex; /* NULL: any reference */
 	int		 note_min;	/* characters; > 0 makes a note required */
-	int		 cap_seconds;	/* longest playback; 0: no cap */
+	int		 cap_seconds;	/* longest playback (footage played or
+					   time on screen); 0: no cap */
+	int		 range_max_minutes;	/* longest declared range;
+						   0: no limit */
 	const char	*legal_basis;	/* [export] legal_basis.CODE, or "" */
 	int		 needs_approval; /* listed in [export] require_approval */
 };

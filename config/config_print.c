@@ -41,7 +41,8 @@ print_reason(FILE *f, const struct config_reason *r)
 	fputc('\n', f);
 	if (r->reference_regex != NULL)
 		fprintf(f, "reference_regex = %s\n", r->reference_regex);
-	fprintf(f, "note_min = %d\ncap_seconds = %d\n", r->note_min, r->cap_seconds);
+	fprintf(f, "note_min = %d\ncap_seconds = %d\nrange_max = %d\n",
+	    r->note_min, r->cap_seconds, r->range_max_minutes);
 }
 
 int

@@ -1,6 +1,7 @@
 /* intervals — which footage a view actually showed, in recording time:
- * merged intervals, footage time played, playback wall time, seeks and
- * speed changes.  Pure bookkeeping; player.c feeds it. */
+ * merged intervals, footage time played, the time footage was on screen
+ * and the time it played, seeks and speed changes.  Pure bookkeeping;
+ * player.c feeds it. */
 #include <errno.h>
 #include <fcntl.h>
 #include <jansson.h>
@@ -22,7 +23,10 @@ struct intervals {
 	int64_t		 frame_at;	/* ... at this recording time */
 	int		 playing;
 	int64_t		 playing_since;
-	int64_t		 wall_ms;	/* closed playing stretches */
+	int64_t		 play_ms;	/* closed playing stretches */
+	int		 visible;
+	int64_t		 visible_since;
+	int64_t		 screen_ms;	/* closed stretches on screen */
 	unsigned	 seeks;
 	unsigned	 speed_changes;
 };
@@ -120,8 +124,21 @@ intervals_playing(struct intervals *iv, int playing, int64_t now_ms)
 	if (playing)
 		iv->playing_since = now_ms;
 	else if (now_ms > iv->playing_since)
-		iv->wall_ms += now_ms - iv->playing_since;
+		iv->play_ms += now_ms - iv->playing_since;
 	iv->playing = playing;
+}
+
+void
+intervals_visible(struct intervals *iv, int visible, int64_t now_ms)
+{
+	visible = visible != 0;
+	if (visible == iv->visible)
+		return;
+	if (visible)
+		iv->visible_since = now_ms;
+	else if (now_ms > iv->visible_since)
+		iv->screen_ms += now_ms - iv->visible_since;
+	iv->visible = visible;
 }
 
 void
@@ -161,11 +178,19 @@ intervals_played_ms(const struct intervals *iv)
 }
 
 int64_t
-intervals_wall_ms(const struct intervals *iv, int64_t now_ms)
+intervals_play_ms(const struct intervals *iv, int64_t now_ms)
 {
 	if (iv->playing && now_ms > iv->playing_since)
-		return iv->wall_ms + (now_ms - iv->playing_since);
-	return iv->wall_ms;
+		return iv->play_ms + (now_ms - iv->playing_since);
+	return iv->play_ms;
+}
+
+int64_t
+intervals_screen_ms(const struct intervals *iv, int64_t now_ms)
+{
+	if (iv->visible && now_ms > iv->visible_since)
+		return iv->screen_ms + (now_ms - iv->visible_since);
+	return iv->screen_ms;
 }
 
 unsigned
@@ -204,7 +229,9 @@ intervals_json(const struct intervals *iv, int64_t now_ms)
 	    json_object_set_new(obj, "played_ms",
 	    json_integer(iv->played_ms)) != 0 ||
 	    json_object_set_new(obj, "wall_ms",
-	    json_integer(intervals_wall_ms(iv, now_ms))) != 0 ||
+	    json_integer(intervals_screen_ms(iv, now_ms))) != 0 ||
+	    json_object_set_new(obj, "play_ms",
+	    json_integer(intervals_play_ms(iv, now_ms))) != 0 ||
 	    json_object_set_new(obj, "seeks", json_integer(iv->seeks)) != 0 ||
 	    json_object_set_new(obj, "speed_changes",
 	    json_integer(iv->speed_changes)) != 0)

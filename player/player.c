@@ -113,6 +113,7 @@ struct player {
 
 static void player_wakeup(void *data);
 static int64_t player_mono_ms(void);
+static int player_cap_due(struct player *p, int item, int64_t rec);
 static void player_queue(struct player *p, enum player_event_type type,
     int segment, int edge, int64_t from_ms, int64_t to_ms,
     const char *fmt, ...) __attribute__((format(printf, 7, 8)));
@@ -669,6 +670,7 @@ player_hide(struct player *p, int hide, char **cause)
 	    cause) != 0)
 		return -1;
 	p->hidden = hide;
+	player_update_playing(p);
 	return 0;
 }
 
@@ -979,7 +981,8 @@ player_set_terminal_area(struct player *p, int rows, int cols, char **cause)
 	return 0;
 }
 
-/* Counts playback wall time while footage is really playing. */
+/* Counts playback wall time while footage is really playing, and the
+ * time footage is on screen. */
 static void
 player_update_playing(struct player *p)
 {
@@ -988,6 +991,9 @@ player_update_playing(struct player *p)
 	playing = p->phase == PLAYER_ACTIVE && p->shown && !p->paused &&
 	    !p->eof && !p->capped;
 	intervals_playing(p->iv, playing, player_mono_ms());
+	/* On screen: a frame up, paused or playing, the output not hidden. */
+	intervals_visible(p->iv, p->phase == PLAYER_ACTIVE && p->shown &&
+	    !p->hidden && !p->capped, player_mono_ms());
 }
 
 /* The range is no longer loaded. */
@@ -1210,8 +1216,6 @@ player_on_position(struct player *p, int64_t tl_ms)
 {
 	int item, continuous;
 	int64_t rec;
-	char *cause = NULL;
-	const char *args[] = { "stop", NULL };
 
 	item = edl_item_at(p->edl, tl_ms);
 	if (item < 0)
@@ -1233,20 +1237,54 @@ player_on_position(struct player *p, int64_t tl_ms)
 	p->frame_tl = tl_ms;
 	p->jumped = 0;
 
-	if (p->cap_ms > 0 && intervals_played_ms(p->iv) >= p->cap_ms &&
-	    !p->capped) {
-		p->capped = 1;
-		player_update_playing(p);
-		player_queue(p, PLAYER_EVENT_CAP, item, 0, rec, 0,
-		    "playback cap of %" PRId64 " s reached", p->cap_ms / 1000);
-		if (player_command(p, PLAYER_REQ_STOP, args, &cause) != 0) {
-			player_queue(p, PLAYER_EVENT_ERROR, -1, 0, 0, 0, "%s",
-			    cause);
-			free(cause);
-		} else {
-			p->phase = PLAYER_STOPPING;
-		}
+	player_cap_due(p, item, rec);
+}
+
+/* The cap, once footage time played or time on screen reaches it: the
+ * playback stops, with a PLAYER_EVENT_CAP.  Returns 1 when it did. */
+static int
+player_cap_due(struct player *p, int item, int64_t rec)
+{
+	const char *args[] = { "stop", NULL };
+	char *cause = NULL;
+	int64_t now = player_mono_ms();
+
+	if (p->cap_ms <= 0 || p->capped || p->phase != PLAYER_ACTIVE ||
+	    (intervals_played_ms(p->iv) < p->cap_ms &&
+	    intervals_screen_ms(p->iv, now) < p->cap_ms))
+		return 0;
+	p->capped = 1;
+	player_update_playing(p);
+	player_queue(p, PLAYER_EVENT_CAP, item, 0, rec, 0,
+	    "playback cap of %" PRId64 " s reached", p->cap_ms / 1000);
+	if (player_command(p, PLAYER_REQ_STOP, args, &cause) != 0) {
+		player_queue(p, PLAYER_EVENT_ERROR, -1, 0, 0, 0, "%s", cause);
+		free(cause);
+	} else {
+		p->phase = PLAYER_STOPPING;
 	}
+	return 1;
+}
+
+int
+player_check_cap(struct player *p)
+{
+	if (p->shutdown)
+		return 0;
+	return player_cap_due(p, p->item, 0);
+}
+
+int64_t
+player_cap_left(const struct player *p)
+{
+	int64_t played, screen;
+
+	if (p->cap_ms <= 0 || p->capped || p->phase != PLAYER_ACTIVE)
+		return -1;
+	played = p->cap_ms - intervals_played_ms(p->iv);
+	screen = p->cap_ms - intervals_screen_ms(p->iv, player_mono_ms());
+	played = played < screen ? played : screen;
+	return played > 0 ? played : 0;
 }
 
 /* Playback ran into the end of the timeline. */

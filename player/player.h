@@ -219,6 +219,16 @@ struct player_event {
 size_t player_handle_events(struct player *p,
     const struct player_event **events);
 
+/* The cap of the loaded range (player_range.cap_ms) limits both the
+ * footage time played and the time footage is on screen: a paused frame
+ * left up reaches it too.  Frames check it as they come; this checks it
+ * now (call it while paused), stopping the playback with a
+ * PLAYER_EVENT_CAP when it is reached.  Returns 1 when it stopped it. */
+int player_check_cap(struct player *p);
+/* Milliseconds until the cap is reached at the latest (0: now), or -1
+ * when there is none or it was reached. */
+int64_t player_cap_left(const struct player *p);
+
 /* What the UI shows. */
 struct player_state {
 	int		loaded;		/* a range is loaded and its first frame
@@ -276,6 +286,10 @@ void intervals_frame(struct intervals *iv, int64_t at_ms, int64_t dur_ms,
 /* Playback started (playing 1) or stopped or paused (0) at now_ms of a
  * monotonic clock; the wall time in between is counted. */
 void intervals_playing(struct intervals *iv, int playing, int64_t now_ms);
+/* Footage came on screen (visible 1: a frame is shown, playing or paused,
+ * and the output is not hidden) or left it (0) at now_ms of a monotonic
+ * clock; the time in between is the view's time on screen. */
+void intervals_visible(struct intervals *iv, int visible, int64_t now_ms);
 void intervals_count_seek(struct intervals *iv);
 void intervals_count_speed(struct intervals *iv);
 /* The merged intervals, ascending and disjoint (touching ones are merged);
@@ -286,12 +300,16 @@ size_t intervals_list(const struct intervals *iv,
 int64_t intervals_shown_ms(const struct intervals *iv);
 /* Footage time played, repeats included (what a cap limits). */
 int64_t intervals_played_ms(const struct intervals *iv);
-/* Playback wall time up to now_ms. */
-int64_t intervals_wall_ms(const struct intervals *iv, int64_t now_ms);
+/* Playback wall time up to now_ms (while footage played). */
+int64_t intervals_play_ms(const struct intervals *iv, int64_t now_ms);
+/* Time footage was on screen up to now_ms, paused or playing, hidden
+ * stretches (a lock screen, the help over a terminal picture) left out. */
+int64_t intervals_screen_ms(const struct intervals *iv, int64_t now_ms);
 unsigned intervals_seeks(const struct intervals *iv);
 unsigned intervals_speed_changes(const struct intervals *iv);
 /* A JSON object: {"shown":[[from_ms,to_ms],...],"shown_ms":N,
- * "played_ms":N,"wall_ms":N,"seeks":N,"speed_changes":N}; caller frees. */
+ * "played_ms":N,"wall_ms":N (time on screen),"play_ms":N (time playing),
+ * "seeks":N,"speed_changes":N}; caller frees. */
 char *intervals_json(const struct intervals *iv, int64_t now_ms);
 /* Writes intervals_json() to path atomically and durably (a 0600 temporary
  * file in the same folder, fsync, rename, fsync of the folder). */

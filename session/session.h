@@ -87,13 +87,15 @@ struct view *view_open(struct audit_log *, const char *audit_state,
 int64_t view_seq(const struct view *);
 struct player *view_player(const struct view *);
 const char *view_watermark_text(const struct view *);
-/* Saves the intervals shown (every VIEW_SAVE_MS of monotonic time) and
- * renews the watermark at each new wall-clock minute.  Returns 0, or -1
- * with *message set to a sentence for the screen (the view goes on). */
+/* Saves the intervals shown (every VIEW_SAVE_MS of monotonic time),
+ * renews the watermark at each new wall-clock minute, and for a capped
+ * code ends the playback once its time on screen reaches the cap
+ * (player_check_cap()).  Returns 0, or -1 with *message set to a sentence
+ * for the screen (the view goes on). */
 int view_tick(struct view *, int64_t mono_ms, int64_t wall_ms,
     char **message);
 /* Milliseconds until view_tick() has work (the intervals only while
- * playing). */
+ * playing; the cap's moment for a capped code). */
 int64_t view_wait(const struct view *, int64_t mono_ms, int64_t wall_ms,
     int playing);
 /* Ends the view: stops the player, appends view-end with what was shown

@@ -133,6 +133,10 @@ view_tick(struct view *v, int64_t mono_ms, int64_t wall_ms, char **message)
 	char *why = NULL;
 	int rc = 0;
 
+	/* A capped code: time on screen counts too (a paused frame left up
+	 * reaches the cap; the player ends the playback). */
+	if (v->d.cap_ms > 0)
+		(void)player_check_cap(v->player);
 	if (mono_ms - v->last_save >= VIEW_SAVE_MS) {
 		v->last_save = mono_ms;
 		if (player_view_checkpoint(v->player, v->save_path, &why) == -1) {
@@ -161,6 +165,8 @@ view_wait(const struct view *v, int64_t mono_ms, int64_t wall_ms,
 	int64_t w, c;
 
 	w = 60000 - wall_ms % 60000 + 5;	/* the watermark's minute */
+	if (v->d.cap_ms > 0 && (c = player_cap_left(v->player)) >= 0 && c < w)
+		w = c;
 	if (playing) {
 		c = v->last_save + VIEW_SAVE_MS - mono_ms;
 		if (c < 0)

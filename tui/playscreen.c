@@ -253,6 +253,12 @@ playscreen_start(struct playscreen *ps, const char *user, const char *camera,
 	ps->from = from;
 	ps->to = to;
 	ps->cap_ms = r != NULL ? (int64_t)r->cap_seconds * 1000 : 0;
+	/* The dialog refused it already; nothing is logged or played. */
+	if (r != NULL && r->range_max_minutes > 0 &&
+	    to - from > (int64_t)r->range_max_minutes * 60000)
+		return cause_set(cause, "Playback refused: %s allows a range of "
+		    "at most %d min (range_max); nothing was played.", code,
+		    r->range_max_minutes);
 
 	/* Which files hold the range (container headers only). */
 	if (ps->cat == NULL)

@@ -314,7 +314,8 @@ reason_over(const struct reason *r, enum reason_field f, char *buf,
 static int
 reason_check(struct reason *r, char **cause)
 {
-	char over[160];
+	const struct config_reason *c;
+	char over[160], span[64];
 	int f;
 
 	if (!r->chosen) {
@@ -328,8 +329,16 @@ reason_check(struct reason *r, char **cause)
 			*cause = xstrdup(over);
 			return -1;
 		}
-	return config_reason_check(r->cfg,
-	    config_reason_at(r->cfg, r->code)->code,
+	c = config_reason_at(r->cfg, r->code);
+	if (c->range_max_minutes > 0 && r->to - r->from >
+	    (int64_t)c->range_max_minutes * 60000) {
+		reason_duration(r->to - r->from, span, sizeof span);
+		*cause = xasprintf("%s allows a range of at most %d min "
+		    "(range_max); this one is %s: go back and choose a shorter "
+		    "one", c->code, c->range_max_minutes, span);
+		return -1;
+	}
+	return config_reason_check(r->cfg, c->code,
 	    reason_shown(r, FIELD_REFERENCE) ? r->text[FIELD_REFERENCE] : "",
 	    reason_shown(r, FIELD_AUTHORITY) ? r->text[FIELD_AUTHORITY] : "",
 	    r->text[FIELD_NOTE], cause);
@@ -560,10 +569,19 @@ reason_draw(struct reason *r, const struct screen_state *st)
 		    c->code, c->label);
 		if (c->cap_seconds >= 60)
 			snprintf(line + strlen(line), sizeof line - strlen(line),
-			    " (%d min)", (c->cap_seconds + 59) / 60);
+			    " (%d min", (c->cap_seconds + 59) / 60);
 		else if (c->cap_seconds > 0)
 			snprintf(line + strlen(line), sizeof line - strlen(line),
-			    " (%d s)", c->cap_seconds);
+			    " (%d s", c->cap_seconds);
+		if (c->cap_seconds > 0 && c->range_max_minutes > 0)
+			snprintf(line + strlen(line), sizeof line - strlen(line),
+			    "; ranges up to %d min)", c->range_max_minutes);
+		else if (c->cap_seconds > 0)
+			snprintf(line + strlen(line), sizeof line - strlen(line),
+			    ")");
+		else if (c->range_max_minutes > 0)
+			snprintf(line + strlen(line), sizeof line - strlen(line),
+			    " (ranges up to %d min)", c->range_max_minutes);
 		if (i == 0)
 			screen_put(y, x + 3, 10, labels[FIELD_CODE],
 			    r->focus == FIELD_CODE ? A_BOLD : A_NORMAL);

@@ -121,7 +121,10 @@ test_defaults(void **state)
 	r = config_reason_find(c, "SYSCHECK");
 	assert_non_null(r);
 	assert_int_equal(r->cap_seconds, 120);
+	assert_int_equal(r->range_max_minutes, CONFIG_RANGE_MAX_CAPPED);
 	assert_int_equal(r->requires, 0);
+	assert_int_equal(config_reason_find(c, "INCIDENT")->range_max_minutes,
+	    0);
 	r = config_reason_find(c, "POLICE");
 	assert_int_equal(r->requires, CONFIG_REQ_REFERENCE | CONFIG_REQ_AUTHORITY);
 	assert_true(r->needs_approval);
@@ -185,7 +188,8 @@ static const char full_conf[] =
 	"[reason SYSCHECK]\n"
 	"label = routine check\n"
 	"requires =\n"
-	"cap_seconds = 60\n";
+	"cap_seconds = 60\n"
+	"range_max = 30\n";
 
 /* Every key set; relative paths from the file's folder. */
 static void
@@ -255,6 +259,7 @@ test_full(void **state)
 	r = config_reason_find(c, "SYSCHECK");
 	assert_int_equal(r->requires, 0);
 	assert_int_equal(r->cap_seconds, 60);
+	assert_int_equal(r->range_max_minutes, 30);
 	assert_false(r->needs_approval);
 	assert_true(strstr(r->legal_basis, "art. 32") != NULL);
 	config_free(c);

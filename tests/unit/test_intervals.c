@@ -199,21 +199,50 @@ test_wall_and_counters(void **state)
 	struct intervals *iv = intervals_new();
 
 	(void)state;
-	assert_int_equal(intervals_wall_ms(iv, 500), 0);
+	assert_int_equal(intervals_play_ms(iv, 500), 0);
 	intervals_playing(iv, 1, 1000);
 	intervals_playing(iv, 1, 1200);	/* no change */
-	assert_int_equal(intervals_wall_ms(iv, 1500), 500);
+	assert_int_equal(intervals_play_ms(iv, 1500), 500);
 	intervals_playing(iv, 0, 2000);
-	assert_int_equal(intervals_wall_ms(iv, 9000), 1000);	/* paused */
+	assert_int_equal(intervals_play_ms(iv, 9000), 1000);	/* paused */
 	intervals_playing(iv, 0, 9500);
 	intervals_playing(iv, 1, 10000);
 	intervals_playing(iv, 0, 10250);
-	assert_int_equal(intervals_wall_ms(iv, 20000), 1250);
+	assert_int_equal(intervals_play_ms(iv, 20000), 1250);
 	intervals_count_seek(iv);
 	intervals_count_seek(iv);
 	intervals_count_speed(iv);
 	assert_int_equal(intervals_seeks(iv), 2);
 	assert_int_equal(intervals_speed_changes(iv), 1);
+	intervals_free(iv);
+}
+
+/* Time on screen: paused or playing, while a frame is up and the output
+ * is not hidden (issue 14: a frame paused on screen for five minutes is
+ * five minutes on screen, not the seconds it played). */
+static void
+test_screen_time(void **state)
+{
+	struct intervals *iv = intervals_new();
+
+	(void)state;
+	assert_int_equal(intervals_screen_ms(iv, 1000), 0);
+	intervals_visible(iv, 1, 1000);		/* first frame up */
+	intervals_playing(iv, 1, 1000);
+	intervals_playing(iv, 0, 4000);		/* paused after 3 s */
+	assert_int_equal(intervals_play_ms(iv, 301000), 3000);
+	assert_int_equal(intervals_screen_ms(iv, 301000), 300000);
+	intervals_visible(iv, 0, 301000);	/* a lock screen over it */
+	intervals_visible(iv, 0, 302000);	/* no change */
+	assert_int_equal(intervals_screen_ms(iv, 900000), 300000);
+	intervals_visible(iv, 1, 900000);	/* unlocked */
+	assert_int_equal(intervals_screen_ms(iv, 960000), 360000);
+	intervals_visible(iv, 0, 960000);
+	assert_int_equal(intervals_screen_ms(iv, 999999), 360000);
+	/* A clock that does not move forward counts nothing. */
+	intervals_visible(iv, 1, 999999);
+	intervals_visible(iv, 0, 999000);
+	assert_int_equal(intervals_screen_ms(iv, 999999), 360000);
 	intervals_free(iv);
 }
 
@@ -229,6 +258,7 @@ test_json(void **state)
 	intervals_add(iv, INT64_C(1763800000000), INT64_C(1763800090000));
 	intervals_add(iv, INT64_C(1763800400000), INT64_C(1763800422000));
 	intervals_playing(iv, 1, 0);
+	intervals_visible(iv, 1, 2000);
 	intervals_count_seek(iv);
 	text = intervals_json(iv, 7000);
 	obj = json_loads(text, 0, &err);
@@ -239,8 +269,11 @@ test_json(void **state)
 	    json_array_get(shown, 1), 0)), INT64_C(1763800400000));
 	assert_int_equal(json_integer_value(json_object_get(obj, "shown_ms")),
 	    112000);
-	assert_int_equal(json_integer_value(json_object_get(obj, "wall_ms")),
+	/* Playing since 0; on screen only from 2000. */
+	assert_int_equal(json_integer_value(json_object_get(obj, "play_ms")),
 	    7000);
+	assert_int_equal(json_integer_value(json_object_get(obj, "wall_ms")),
+	    5000);
 	assert_int_equal(json_integer_value(json_object_get(obj, "seeks")), 1);
 	assert_int_equal(json_integer_value(json_object_get(obj,
 	    "speed_changes")), 0);
@@ -293,6 +326,7 @@ main(void)
 		cmocka_unit_test(test_empty_and_touching),
 		cmocka_unit_test(test_frames),
 		cmocka_unit_test(test_wall_and_counters),
+		cmocka_unit_test(test_screen_time),
 		cmocka_unit_test(test_json),
 		cmocka_unit_test(test_checkpoint),
 	};

@@ -335,7 +335,7 @@ test_two_segments(void **state)
 	assert_int_equal(list[0].to_ms, T0 + 5000);
 	assert_int_equal(intervals_speed_changes(player_intervals(p)), 3);
 	assert_int_equal(intervals_seeks(player_intervals(p)), 0);
-	assert_true(intervals_wall_ms(player_intervals(p), mono_ms()) > 0);
+	assert_true(intervals_play_ms(player_intervals(p), mono_ms()) > 0);
 
 	/* Resuming at the end stays at the end. */
 	assert_int_equal(player_pause(p, 0, &cause), 1);
@@ -394,12 +394,13 @@ test_seek_edges(void **state)
 	assert_int_equal(list[3].from_ms, T0 + 4900);
 	assert_int_equal(list[3].to_ms, T0 + 5000);
 	assert_int_equal(intervals_seeks(player_intervals(p)), 5);
-	assert_int_equal(intervals_wall_ms(player_intervals(p), mono_ms()), 0);
+	assert_int_equal(intervals_play_ms(player_intervals(p), mono_ms()), 0);
 	seen_free(&s);
 	player_free(p);
 }
 
-/* Paused time adds neither footage nor wall time. */
+/* Paused time adds neither footage nor playing time; it is time on
+ * screen. */
 static void
 test_pause(void **state)
 {
@@ -407,7 +408,7 @@ test_pause(void **state)
 	struct seen s = { 0 };
 	struct player *p = new_player();
 	struct player_state st;
-	int64_t shown, wall, until, want = 300;
+	int64_t shown, wall, on_screen, until, want = 300;
 	char *cause = NULL;
 
 	(void)state;
@@ -417,7 +418,8 @@ test_pause(void **state)
 	wait_until(p, &s, done_paused, NULL, "pause");
 	pump(p, &s);
 	shown = intervals_shown_ms(player_intervals(p));
-	wall = intervals_wall_ms(player_intervals(p), mono_ms());
+	wall = intervals_play_ms(player_intervals(p), mono_ms());
+	on_screen = intervals_screen_ms(player_intervals(p), mono_ms());
 	until = mono_ms() + 400;
 	while (mono_ms() < until) {
 		struct pollfd pfd = { player_fd(p), POLLIN, 0 };
@@ -427,8 +429,11 @@ test_pause(void **state)
 		pump(p, &s);
 	}
 	assert_int_equal(intervals_shown_ms(player_intervals(p)), shown);
-	assert_int_equal(intervals_wall_ms(player_intervals(p), mono_ms()),
+	assert_int_equal(intervals_play_ms(player_intervals(p), mono_ms()),
 	    wall);
+	/* ... but it is time on screen. */
+	assert_true(intervals_screen_ms(player_intervals(p), mono_ms()) >=
+	    on_screen + 400);
 	player_get_state(p, &st);
 	assert_true(st.paused);
 	assert_false(st.eof);
@@ -698,6 +703,46 @@ test_cap(void **state)
 	player_free(p);
 }
 
+/* A cap is time on screen too: a frame paused under a 600 ms cap plays
+ * nothing more, yet the playback stops once it has been up that long
+ * (issue 14: a capped code could otherwise show a slideshow of an hour). */
+static void
+test_cap_on_screen(void **state)
+{
+	struct player_item items[] = { { clip_a, T0, 0, 3000 } };
+	struct seen s = { 0 };
+	struct player *p = new_player();
+	struct player_state st;
+	int64_t left;
+
+	(void)state;
+	load(p, items, 1, T0, T0 + 3000, 600, 1);
+	wait_event(p, &s, PLAYER_EVENT_LOADED);
+	left = player_cap_left(p);
+	assert_true(left > 0 && left <= 600);
+	assert_int_equal(player_check_cap(p), 0);
+	/* Paused: nothing played, time on screen runs. */
+	while ((left = player_cap_left(p)) > 0) {
+		struct pollfd pfd = { player_fd(p), POLLIN, 0 };
+
+		poll(&pfd, 1, (int)left);
+		pump(p, &s);
+	}
+	player_get_state(p, &st);
+	assert_true(st.played_ms < 600);
+	assert_int_equal(player_check_cap(p), 1);
+	wait_event(p, &s, PLAYER_EVENT_CAP);
+	wait_event(p, &s, PLAYER_EVENT_STOPPED);
+	player_get_state(p, &st);
+	assert_true(st.capped);
+	assert_true(st.stopped);
+	assert_true(intervals_screen_ms(player_intervals(p), mono_ms()) >= 600);
+	assert_int_equal(player_cap_left(p), -1);
+	assert_int_equal(player_check_cap(p), 0);
+	seen_free(&s);
+	player_free(p);
+}
+
 /* Stop unloads; quit shuts libmpv down cleanly; controls are then
  * refused. */
 static void
@@ -851,6 +896,7 @@ main(void)
 		cmocka_unit_test(test_gap),
 		cmocka_unit_test(test_corrupt),
 		cmocka_unit_test(test_cap),
+		cmocka_unit_test(test_cap_on_screen),
 		cmocka_unit_test(test_stop_and_quit),
 		cmocka_unit_test(test_refusals),
 		cmocka_unit_test(test_watermark_text_and_vo),

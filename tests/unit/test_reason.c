@@ -96,6 +96,32 @@ test_no_preselection(void **state)
 	config_free(c);
 }
 
+/* A capped code declares short ranges: SYSCHECK (a 2-minute cap) takes
+ * 10 minutes at most, so that the cap cannot become a slideshow of an
+ * hour (issue 14). */
+static void
+test_range_max(void **state)
+{
+	struct config *c = load("");
+	struct reason *r = reason_new(c);
+
+	(void)state;
+	reason_open(r, "alice", "entrance", T0, T0 + 600000, clock_now_ms());
+	keys(r, "S");
+	assert_int_equal(enter(r), REASON_CONFIRM);
+	reason_open(r, "alice", "entrance", T0, T0 + 600001, clock_now_ms());
+	keys(r, "S");
+	assert_int_equal(enter(r), REASON_NONE);
+	assert_non_null(strstr(reason_message(r), "SYSCHECK allows a range of "
+	    "at most 10 min (range_max)"));
+	/* INCIDENT has no such limit. */
+	reason_open(r, "alice", "entrance", T0, T0 + 6 * 3600000, clock_now_ms());
+	keys(r, "I\tINC-7");
+	assert_int_equal(enter(r), REASON_CONFIRM);
+	reason_free(r);
+	config_free(c);
+}
+
 static void
 test_offer_same_person(void **state)
 {
@@ -215,6 +241,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_no_preselection),
+		cmocka_unit_test(test_range_max),
 		cmocka_unit_test(test_offer_same_person),
 		cmocka_unit_test(test_other_person),
 		cmocka_unit_test(test_window),
