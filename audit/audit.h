@@ -331,8 +331,9 @@ struct audit_witness_result {
 	int64_t		 first_ms, last_ms;	/* first, last verified line */
 	int64_t		 newest_epoch, newest_n, newest_ms;	/* -1: none */
 	int64_t		 log_entries;
-	/* Failures, windows and unauthenticated lines, in the order found;
-	 * at most 200 (omitted counts the rest). */
+	/* Failures, windows, unauthenticated lines and notes, in the order
+	 * found: at most 100 of each fault and of each other kind (omitted
+	 * counts the rest), so that every fault found is among them. */
 	struct audit_witness_note *notes;
 	size_t		 nnotes;
 	size_t		 omitted;

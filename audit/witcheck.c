@@ -15,7 +15,9 @@
 #include "audit/audit.h"
 #include "util/util.h"
 
-#define WITCHECK_NOTES	200	/* notes kept; the rest are counted */
+/* Notes kept of each kind (of each fault, for failures), the rest
+ * counted: lines anyone can write must not crowd a failure out. */
+#define WITCHECK_NOTES	100
 
 /* A verified or unverified line of the log checked. */
 struct witcheck_line {
@@ -59,6 +61,8 @@ struct witcheck {
 	size_t		 nsenders, capsenders;
 	struct witcheck_other *others;
 	size_t		 nothers, capothers;
+	size_t		 nfail[AUDIT_WITNESS_SILENCE + 1];	/* notes kept */
+	size_t		 nkind[AUDIT_WITNESS_NOTE_INFO + 1];
 };
 
 static int witcheck_note(struct witcheck *, enum audit_witness_fault,
@@ -105,10 +109,16 @@ witcheck_note(struct witcheck *w, enum audit_witness_fault fault,
 		r->fault = fault;
 	if (kind == AUDIT_WITNESS_NOTE_FAIL)
 		r->failures++;
-	if (r->nnotes >= WITCHECK_NOTES) {
+	if (kind == AUDIT_WITNESS_NOTE_FAIL ?
+	    w->nfail[fault] >= WITCHECK_NOTES :
+	    w->nkind[kind] >= WITCHECK_NOTES) {
 		r->omitted++;
 		return 0;
 	}
+	if (kind == AUDIT_WITNESS_NOTE_FAIL)
+		w->nfail[fault]++;
+	else
+		w->nkind[kind]++;
 	if ((nn = realloc(r->notes, (r->nnotes + 1) * sizeof *nn)) == NULL)
 		return -1;
 	r->notes = nn;

@@ -27,6 +27,7 @@ static int witness_send_on(int fd, const char *msg, size_t len);
 static int witness_hex(const char **sp, const char *key, uint8_t *out,
     size_t len);
 static int witness_int(const char **sp, const char *key, int64_t *v);
+static int witness_rfc3339(char *s);
 
 /* Opens a socket of type connected to the syslog socket at path. */
 static int
@@ -134,6 +135,41 @@ witness_line(char *out, size_t len, enum audit_witness_kind kind,
 	return n < 0 || (size_t)n >= len ? -1 : 0;
 }
 
+/* Checks that s is an RFC 3339 date-time, YYYY-MM-DDTHH:MM:SS[.frac]
+ * then Z or +HH:MM / -HH:MM (T and Z in either case), and makes T and Z
+ * upper case for clock_parse(), which reads it to the millisecond. */
+static int
+witness_rfc3339(char *s)
+{
+	static const char form[] = "dddd-dd-ddTdd:dd:dd";
+	size_t i;
+
+	for (i = 0; i < sizeof form - 1; i++) {
+		if (form[i] == 'd' ? !isdigit((unsigned char)s[i]) :
+		    form[i] == 'T' ? (s[i] != 'T' && s[i] != 't') :
+		    s[i] != form[i])
+			return -1;
+	}
+	s[10] = 'T';
+	s += sizeof form - 1;
+	if (*s == '.') {
+		if (!isdigit((unsigned char)*++s))
+			return -1;
+		while (isdigit((unsigned char)*s))
+			s++;
+	}
+	if ((s[0] == 'Z' || s[0] == 'z') && s[1] == '\0') {
+		s[0] = 'Z';
+		return 0;
+	}
+	if ((s[0] == '+' || s[0] == '-') && isdigit((unsigned char)s[1]) &&
+	    isdigit((unsigned char)s[2]) && s[3] == ':' &&
+	    isdigit((unsigned char)s[4]) && isdigit((unsigned char)s[5]) &&
+	    s[6] == '\0')
+		return 0;
+	return -1;
+}
+
 /* Reads " key=HEX" of exactly len bytes at *sp. */
 static int
 witness_hex(const char **sp, const char *key, uint8_t *out, size_t len)
@@ -197,7 +233,8 @@ audit_witness_parse(const char *line, size_t len, struct audit_witness_record *w
 	memset(w, 0, sizeof *w);
 	if (why != NULL && whylen > 0)
 		why[0] = '\0';
-	while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+	/* A line ends at LF (a CR before it is part of the line). */
+	if (len > 0 && line[len - 1] == '\n')
 		len--;
 	if (len > AUDIT_WITNESS_LINE_MAX || memchr(line, '\0', len) != NULL) {
 		/* Not a collector's line; a witness line is never this long. */
@@ -220,9 +257,8 @@ audit_witness_parse(const char *line, size_t len, struct audit_witness_record *w
 	}
 	memcpy(when, buf, tlen);
 	when[tlen] = '\0';
-	if ((when[tlen - 1] != 'Z' && strchr(when + 10, '+') == NULL &&
-	    strchr(when + 10, '-') == NULL) || strchr(when, 'T') == NULL ||
-	    clock_parse(when, 0, &w->time_ms) != 0) {
+	if (witness_rfc3339(when) != 0 || clock_parse(when, 0,
+	    &w->time_ms) != 0) {
 		snprintf(why, whylen, "the receive time is not an RFC 3339 time "
 		    "with its offset");
 		return -1;
@@ -263,7 +299,7 @@ audit_witness_parse(const char *line, size_t len, struct audit_witness_record *w
 		    "malformed (kind, log_id, epoch, n, body, sig)");
 		return -1;
 	}
-	while (*s == ' ' || *s == '\t')
+	while (*s == ' ')
 		s++;
 	if (*s != '\0') {
 		snprintf(why, whylen, "text after the signature");

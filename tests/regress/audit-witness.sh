@@ -7,9 +7,23 @@
 # key state and a replaced log are each caught; a line written with
 # logger neither hides a rollback nor makes a fork; and forwarding stopped
 # while a rollback happens shows as a silence.  Each scenario has a log of
-# its own, checked before the next one writes.
+# its own, checked before the next one writes.  After every check,
+# tests/audit_verify.py (a second verifier, written from vigil-audit(5)
+# alone) checks the same log against the same file with the scenario's key
+# file: its witness failures (the set of KINDs in '  FAILED: KIND: ...')
+# and its exit status must be vigil's.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/witness.lib"
+
+# Without python3 and its cryptography module only the cross-check is
+# left out.
+PY=/usr/bin/python3
+PYV=$TOP/tests/audit_verify.py
+if ! [ -x "$PY" ] || ! "$PY" -c 'import cryptography.hazmat.primitives.asymmetric.ed25519' \
+    2>/dev/null; then
+	echo "no cross-check with tests/audit_verify.py: no $PY with its cryptography module (python3-cryptography)"
+	PY=
+fi
 
 witness_start
 chmod 755 "$TMP"
@@ -26,6 +40,7 @@ new_log() {
 	printf '%s\n' "$OUT" | sed -n '/^\[audit\]$/,$p' >>"$C"
 	printf 'syslog_socket = %s\nheartbeat_minutes = 5\n' "$WITNESS_SOCKET" >>"$C"
 	ID=$(sed -n 's/^log_id //p' "$TMP/$L.keys")
+	KEYS=$TMP/$L.keys
 }
 
 # ckpt [TEXT]: a note and a checkpoint, and waits for its line to arrive.
@@ -36,10 +51,45 @@ ckpt() {
 	witness_wait_lines "$N"
 }
 
-# verify [ARGS]: vigil audit verify --witness; output in $OUT, status in $RC.
+# verify [ARGS]: vigil audit verify --witness; output in $OUT, status in
+# $RC; then crosscheck.
 verify() {
 	OUT=$("$VIGIL" --config "$C" audit verify --witness "$WITNESS_FILE" "$@" 2>&1)
 	RC=$?
+	crosscheck --witness "$WITNESS_FILE" "$@"
+}
+
+# witness_kinds TEXT: the KINDs of its '  FAILED: KIND: ...' lines (the
+# witness's; the log's own start at the margin), sorted, once each.
+witness_kinds() {
+	printf '%s\n' "$1" | sed -n 's/^  FAILED: \([a-z ]*\): .*/\1/p' |
+	    sort -u | tr '\n' ','
+}
+
+# crosscheck ARGS: tests/audit_verify.py on $D with the witness ARGS and
+# the key file of the identity vigil used (the --key-file in ARGS, else
+# $KEYS, the one pinned in $C); the same witness KINDs and exit status as
+# vigil's ($OUT, $RC), or fail with both outputs.
+crosscheck() {
+	[ -n "$PY" ] || return 0
+	# ARGS without the --key-file pair, in order.
+	_k=$KEYS _n=$#
+	while [ "$_n" -gt 0 ]; do
+		case $1 in
+		--key-file) _k=$2; shift 2; _n=$((_n - 2)) ;;
+		*) set -- "$@" "$1"; shift; _n=$((_n - 1)) ;;
+		esac
+	done
+	POUT=$("$PY" "$PYV" "$D" --key-file "$_k" "$@" 2>&1)
+	PRC=$?
+	_vk=$(witness_kinds "$OUT") _pk=$(witness_kinds "$POUT")
+	if [ "$PRC" != "$RC" ] || [ "$_pk" != "$_vk" ]; then
+		fail "tests/audit_verify.py (exit $PRC, witness failures '$_pk') disagrees with vigil (exit $RC, '$_vk'):
+-- vigil:
+$OUT
+-- tests/audit_verify.py --key-file $_k:
+$POUT"
+	fi
 }
 
 # 1. Three writers on one log at once, their lines mixed: witnessed.
@@ -113,6 +163,26 @@ expect_match '^intact' "$OUT"
 verify
 [ "$RC" = 1 ] || fail "a rewrite passes the witness ($RC): $OUT"
 expect_match 'FAILED: rewritten: the log holds checkpoint 1 differently' "$OUT"
+# Had the rewrite been sent, a second collector (another file, another
+# sender) would hold the log's own checkpoint 1, which verifies too: two
+# different checkpoints 1, a fork.  The line is written with python3, so
+# this is checked only with it.
+if [ -n "$PY" ]; then
+	at=$(grep "log_id=$ID epoch=1 " "$WITNESS_FILE" | head -n 1 | cut -d' ' -f1)
+	"$PY" - "$D" "$at" >"$TMP/rewrite.other" <<'PYEOF' || fail "cannot read checkpoint 1 of $D"
+import sqlite3, sys
+con = sqlite3.connect("file:%s?mode=ro" % sys.argv[1], uri=True)
+(n, body, sig) = con.execute(
+    "SELECT n, body, sig FROM checkpoint WHERE epoch = 1").fetchone()
+print("%s 192.0.2.1 vigil[1]: vigil-witness v1 kind=checkpoint log_id=%s "
+      "epoch=1 n=%d body=%s sig=%s"
+      % (sys.argv[2], body[8:24].hex(), n, body.hex(), sig.hex()))
+PYEOF
+	verify --witness "$TMP/rewrite.other"
+	[ "$RC" = 1 ] || fail "a fork passes the witness ($RC): $OUT"
+	expect_match 'FAILED: fork: ' "$OUT"
+	expect_match 'FAILED: rewritten: the log holds checkpoint 1 differently' "$OUT"
+fi
 
 # 4. A replaced log: a fresh 'audit init' in its place, the pin in
 # vigil.conf rewritten to it.  Verified with the DPO's own key file, the
@@ -121,7 +191,8 @@ new_log replaced
 ckpt; ckpt
 OLDC=$C OLDKEYS=$TMP/replaced.keys OLDD=$D OLDS=$S
 rm -f "$OLDD" "$OLDS" "$OLDD-wal" "$OLDD-shm"
-expect_status 0 "$VIGIL" audit init --db "$OLDD" --state "$OLDS"
+expect_status 0 "$VIGIL" audit init --db "$OLDD" --state "$OLDS" \
+    --print-keys "$TMP/replaced-new.keys"
 { printf '[paths]\naudit_db = %s\naudit_state = %s\n' "$OLDD" "$OLDS"
   printf '%s\n' "$OUT" | sed -n '/^\[audit\]$/,$p'
   printf 'syslog_socket = %s\n' "$WITNESS_SOCKET"; } >"$OLDC"
@@ -131,6 +202,7 @@ verify --key-file "$OLDKEYS"
 expect_match 'FAILED: replaced: 127\.0\.0\.1 sent a line of another log' "$OUT"
 # With the rewritten pin, the new log is witnessed but said to have taken
 # another's place.
+KEYS=$TMP/replaced-new.keys
 verify
 expect_match 'this log took its place' "$OUT"
 

@@ -358,6 +358,8 @@ test_parse(void **state)
 		{ "Z 127.0.0.1", " 127.0.0.1" },
 		{ ".000Z", ".000" },
 		{ "kind=checkpoint log_id", "log_id" },
+		{ ".000Z 127", ".000+0100 127" },	/* RFC 3339: +01:00 */
+		{ "T", " " },
 	};
 
 	assert_int_equal(notes_and_checkpoint(log, 2, "a"), 0);
@@ -382,6 +384,22 @@ test_parse(void **state)
 			fail_msg("accepted with %s: %s", edits[i].to, bad);
 		assert_true(why[0] != '\0');
 	}
+	/* T and Z may be lower case (RFC 3339 5.6), and spaces may follow;
+	 * a tab or a CR may not. */
+	memcpy(bad, good, strlen(good) + 1);
+	bad[10] = 't';
+	bad[strcspn(bad, " ") - 1] = 'z';
+	assert_int_equal(audit_witness_parse(bad, strlen(bad), &rec, why,
+	    sizeof why), 0);
+	snprintf(bad, sizeof bad, "%.*s   \n", (int)strcspn(good, "\n"), good);
+	assert_int_equal(audit_witness_parse(bad, strlen(bad), &rec, why,
+	    sizeof why), 0);
+	snprintf(bad, sizeof bad, "%.*s\t", (int)strcspn(good, "\n"), good);
+	assert_int_equal(audit_witness_parse(bad, strlen(bad), &rec, why,
+	    sizeof why), -1);
+	snprintf(bad, sizeof bad, "%.*s\r\n", (int)strcspn(good, "\n"), good);
+	assert_int_equal(audit_witness_parse(bad, strlen(bad), &rec, why,
+	    sizeof why), -1);
 	/* Text after the signature, a cut line, a NUL inside. */
 	snprintf(bad, sizeof bad, "%.*s extra", (int)strcspn(good, "\n"), good);
 	assert_int_equal(audit_witness_parse(bad, strlen(bad), &rec, why,
@@ -565,6 +583,54 @@ test_injected(void **state)
 	explicit_bzero(sk, sizeof sk);
 }
 
+/* Lines anyone can write, by the hundred, do not crowd a failure out of
+ * what is shown: every fault found has its note. */
+static void
+test_crowded(void **state)
+{
+	struct wit *w = *state;
+	struct audit_log *log = open_log(w);
+	struct audit_witness_result r;
+	struct audit_witness_record rec;
+	char line[AUDIT_WITNESS_LINE_MAX], text[AUDIT_WITNESS_LINE_MAX + 64];
+	char first[4200], when[40], why[160], db2[200], st2[200];
+	FILE *f;
+	int i;
+
+	notes_and_checkpoint(log, 1, "a");
+	audit_close(log);
+	snprintf(db2, sizeof db2, "%s.copy", w->f->db);
+	snprintf(st2, sizeof st2, "%s.copy", w->f->state);
+	copy_file(w->f->db, db2);
+	copy_file(w->f->state, st2);
+	log = open_log(w);
+	notes_and_checkpoint(log, 1, "b");
+	audit_close(log);
+	collect(w, MIN_MS, 0);
+	f = fopen(w->file, "r");
+	assert_non_null(fgets(first, sizeof first, f));
+	fclose(f);
+	assert_int_equal(audit_witness_parse(first, strlen(first), &rec, why,
+	    sizeof why), 0);
+	/* 250 forged copies of checkpoint 0, before the real lines. */
+	for (i = 0; i < 250; i++) {
+		rec.sig[0] = (uint8_t)i;
+		rec.sig[1] = (uint8_t)(i >> 8) ^ 0x55;
+		assert_int_equal(witness_line(line, sizeof line,
+		    AUDIT_WITNESS_CHECKPOINT, rec.body, rec.sig), 0);
+		clock_format_utc(T0 - 1000 + i, when, sizeof when);
+		snprintf(text, sizeof text, "%s 127.0.0.1 logger: %s", when, line);
+		inject(w, text);
+	}
+	rename(db2, w->f->db);
+	rename(st2, w->f->state);
+	assert_int_equal(check(w, &r), AUDIT_WITNESS_ROLLBACK);
+	assert_int_equal(r.unauthenticated, 250);
+	assert_true(has_note(&r, AUDIT_WITNESS_NOTE_FAIL, "checkpoint 1 over"));
+	assert_true(r.omitted >= 150);
+	audit_witness_result_free(&r);
+}
+
 /* Another log from the same sender after this log's last line: the log
  * was replaced by a fresh one. */
 static void
@@ -736,6 +802,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_rewrite_from_state_copy,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_injected, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_crowded, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_replaced, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_silence, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_mixed, setup, teardown),
