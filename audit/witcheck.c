@@ -73,6 +73,8 @@ static int witcheck_read(struct witcheck *, size_t file, char **cause);
 static int witcheck_sender(struct witcheck *, const char *name, size_t *idx);
 static int witcheck_by_epoch(const void *, const void *);
 static int witcheck_by_time(const void *, const void *);
+static void witcheck_sort(struct witcheck *,
+    int (*)(const void *, const void *));
 static int witcheck_verify(struct witcheck *);
 static int witcheck_silence(struct witcheck *);
 static int witcheck_windows(struct witcheck *);
@@ -342,6 +344,14 @@ witcheck_by_time(const void *a, const void *b)
 	return 0;
 }
 
+/* Sorts the lines (none: nothing to sort, and qsort() takes no NULL). */
+static void
+witcheck_sort(struct witcheck *w, int (*cmp)(const void *, const void *))
+{
+	if (w->nlines > 1)
+		qsort(w->lines, w->nlines, sizeof *w->lines, cmp);
+}
+
 /* Checks each line's signature with the key a verified checkpoint before
  * it names (the log's, or another witnessed line's), then compares each
  * verified line with the log: a checkpoint the log lacks is a rollback,
@@ -355,7 +365,7 @@ witcheck_verify(struct witcheck *w)
 	int64_t epoch, prev_epoch = -2;
 	char when[40];
 
-	qsort(w->lines, w->nlines, sizeof *w->lines, witcheck_by_epoch);
+	witcheck_sort(w, witcheck_by_epoch);
 	for (start = 0; start < w->nlines; start = i) {
 		epoch = w->lines[start].epoch;
 		for (i = start; i < w->nlines && w->lines[i].epoch == epoch; i++)
@@ -466,7 +476,7 @@ witcheck_silence(struct witcheck *w)
 	size_t i;
 	int64_t limit = 2 * w->o->heartbeat_ms, gap;
 
-	qsort(w->lines, w->nlines, sizeof *w->lines, witcheck_by_time);
+	witcheck_sort(w, witcheck_by_time);
 	for (i = 0; i < w->nlines; i++) {
 		b = &w->lines[i];
 		if (!b->verified)
@@ -508,7 +518,7 @@ witcheck_windows(struct witcheck *w)
 	size_t i;
 	char t1[40], t2[40], which[80];
 
-	qsort(w->lines, w->nlines, sizeof *w->lines, witcheck_by_epoch);
+	witcheck_sort(w, witcheck_by_epoch);
 	for (i = 0; i < w->nlines; i++) {
 		struct witcheck_line *l = &w->lines[i];
 
