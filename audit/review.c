@@ -2257,8 +2257,7 @@ char *
 audit_review_filter_json(const struct audit_review_filter *f)
 {
 	json_t *o = json_object(), *fl;
-	json_free_t jfree;
-	char *s, *js;
+	char *s;
 	int i;
 
 	if (o == NULL)
@@ -2295,13 +2294,8 @@ audit_review_filter_json(const struct audit_review_filter *f)
 	}
 	if (f->who_saw)
 		json_object_set_new(o, "who_saw", json_true());
-	js = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
-	json_decref(o);
-	if (js == NULL)
+	if ((s = jtext_dump(o, JSON_COMPACT | JSON_SORT_KEYS)) == NULL)
 		fatal("out of memory");
-	s = xstrdup(js);
-	json_get_alloc_funcs(NULL, &jfree);
-	jfree(js);
 	return s;
 }
 
@@ -2312,13 +2306,10 @@ review_record(struct audit_log *log, const char *actor, const char *terminal,
     char **cause)
 {
 	struct audit_entry e;
-	json_free_t jfree;
 	char *s;
 	int64_t seq;
 
-	s = json_dumps(d, JSON_COMPACT | JSON_SORT_KEYS);
-	json_decref(d);
-	if (s == NULL)
+	if ((s = jtext_dump(d, JSON_COMPACT | JSON_SORT_KEYS)) == NULL)
 		fatal("out of memory");
 	memset(&e, 0, sizeof e);
 	e.actor = actor;
@@ -2334,8 +2325,7 @@ review_record(struct audit_log *log, const char *actor, const char *terminal,
 	e.details = s;
 	e.terminal = terminal;
 	seq = audit_append(log, &e, cause);
-	json_get_alloc_funcs(NULL, &jfree);
-	jfree(s);
+	free(s);
 	return seq;
 }
 

@@ -138,19 +138,7 @@ job_dup(const char *s, int *ok)
 static char *
 job_dump(json_t *obj)
 {
-	json_free_t jfree;
-	char *text, *out;
-
-	if (obj == NULL)
-		return NULL;
-	text = json_dumps(obj, JSON_COMPACT | JSON_PRESERVE_ORDER);
-	json_decref(obj);
-	if (text == NULL)
-		return NULL;
-	out = strdup(text);
-	json_get_alloc_funcs(NULL, &jfree);
-	jfree(text);
-	return out;
+	return jtext_dump(obj, JSON_COMPACT | JSON_PRESERVE_ORDER);
 }
 
 /* A path as the log shows it: bytes that are not printable UTF-8 become

@@ -304,15 +304,12 @@ report_jint(int64_t v, int known)
 static int
 report_dump(FILE *f, json_t *o, const char *prefix)
 {
-	json_free_t jfree;
-	char *s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	char *s = jtext_dump(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
 
-	json_decref(o);
 	if (s == NULL)
 		fatal("out of memory");
 	fprintf(f, "%s%s", prefix, s);
-	json_get_alloc_funcs(NULL, &jfree);
-	jfree(s);
+	free(s);
 	return 0;
 }
 

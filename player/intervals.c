@@ -209,8 +209,7 @@ char *
 intervals_json(const struct intervals *iv, int64_t now_ms)
 {
 	json_t *obj, *shown, *pair;
-	json_free_t jfree;
-	char *text, *out;
+	char *out;
 	size_t i;
 
 	obj = json_object();
@@ -236,14 +235,8 @@ intervals_json(const struct intervals *iv, int64_t now_ms)
 	    json_object_set_new(obj, "speed_changes",
 	    json_integer(iv->speed_changes)) != 0)
 		fatal("out of memory");
-	text = json_dumps(obj, JSON_COMPACT | JSON_PRESERVE_ORDER);
-	json_decref(obj);
-	if (text == NULL)
+	if ((out = jtext_dump(obj, JSON_COMPACT | JSON_PRESERVE_ORDER)) == NULL)
 		fatal("out of memory");
-	/* json_dumps() memory belongs to jansson's allocator: copy it. */
-	out = xstrdup(text);
-	json_get_alloc_funcs(NULL, &jfree);
-	jfree(text);
 	return out;
 }
 

@@ -22,16 +22,10 @@ static json_t *views_load(const char *text);
 static char *
 views_dump(json_t *obj)
 {
-	json_free_t jfree;
-	char *text, *out;
+	char *out;
 
-	text = json_dumps(obj, JSON_COMPACT | JSON_PRESERVE_ORDER);
-	json_decref(obj);
-	if (text == NULL)
+	if ((out = jtext_dump(obj, JSON_COMPACT | JSON_PRESERVE_ORDER)) == NULL)
 		fatal("out of memory");
-	out = xstrdup(text);
-	json_get_alloc_funcs(NULL, &jfree);
-	jfree(text);
 	return out;
 }
 

@@ -43,6 +43,13 @@ char *utf8_shorten(char *s, size_t max);
  * cut (snprintf() into a fixed buffer) leaves one; returns s. */
 char *utf8_cut_tail(char *s);
 
+struct json_t;
+
+/* The JSON text of obj (jansson's json_dumps() flags), which it consumes
+ * (json_decref()), in vigil's allocator: the caller frees it with free().
+ * NULL when obj is NULL or memory ran out. */
+char *jtext_dump(struct json_t *obj, size_t flags);
+
 /* Milliseconds since the Unix epoch, wall clock. */
 int64_t clock_now_ms(void);
 /* Milliseconds of the monotonic clock (from an arbitrary start). */
