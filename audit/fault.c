@@ -2,8 +2,8 @@
  * fault point reached fails or ends the process. */
 #include <unistd.h>
 
-#define VIGIL_AUDIT_INTERNAL
 #include "audit/audit.h"
+#include "audit/audit_int.h"
 #include "util/util.h"
 
 static int fault_countdown;

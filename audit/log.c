@@ -11,8 +11,8 @@
 #include <jansson.h>
 #include <sodium.h>
 
-#define VIGIL_AUDIT_INTERNAL
 #include "audit/audit.h"
+#include "audit/audit_int.h"
 #include "util/util.h"
 
 #define LOG_FORMAT	"vigil-audit-1"

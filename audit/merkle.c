@@ -2,8 +2,8 @@
  * incrementally from the frontier of perfect subtrees. */
 #include <string.h>
 
-#define VIGIL_AUDIT_INTERNAL
 #include "audit/audit.h"
+#include "audit/audit_int.h"
 
 static const uint8_t merkle_node_tag = 0x01;
 

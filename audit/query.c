@@ -4,8 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define VIGIL_AUDIT_INTERNAL
 #include "audit/audit.h"
+#include "audit/audit_int.h"
 #include "util/util.h"
 
 struct audit_iter {

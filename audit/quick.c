@@ -8,8 +8,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#define VIGIL_AUDIT_INTERNAL
 #include "audit/audit.h"
+#include "audit/audit_int.h"
 #include "util/util.h"
 
 static int quick_bad(struct audit_quick *, const char *fmt, ...)

@@ -13,8 +13,8 @@
 
 #include <jansson.h>
 
-#define VIGIL_AUDIT_INTERNAL
 #include "audit/audit.h"
+#include "audit/audit_int.h"
 #include "util/util.h"
 
 /* The expressions of the indexes audit_open() adds (vigil-audit(5),

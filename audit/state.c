@@ -15,8 +15,8 @@
 
 #include <sodium.h>
 
-#define VIGIL_AUDIT_INTERNAL
 #include "audit/audit.h"
+#include "audit/audit_int.h"
 #include "util/util.h"
 
 #define STATE_MAGIC	"VIGKEY2\0"

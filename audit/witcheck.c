@@ -11,8 +11,8 @@
 
 #include <sodium.h>
 
-#define VIGIL_AUDIT_INTERNAL
 #include "audit/audit.h"
+#include "audit/audit_int.h"
 #include "util/util.h"
 
 /* Notes kept of each kind (of each fault, for failures), the rest

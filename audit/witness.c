@@ -16,8 +16,8 @@
 
 #include <sodium.h>
 
-#define VIGIL_AUDIT_INTERNAL
 #include "audit/audit.h"
+#include "audit/audit_int.h"
 #include "util/util.h"
 
 #define WITNESS_MARK	"vigil-witness "

@@ -16,8 +16,8 @@
 #include <sodium.h>
 
 #include "audit/audit.h"
-#define VIGIL_AUTH_INTERNAL
 #include "auth/auth.h"
+#include "auth/auth_int.h"
 #include "util/util.h"
 
 /* A name as logged is cut to this many bytes when it has to be cleaned. */

@@ -7,8 +7,8 @@
 #include <security/pam_appl.h>
 #include <sodium.h>
 
-#define VIGIL_AUTH_INTERNAL
 #include "auth/auth.h"
+#include "auth/auth_int.h"
 #include "util/util.h"
 
 void

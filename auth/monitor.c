@@ -14,8 +14,8 @@
 
 #include <sodium.h>
 
-#define VIGIL_AUTH_INTERNAL
 #include "auth/auth.h"
+#include "auth/auth_int.h"
 #include "util/util.h"
 
 /* The conversation as seen from the monitor: everything goes to the

@@ -5,8 +5,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#define VIGIL_AUTH_INTERNAL
 #include "auth/auth.h"
+#include "auth/auth_int.h"
 #include "util/util.h"
 
 int

@@ -8,8 +8,8 @@
 #include <security/pam_appl.h>
 #include <sodium.h>
 
-#define VIGIL_AUTH_INTERNAL
 #include "auth/auth.h"
+#include "auth/auth_int.h"
 
 /* How often a wait asks whether to go on, and how many times "gone" ends
  * it (half a second: an answer the monitor has at hand still comes). */

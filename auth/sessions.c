@@ -16,8 +16,8 @@
 #include <jansson.h>
 
 #include "audit/audit.h"
-#define VIGIL_AUTH_INTERNAL
 #include "auth/auth.h"
+#include "auth/auth_int.h"
 #include "util/util.h"
 
 #define SESSIONS_BOOT_ID	"/proc/sys/kernel/random/boot_id"

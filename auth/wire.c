@@ -8,8 +8,8 @@
 
 #include <sodium.h>
 
-#define VIGIL_AUTH_INTERNAL
 #include "auth/auth.h"
+#include "auth/auth_int.h"
 
 static int wire_terminated(const char *field, size_t size);
 static int wire_wait(int fd, short events);

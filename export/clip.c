@@ -12,8 +12,8 @@
 #include <libavformat/avformat.h>
 #include <libavutil/mathematics.h>
 
-#define VIGIL_EXPORT_INTERNAL
 #include "export/export.h"
+#include "export/export_int.h"
 #include "util/util.h"
 
 /* Room for the MP4 index, reserved at the front of the file so no second

@@ -17,9 +17,9 @@
 #include <libavutil/avstring.h>
 #include <libavutil/mathematics.h>
 
-#define VIGIL_EXPORT_INTERNAL
 #include "av/av.h"
 #include "export/export.h"
+#include "export/export_int.h"
 #include "util/util.h"
 
 #define CLIPIO_IN_BUF	(256 * 1024)

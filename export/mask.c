@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define VIGIL_EXPORT_INTERNAL
 #include "export/export.h"
+#include "export/export_int.h"
 #include "util/util.h"
 
 /* Digits before and after the decimal point of a length. */

@@ -18,8 +18,8 @@
 #include <libavutil/opt.h>
 #include <libavutil/pixdesc.h>
 
-#define VIGIL_EXPORT_INTERNAL
 #include "export/export.h"
+#include "export/export_int.h"
 #include "util/util.h"
 
 #define REDACT_DIM_MAX		16384

@@ -3,8 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define VIGIL_FOOTAGE_INTERNAL
 #include "footage/footage.h"
+#include "footage/footage_int.h"
 #include "util/util.h"
 
 /* PRAGMA application_id of a vigil catalog: "VGCL". */

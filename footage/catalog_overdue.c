@@ -4,8 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define VIGIL_FOOTAGE_INTERNAL
 #include "footage/footage.h"
+#include "footage/footage_int.h"
 #include "util/util.h"
 
 #define DAY_MS	(24LL * 3600 * 1000)

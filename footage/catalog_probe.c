@@ -3,9 +3,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define VIGIL_FOOTAGE_INTERNAL
 #include "av/av.h"
 #include "footage/footage.h"
+#include "footage/footage_int.h"
 #include "util/util.h"
 
 /* Segments probed per transaction, so a long run does not hold the

@@ -4,8 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define VIGIL_FOOTAGE_INTERNAL
 #include "footage/footage.h"
+#include "footage/footage_int.h"
 #include "util/util.h"
 
 /* A segment row as the timeline queries use it. */

@@ -13,8 +13,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#define VIGIL_FOOTAGE_INTERNAL
 #include "footage/footage.h"
+#include "footage/footage_int.h"
 #include "util/util.h"
 
 #define SCAN_MAX_NOTES	20

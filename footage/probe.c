@@ -13,8 +13,8 @@
 #include <libavformat/avformat.h>
 #include <libavutil/log.h>
 
-#define VIGIL_FOOTAGE_INTERNAL
 #include "footage/footage.h"
+#include "footage/footage_int.h"
 #include "util/util.h"
 
 #define PROBE_IO_BUF	32768

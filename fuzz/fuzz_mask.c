@@ -8,8 +8,8 @@
 #include <string.h>
 #include <time.h>
 
-#define VIGIL_EXPORT_INTERNAL
 #include "export/export.h"
+#include "export/export_int.h"
 
 /* The range start relative times count from: 2026-11-20T08:00:00Z. */
 #define FUZZ_BASE_MS	INT64_C(1795161600000)

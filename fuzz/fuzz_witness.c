@@ -14,8 +14,8 @@
 
 #include <sodium.h>
 
-#define VIGIL_AUDIT_INTERNAL
 #include "audit/audit.h"
+#include "audit/audit_int.h"
 #include "fuzz/fuzz.h"
 #include "util/util.h"
 

@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define VIGIL_PLAYER_INTERNAL
 #include "player/player.h"
+#include "player/player_int.h"
 #include "util/util.h"
 
 #define OVERLAY_BOX_MAX	64

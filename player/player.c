@@ -18,8 +18,8 @@
 
 #include <mpv/client.h>
 
-#define VIGIL_PLAYER_INTERNAL
 #include "player/player.h"
+#include "player/player_int.h"
 #include "util/util.h"
 
 /* Kinds of async requests; the reply userdata is kind | generation << 8. */

@@ -376,12 +376,4 @@ int player_set_filters(struct player *p, const char *vf,
  * paused. */
 int player_show_still(struct player *p, int64_t at_ms, char **cause);
 
-#ifdef VIGIL_PLAYER_INTERNAL
-/* Shared between player.c and overlay.c only. */
-#include <mpv/client.h>
-/* The libmpv handle; valid until player_free().  Requests overlay.c sends
- * carry reply userdata 0: a failure comes back as PLAYER_EVENT_ERROR. */
-mpv_handle *player_mpv(const struct player *p);
-#endif
-
 #endif

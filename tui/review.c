@@ -22,8 +22,8 @@
 #include "audit/audit.h"
 #include "config/config.h"
 #include "export/export.h"
-#define VIGIL_TUI_INTERNAL
 #include "tui/tui.h"
+#include "tui/tui_int.h"
 #include "util/util.h"
 
 /* Most lines the who-saw list shows (a report has them all). */

@@ -10,8 +10,8 @@
 
 #include <sodium.h>
 
-#define VIGIL_TUI_INTERNAL
 #include "tui/tui.h"
+#include "tui/tui_int.h"
 #include "util/util.h"
 
 static void reviewform_type(struct reviewform *, struct reviewform_field *,

@@ -5,8 +5,8 @@
 # anywhere), and which folders alone may include a library's headers:
 # curses in tui/, mpv in player/, libav* in av/ and its named users,
 # OpenCV in detect/, sqlite3 in audit/ and footage/, PAM in auth/, inih in
-# config/.  A module's private section (#define VIGIL_<MODULE>_INTERNAL)
-# is used only inside its folder and by tests, fuzzers and benchmarks.
+# config/.  A module's private header (<module>/<module>_int.h) is
+# included only inside its folder (and by tests, fuzzers and benchmarks).
 # keeper/ and detect/ (later work) are in the table already.  Known
 # exceptions are listed with the issue that removes them; an exception
 # that no longer happens fails too, so the list only shrinks.
@@ -87,15 +87,14 @@ for f in $folders; do
 			case " $allowed " in *" $f "*) continue ;; esac
 			echo "boundary: $file: includes <$lib...>, which only $allowed may" >>"$TMP/out"
 		done
-		# Private sections.
-		grep -n '^#define VIGIL_[A-Z]*_INTERNAL' "$file" | while IFS= read -r l; do
-			m=$(printf '%s\n' "$l" | sed 's/.*VIGIL_\([A-Z]*\)_INTERNAL.*/\1/' | tr 'A-Z' 'a-z')
-			[ "$m" = "$f" ] || echo "boundary: $file:${l%%:*}: uses the private section of $m/" >>"$TMP/out"
+		# Private headers.
+		grep -n '^#include "[a-z]*/[a-z]*_int\.h"' "$file" | while IFS= read -r l; do
+			m=$(printf '%s\n' "$l" | sed 's/.*#include "\([a-z]*\)\/.*/\1/')
+			[ "$m" = "$f" ] || echo "boundary: $file:${l%%:*}: includes the private header of $m/" >>"$TMP/out"
 		done
 	done
 done
-# Tests, fuzzers and benchmarks may use private sections; nothing else
-# outside the modules includes them.
+# Tests, fuzzers and benchmarks may include private headers.
 [ -f "$TMP/out" ] && { cat "$TMP/out"; bad=$(wc -l <"$TMP/out"); }
 printf '%s\n' "$EXCEPTIONS" | while IFS='	' read -r pair why; do
 	grep -qx "EXCEPTION $pair" "$TMP/seen" 2>/dev/null ||

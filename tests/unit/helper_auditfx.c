@@ -8,8 +8,8 @@
 
 #include <cmocka.h>
 
-#define VIGIL_AUDIT_INTERNAL
 #include "audit/audit.h"
+#include "audit/audit_int.h"
 #include "helper_auditfx.h"
 #include "util/util.h"
 

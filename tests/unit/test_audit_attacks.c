@@ -17,8 +17,8 @@
 #include <cmocka.h>
 #include <sodium.h>
 
-#define VIGIL_AUDIT_INTERNAL
 #include "audit/audit.h"
+#include "audit/audit_int.h"
 #include "helper_auditfx.h"
 #include "util/util.h"
 

@@ -23,8 +23,8 @@
 #include <sodium.h>
 
 #include "audit/audit.h"
-#define VIGIL_AUTH_INTERNAL
 #include "auth/auth.h"
+#include "auth/auth_int.h"
 #include "util/util.h"
 
 static char dir[128];			/* users, groups, PAM services */

@@ -15,8 +15,8 @@
 #include <cmocka.h>
 #include <sqlite3.h>
 
-#define VIGIL_AUDIT_INTERNAL		/* audit_review_sql_limits() */
 #include "audit/audit.h"
+#include "audit/audit_int.h"
 #include "util/util.h"
 
 #define MIN	60000LL

@@ -18,8 +18,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define VIGIL_TUI_INTERNAL
 #include "tui/tui.h"
+#include "tui/tui_int.h"
 
 static void
 test_layout(void **state)

@@ -20,8 +20,8 @@
 #include <cmocka.h>
 
 #include "audit/audit.h"
-#define VIGIL_AUTH_INTERNAL
 #include "auth/auth.h"
+#include "auth/auth_int.h"
 #include "util/util.h"
 
 #define TERM_HERE	"/dev/pts/71"
