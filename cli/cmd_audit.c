@@ -14,6 +14,7 @@
 
 #include "audit/audit.h"
 #include "config/config.h"
+#include "session/session.h"
 #include "export/export.h"
 #include "cli/cli.h"
 #include "util/util.h"
@@ -138,7 +139,7 @@ cmd_audit_settings_from_config(struct audit_log *log, const char *path)
 	struct config *cfg;
 
 	if ((cfg = cmd_config_get(path, NULL)) != NULL)
-		config_log_apply(cfg, log);
+		logconf_apply(cfg, log);
 }
 
 static int

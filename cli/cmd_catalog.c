@@ -10,6 +10,7 @@
 
 #include "audit/audit.h"
 #include "config/config.h"
+#include "session/session.h"
 #include "footage/footage.h"
 #include "cli/cli.h"
 #include "util/util.h"
@@ -262,9 +263,9 @@ cmd_catalog_log_config(const struct config *cfg)
 		free(cause);
 		return;
 	}
-	config_log_apply(cfg, log);
+	logconf_apply(cfg, log);
 	actor = user_name_self();
-	if (config_log_loaded(cfg, log, actor, &cause) == -1) {
+	if (logconf_record(cfg, log, actor, &cause) == -1) {
 		fprintf(stderr, "vigil: audit log: %s; scanning without logging "
 		    "config-loaded\n", cause);
 		free(cause);

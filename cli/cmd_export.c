@@ -18,6 +18,7 @@
 #include "audit/audit.h"
 #include "auth/auth.h"
 #include "config/config.h"
+#include "session/session.h"
 #include "export/export.h"
 #include "footage/footage.h"
 #include "cli/cli.h"
@@ -470,7 +471,7 @@ cmd_export(int argc, char **argv, const char *config)
 		rc = cmd_export_fail(2, cause);
 		goto out;
 	}
-	config_log_apply(cfg, log);
+	logconf_apply(cfg, log);
 	/* Exports a crash left open are closed first (export-failed). */
 	if (job_recover(log, term, &closed, &cause) != 0) {
 		fprintf(stderr, "vigil export: exports left open by a crash "

@@ -12,6 +12,7 @@
 
 #include "audit/audit.h"
 #include "config/config.h"
+#include "session/session.h"
 #include "export/export.h"
 #include "cli/cli.h"
 #include "util/util.h"
@@ -55,7 +56,7 @@ cmd_keygen_log_rotation(const char *config, const char *oldb64,
 	if ((log = audit_open(db, state, 0, cause)) == NULL)
 		return -1;
 	if ((cfg = cmd_config_get(config, NULL)) != NULL)
-		config_log_apply(cfg, log);
+		logconf_apply(cfg, log);
 	d = json_pack("{s:s,s:s,s:s,s:s,s:s}", "old_key", oldb64,
 	    "old_fingerprint", ofpr, "new_key", newb64, "new_fingerprint", nfpr,
 	    "until", clock_format_utc(now, when, sizeof when));

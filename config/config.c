@@ -16,9 +16,7 @@
 #include <ini.h>
 #include <sodium.h>
 
-#include "audit/audit.h"
 #include "config/config.h"
-#include "footage/footage.h"
 #include "util/util.h"
 
 #define CONFIG_MAX_ERRORS	50
@@ -129,7 +127,8 @@ static const struct config_key config_keys[] = {
 	{ "paths", "recorder", T_PATH, C(recorder), "/srv/recorder", 0, 0,
 	  "the folder the recorder writes segments to" },
 	{ "paths", "pattern", T_PATTERN, C(pattern_spec), "vigil", 0, 0,
-	  "vigil, frigate, or a pattern such as " PATTERN_PRESET_VIGIL },
+	  "vigil, frigate, or a pattern such as "
+	  "{camera}/{Y}-{m}-{d}/{H}-{M}-{S}.mp4" },
 	{ "paths", "timezone", T_TZ, C(timezone), "UTC", 0, 0,
 	  "UTC, local, an offset such as +01:00, or a zone such as Europe/Oslo" },
 	{ "paths", "catalog_db", T_PATH, C(catalog_db), "/var/lib/vigil/catalog.db",
@@ -476,6 +475,22 @@ config_envname_valid(const char *s)
 	return i <= 128;
 }
 
+static const struct config_checks *config_checks;
+
+void
+config_set_checks(const struct config_checks *checks)
+{
+	config_checks = checks;
+}
+
+/* A camera name as footage/ takes one (any name without the checks). */
+static int
+config_camera_valid(const char *name)
+{
+	return config_checks == NULL || config_checks->camera(name,
+	    strlen(name));
+}
+
 /* A path as given, or taken from the configuration file's folder. */
 static char *
 config_resolve(const struct config *c, const char *v)
@@ -593,14 +608,11 @@ config_set(struct config *c, const struct config_key *k, void *base,
 			*why = xstrdup("not a valid name");
 			return -1;
 		}
-		if (k->type == T_PATTERN) {
-			struct pattern *pat;
-
-			if ((pat = pattern_compile(v, why)) == NULL)
-				return -1;
-			pattern_free(pat);
-		}
-		if (k->type == T_TZ && tz_check(v, why) == -1)
+		if (k->type == T_PATTERN && config_checks != NULL &&
+		    config_checks->pattern(v, why) == -1)
+			return -1;
+		if (k->type == T_TZ && config_checks != NULL &&
+		    config_checks->zone(v, why) == -1)
 			return -1;
 		/* syslog_socket = none sends no witness lines. */
 		s = k->type == T_PATH && !(k->off == C(syslog_socket) &&
@@ -631,8 +643,7 @@ config_set(struct config *c, const struct config_key *k, void *base,
 			return -1;
 		}
 		for (i = 0; list[i] != NULL; i++) {
-			if (k->type == T_CAMERAS && !pattern_camera_valid(list[i],
-			    strlen(list[i])))
+			if (k->type == T_CAMERAS && !config_camera_valid(list[i]))
 				w = "not a camera name";
 			else if (k->type == T_CODES && !config_code_valid(list[i]))
 				w = "not a reason code";
@@ -974,7 +985,7 @@ config_named_key(struct config_parse *p, const char *name, const char *value)
 	}
 	if (p->sec == SEC_RETENTION && strncmp(name, "camera.", 7) == 0) {
 		arg = name + 7;
-		if (!pattern_camera_valid(arg, strlen(arg))) {
+		if (!config_camera_valid(arg)) {
 			q = config_quote(arg);
 			config_error(p, p->line, "[retention] camera.%s: not a camera "
 			    "name; expected camera.NAME = DAYS", q);
@@ -1146,7 +1157,8 @@ config_finish(struct config_parse *p)
 	if (c->signing_key == NULL)
 		c->signing_key = xasprintf("%s/vigil-export.key", c->key_dir);
 	free(c->pattern);
-	c->pattern = xstrdup(pattern_expand(c->pattern_spec));
+	c->pattern = xstrdup(config_checks != NULL ?
+	    config_checks->pattern_expand(c->pattern_spec) : c->pattern_spec);
 	for (i = 0; i < c->nreasons; i++) {
 		r = &c->reasons[i];
 		r->pub.code = r->code;

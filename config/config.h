@@ -14,7 +14,6 @@
 #include <stdio.h>
 
 struct config;
-struct audit_log;
 
 /* The file read when no --config is given. */
 #define CONFIG_DEFAULT_PATH	VIGIL_SYSCONFDIR "/vigil/vigil.conf"
@@ -41,14 +40,22 @@ void config_free(struct config *);
  * the same values.  Returns 0 or -1 (write error). */
 int config_print(const struct config *, FILE *);
 
-/* Applies [audit] checkpoint_every and syslog_socket to a log opened for
- * writing. */
-void config_log_apply(const struct config *, struct audit_log *);
-/* Appends a "config-loaded" entry to the audit log, details
- * {"path": ..., "blake2b": "<hex of BLAKE2b-256 of the file's bytes>"}
- * (blake2b null and "defaults": true when no file was read). */
-int config_log_loaded(const struct config *, struct audit_log *,
-    const char *actor, char **cause);
+/* The checks config/ cannot make itself, as a leaf that calls no other
+ * module: footage's path patterns, time zones and camera names.  The
+ * layer above installs them once, before the first config_load()
+ * (session/cfgcheck.c does it when the program starts); without them a
+ * pattern, zone or camera name is taken as given and a preset name stays
+ * a name. */
+struct config_checks {
+	int		 (*pattern)(const char *spec, char **why);
+	const char	*(*pattern_expand)(const char *spec);
+	int		 (*zone)(const char *name, char **why);
+	int		 (*camera)(const char *name, size_t len);	/* 1: valid */
+};
+void config_set_checks(const struct config_checks *);
+
+/* The longest reference a reason accepts, in bytes (the audit log's). */
+#define CONFIG_MAX_REFERENCE	512
 
 /* The file read (NULL: built-in defaults), and the BLAKE2b-256 of its bytes
  * (returns -1 when no file was read). */

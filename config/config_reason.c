@@ -3,7 +3,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "audit/audit.h"
 #include "config/config.h"
 #include "util/util.h"
 
@@ -82,7 +81,7 @@ config_reason_check(const struct config *c, const char *code,
 	reference = reference != NULL ? reference : "";
 	authority = authority != NULL ? authority : "";
 	note = note != NULL ? note : "";
-	if (config_reason_field_ok("reference", reference, AUDIT_MAX_REFERENCE, cause) == -1 ||
+	if (config_reason_field_ok("reference", reference, CONFIG_MAX_REFERENCE, cause) == -1 ||
 	    config_reason_field_ok("authority", authority, REASON_MAX_AUTHORITY, cause) == -1 ||
 	    config_reason_field_ok("note", note, REASON_MAX_NOTE, cause) == -1)
 		return -1;

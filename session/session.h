@@ -107,4 +107,17 @@ int view_close(struct view *, const char *how, char **cause);
 
 #define VIEW_SAVE_MS	2000	/* the intervals are saved this often */
 
+/* ---- The configuration and the log (logconf.c) ---------------------------- */
+
+struct config;
+
+/* Applies [audit] checkpoint_every and syslog_socket to a log opened for
+ * writing. */
+void logconf_apply(const struct config *, struct audit_log *);
+/* Appends a "config-loaded" entry to the audit log, details
+ * {"path": ..., "blake2b": "<hex of BLAKE2b-256 of the file's bytes>"}
+ * (blake2b null and "defaults": true when no file was read). */
+int logconf_record(const struct config *, struct audit_log *,
+    const char *actor, char **cause);
+
 #endif

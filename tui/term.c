@@ -956,7 +956,7 @@ tui_run(const char *config)
 	auth_on_replace(t.auth, term_on_replace, &t);
 	auth_on_gone(t.auth, term_gone, NULL);
 	if (t.log != NULL) {
-		config_log_apply(t.cfg, t.log);
+		logconf_apply(t.cfg, t.log);
 		term_pin_check(&t);
 		/* The quick check first, on the log as it was found. */
 		if (audit_quick_check(t.log, &t.quick, &cause) == 0) {
@@ -1027,7 +1027,7 @@ tui_run(const char *config)
 	if (t.log != NULL) {
 		char *who = user_name_self();
 
-		if (config_log_loaded(t.cfg, t.log, who, &cause) == -1) {
+		if (logconf_record(t.cfg, t.log, who, &cause) == -1) {
 			login_status(t.login, 1, "The configuration could not be "
 			    "recorded in the audit log.");
 			free(cause);

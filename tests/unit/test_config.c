@@ -17,6 +17,7 @@
 
 #include "audit/audit.h"
 #include "config/config.h"
+#include "session/session.h"
 #include "footage/footage.h"
 #include "util/util.h"
 
@@ -697,10 +698,10 @@ test_log_loaded(void **state)
 	assert_non_null(log);
 	path = write_conf("logged.conf", full_conf, 0);
 	assert_int_equal(config_load(path, &c, &cause), 0);
-	if (config_log_loaded(c, log, "alice", &cause) == -1)
+	if (logconf_record(c, log, "alice", &cause) == -1)
 		fail_msg("config_log_loaded: %s", cause);
 	c = (config_free(c), config_defaults());
-	assert_int_equal(config_log_loaded(c, log, "alice", &cause), 0);
+	assert_int_equal(logconf_record(c, log, "alice", &cause), 0);
 	config_free(c);
 
 	memset(&flt, 0, sizeof flt);

@@ -1,6 +1,7 @@
-/* config_log — the configuration's settings of an audit log opened for
+/* logconf — the configuration's settings of an audit log opened for
  * writing, and recording in the log which configuration was loaded, by
- * the BLAKE2b-256 of its bytes. */
+ * the BLAKE2b-256 of its bytes (config/ is a leaf: the layer that opens
+ * the log does this). */
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,17 +11,23 @@
 
 #include "audit/audit.h"
 #include "config/config.h"
+#include "session/session.h"
 #include "util/util.h"
 
+/* config/ checks references against its own limit, which must be the
+ * log's. */
+_Static_assert(CONFIG_MAX_REFERENCE == AUDIT_MAX_REFERENCE,
+    "a reference config/ accepts must fit the audit log");
+
 void
-config_log_apply(const struct config *c, struct audit_log *log)
+logconf_apply(const struct config *c, struct audit_log *log)
 {
 	audit_set_checkpoint_every(log, config_checkpoint_every(c));
 	audit_set_witness_socket(log, config_syslog_socket(c));
 }
 
 int
-config_log_loaded(const struct config *c, struct audit_log *log,
+logconf_record(const struct config *c, struct audit_log *log,
     const char *actor, char **cause)
 {
 	struct audit_entry e;
@@ -46,8 +53,7 @@ config_log_loaded(const struct config *c, struct audit_log *log,
 		json_object_set_new(o, "blake2b", json_null());
 		json_object_set_new(o, "defaults", json_true());
 	}
-	details = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
-	json_decref(o);
+	details = jtext_dump(o, JSON_COMPACT | JSON_SORT_KEYS);
 	free(path);
 	if (details == NULL)
 		return cause_set(cause, "config-loaded: out of memory");
