@@ -383,12 +383,8 @@ int audit_views_open(struct audit_log *, int64_t **seqs, size_t *n,
 int audit_entry_get(struct audit_log *, int64_t seq, struct audit_row *row,
     char **storage, char **cause);
 
-/* Test hook (STYLE.md item 5): the n-th fault point reached from now on
- * fails (mode 0: returns an error) or ends the process with _exit(99)
- * (mode 1).  n 0 turns it off. */
-void audit_fault_after(int n, int mode);
-/* Number of fault points reached since the last audit_fault_after(). */
-int audit_fault_points(void);
+/* Its fault points for the tests are util's, domain "audit"
+ * (fault_after("audit", n, mode)). */
 
 /* ==== Review (audit/review.c): the data protection officer's view ========
  *

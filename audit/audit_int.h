@@ -81,8 +81,6 @@ int witness_line(char *out, size_t len, enum audit_witness_kind,
 int witness_emit(const char *path, int severity, const char *text,
     char **cause);
 
-/* Fault injection: returns -1 (or exits) when the countdown hits zero. */
-int fault_point(const char *where, char **cause);
 
 /* Test hook: the room of one review query, at most bytes (with the NUL)
  * and binds parameters, less than the builder's own (0: all of it); a

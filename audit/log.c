@@ -888,14 +888,14 @@ log_append_locked(struct audit_log *log, const struct audit_entry *e,
 		be64_put(seqbe, seq);
 		hash_parts(mac, st.k, 3, &log_mac_tag, (size_t)1, seqbe,
 		    (size_t)8, chain, (size_t)HASH_LEN);
-		if (fault_point("insert", cause) != 0 ||
+		if (fault_point("audit", "insert", cause) != 0 ||
 		    log_insert(log, &e[i], seq, body, len, chain, mac, cause) != 0)
 			goto fail;
 		free(body);
 		body = NULL;
 		state_ratchet_key(st.k);	/* in memory until committed */
 	}
-	if (fault_point("commit", cause) != 0)
+	if (fault_point("audit", "commit", cause) != 0)
 		goto fail;
 	if (sqlite3_exec(log->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
 		log_sqlerr(log, log->db, "committing the entry", cause);
@@ -904,7 +904,7 @@ log_append_locked(struct audit_log *log, const struct audit_entry *e,
 
 	/* Committed: store the ratcheted key, so k_i no longer exists. */
 	st.next_seq = count + (int64_t)n;
-	if (fault_point("state", cause) != 0 ||
+	if (fault_point("audit", "state", cause) != 0 ||
 	    state_write(log->state_fd, log->state_path, &st, cause) != 0) {
 		state_wipe(&st);
 		cause_set(cause, "entry %lld was logged, but the key state could "
@@ -1022,7 +1022,7 @@ log_checkpoint_locked(struct audit_log *log, int64_t now, char **cause)
 	randombytes_buf(next_seed, sizeof next_seed);
 	state_seed_keypair(next_seed, pk_next, sk);
 	memcpy(st.pending, next_seed, sizeof st.pending);
-	if (fault_point("checkpoint-pending", cause) != 0 ||
+	if (fault_point("audit", "checkpoint-pending", cause) != 0 ||
 	    state_write(log->state_fd, log->state_path, &st, cause) != 0)
 		goto fail;
 	ckpt_encode(body, log->log_id, epoch, count, root, chain, now, pk_next);
@@ -1030,7 +1030,7 @@ log_checkpoint_locked(struct audit_log *log, int64_t now, char **cause)
 	crypto_sign_detached(sig, NULL, body, sizeof body, sk);
 	sodium_memzero(sk, sizeof sk);
 
-	if (fault_point("checkpoint-insert", cause) != 0)
+	if (fault_point("audit", "checkpoint-insert", cause) != 0)
 		goto fail;
 	if (sqlite3_prepare_v2(log->db, "INSERT INTO checkpoint(epoch, n, body, "
 	    "sig, frontier) VALUES (?, ?, ?, ?, ?)", -1, &s, NULL) != SQLITE_OK)
@@ -1049,7 +1049,7 @@ log_checkpoint_locked(struct audit_log *log, int64_t now, char **cause)
 	}
 	sqlite3_finalize(s);
 	s = NULL;
-	if (fault_point("checkpoint-commit", cause) != 0)
+	if (fault_point("audit", "checkpoint-commit", cause) != 0)
 		goto fail;
 	if (sqlite3_exec(log->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
 		goto sqlfail;
@@ -1058,7 +1058,7 @@ log_checkpoint_locked(struct audit_log *log, int64_t now, char **cause)
 	sodium_memzero(st.pending, sizeof st.pending);
 	sodium_memzero(next_seed, sizeof next_seed);
 	st.next_epoch = epoch + 1;
-	if (fault_point("checkpoint-state", cause) != 0 ||
+	if (fault_point("audit", "checkpoint-state", cause) != 0 ||
 	    state_write(log->state_fd, log->state_path, &st, cause) != 0) {
 		state_wipe(&st);
 		return -1;

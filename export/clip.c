@@ -60,31 +60,6 @@ static int	clip_prefix(AVPacket *, const uint8_t *, size_t);
 static int64_t	clip_nominal(const struct clip_job *, AVRational);
 static void	clip_job_free(struct clip_job *);
 
-static int clip_fault_countdown;
-static int clip_fault_reached;
-
-void
-clip_fault_after(int n)
-{
-	clip_fault_countdown = n;
-	clip_fault_reached = 0;
-}
-
-int
-clip_fault_points(void)
-{
-	return clip_fault_reached;
-}
-
-int
-clip_fault(const char *where, char **cause)
-{
-	clip_fault_reached++;
-	if (clip_fault_countdown <= 0 || --clip_fault_countdown > 0)
-		return 0;
-	return cause_set(cause, "injected fault at %s", where);
-}
-
 void
 clip_result_free(struct clip_result *r)
 {

@@ -267,12 +267,9 @@ int clip_original(const struct clip_opts *, struct clip_result *r,
  * given in pixels). */
 int clip_frame_size(const char *path, int *width, int *height, char **cause);
 
-/* For tests (STYLE.md item 5): the n-th fault point reached in export/'s
- * clip, redaction and mask code fails as if out of memory or the disk had
- * failed; 0 turns it off.  clip_fault_points() counts the points reached
- * since the last clip_fault_after(). */
-void clip_fault_after(int n);
-int clip_fault_points(void);
+/* For tests: export/'s clip, redaction and mask code has util's fault
+ * points of domain "clip" (fault_after("clip", n, FAULT_ERROR)), which
+ * fail as if out of memory or the disk had failed. */
 
 /* ---- Masks (export/mask.c); the text format is in man/masks.inc.txt ----
  * A mask is a box with a mode, a time range and optional keyframes (the

@@ -54,9 +54,8 @@ const char *mask_mode_name(enum mask_mode);
 
 /* ---- Fault injection (export/clip.c) ------------------------------------ */
 
-/* A fault point: returns -1 with *cause "injected fault at WHERE" when the
- * countdown set by clip_fault_after() reaches it, else 0. */
-int clip_fault(const char *where, char **cause);
+/* A fault point of domain "clip" (util's fault_point()). */
+#define clip_fault(where, cause)	fault_point("clip", (where), (cause))
 
 /* ---- Plumbing shared by both modes (export/clipio.c) --------------------- */
 

@@ -43,6 +43,18 @@ char *utf8_shorten(char *s, size_t max);
  * cut (snprintf() into a fixed buffer) leaves one; returns s. */
 char *utf8_cut_tail(char *s);
 
+/* Failure injection for the tests (util/fault.c, STYLE.md item 5): from
+ * fault_after(), the n-th fault point of domain ("audit", "clip") reached
+ * fails (mode FAULT_ERROR: fault_point() returns -1 with *cause "injected
+ * fault at WHERE") or ends the process with _exit(99) (FAULT_EXIT); n 0
+ * turns it off.  fault_points() counts the points of that domain reached
+ * since. */
+#define FAULT_ERROR	0
+#define FAULT_EXIT	1
+void fault_after(const char *domain, int n, int mode);
+int fault_points(void);
+int fault_point(const char *domain, const char *where, char **cause);
+
 struct json_t;
 
 /* The JSON text of obj (jansson's json_dumps() flags), which it consumes

@@ -35,7 +35,7 @@ auditfx_teardown(void **state)
 	struct auditfx *f = *state;
 	char cmd[128];
 
-	audit_fault_after(0, 0);
+	fault_after("audit", 0, FAULT_ERROR);
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
 	if (system(cmd) != 0)
 		return -1;

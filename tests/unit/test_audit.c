@@ -504,12 +504,12 @@ test_state_lag_and_ahead(void **state)
 
 	append_n(f, 5);
 	log = auditfx_open(f);
-	audit_fault_after(3, 0);	/* insert, commit, then the state write */
+	fault_after("audit", 3, FAULT_ERROR);	/* insert, commit, then the state write */
 	assert_int_equal(append_note(log, 5, &cause), -1);
 	assert_non_null(strstr(cause, "was logged"));
 	free(cause);
 	cause = NULL;
-	audit_fault_after(0, 0);
+	fault_after("audit", 0, FAULT_ERROR);
 	assert_int_equal(append_note(log, 6, &cause), 6);	/* catches up */
 	audit_close(log);
 	assert_intact(f, 7);
@@ -538,9 +538,9 @@ test_fault_injection(void **state)
 
 	append_n(f, 63);	/* the next append also makes a checkpoint */
 	log = auditfx_open(f);
-	audit_fault_after(0, 0);
+	fault_after("audit", 0, FAULT_ERROR);
 	assert_int_equal(append_note(log, 63, &cause), 63);
-	points = audit_fault_points();
+	points = fault_points();
 	assert_true(points >= 6);	/* 3 for the entry, 3 for the checkpoint */
 	audit_close(log);
 
@@ -548,11 +548,11 @@ test_fault_injection(void **state)
 		append_n(f, 63);
 		log = auditfx_open(f);
 		count = audit_count(log);
-		audit_fault_after(n, 0);
+		fault_after("audit", n, FAULT_ERROR);
 		append_note(log, 0, &cause);
 		free(cause);
 		cause = NULL;
-		audit_fault_after(0, 0);
+		fault_after("audit", 0, FAULT_ERROR);
 		audit_close(log);
 		assert_intact(f, -1);
 		log = auditfx_open(f);
@@ -582,7 +582,7 @@ test_crash_points(void **state)
 			log = audit_open(f->db, f->state, 0, NULL);
 			if (log == NULL)
 				_exit(3);
-			audit_fault_after(n, 1);
+			fault_after("audit", n, FAULT_EXIT);
 			append_note(log, 1, NULL);
 			append_note(log, 2, NULL);
 			_exit(0);

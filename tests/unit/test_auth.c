@@ -672,9 +672,9 @@ test_log_unwritable(void **state)
 
 	/* The login record cannot be written: the session is closed again
 	 * and the login refused. */
-	audit_fault_after(1, 0);
+	fault_after("audit", 1, FAULT_ERROR);
 	assert_int_equal(auth_login(f->a, "alice", pass("demo"), NULL, &res), -1);
-	audit_fault_after(0, 0);
+	fault_after("audit", 0, FAULT_ERROR);
 	assert_wiped();
 	assert_int_equal(res.stage, AUTH_STAGE_AUDIT);
 	assert_null(auth_user(f->a));

@@ -546,16 +546,16 @@ test_original_faults(void **state)
 	o.from_ms = T0 + 1500;
 	o.to_ms = T0 + 13500;
 	o.out = out;
-	clip_fault_after(0);
+	fault_after("clip", 0, FAULT_ERROR);
 	assert_int_equal(clip_original(&o, &r, &cause), 0);
 	clip_result_free(&r);
-	points = clip_fault_points();
+	points = fault_points();
 	unlink(out);
 	assert_true(points > 10);
 	for (n = 1; n <= points; n += n < 30 ? 1 : 7) {
-		clip_fault_after(n);
+		fault_after("clip", n, FAULT_ERROR);
 		rc = clip_original(&o, &r, &cause);
-		clip_fault_after(0);
+		fault_after("clip", 0, FAULT_ERROR);
 		if (rc == 0) {
 			clip_result_free(&r);
 			unlink(out);

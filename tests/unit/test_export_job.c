@@ -744,9 +744,9 @@ test_log_fails(void **state)
 	/* export-start cannot be written: refused, nothing made. */
 	request(&rq, cams, 1, JOB_ORIGINAL, T0, T0 + 5000);
 	assert_non_null(j = job_new(&rq, cfg, cat, &cause));
-	audit_fault_after(1, 0);
+	fault_after("audit", 1, FAULT_ERROR);
 	assert_int_equal(job_start(j, alog, key, &cause), -1);
-	audit_fault_after(0, 0);
+	fault_after("audit", 0, FAULT_ERROR);
 	free(cause), cause = NULL;
 	assert_int_equal(audit_count(alog), n);
 	assert_int_equal(entries(target), 0);
@@ -758,9 +758,9 @@ test_log_fails(void **state)
 	assert_int_equal(job_start(j, alog, key, &cause), 0);
 	assert_int_equal(job_run(j, NULL, NULL, NULL), 0);
 	assert_int_equal(entries(target), 1);
-	audit_fault_after(1, 0);
+	fault_after("audit", 1, FAULT_ERROR);
 	assert_int_equal(job_end(j, &cause), -1);
-	audit_fault_after(0, 0);
+	fault_after("audit", 0, FAULT_ERROR);
 	assert_non_null(strstr(cause, "export-done could not be recorded"));
 	free(cause), cause = NULL;
 	assert_null(job_bundle(j));

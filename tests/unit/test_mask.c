@@ -272,13 +272,13 @@ test_faults(void **state)
 
 	(void)state;
 	for (n = 1; n < 20 && !ok; n++) {
-		clip_fault_after(n);
+		fault_after("clip", n, FAULT_ERROR);
 		l = mask_list_new(&cause);
 		s = NULL;
 		if (l != NULL && mask_list_add(l, "solid:x=1%,y=1%,w=1%,h=1%,"
 		    "key=+1/2%/2%,key=+2/3%/3%", BASE, 0, 0, &cause) == 0)
 			s = mask_format(l, 0, &cause);
-		clip_fault_after(0);
+		fault_after("clip", 0, FAULT_ERROR);
 		if (s != NULL)
 			ok = 1;
 		else {

@@ -551,15 +551,15 @@ test_redacted_faults(void **state)
 	opts3(&o, p, out);
 	o.npieces = 2;
 	o.to_ms = T0 + 8000;
-	clip_fault_after(0);
+	fault_after("clip", 0, FAULT_ERROR);
 	assert_int_equal(redact_clip(&o, l, &r, &cause), 0);
 	clip_result_free(&r);
 	unlink(out);
-	points = clip_fault_points();
+	points = fault_points();
 	for (n = 1; n <= points; n += n < 20 ? 1 : 9) {
-		clip_fault_after(n);
+		fault_after("clip", n, FAULT_ERROR);
 		rc = redact_clip(&o, l, &r, &cause);
-		clip_fault_after(0);
+		fault_after("clip", 0, FAULT_ERROR);
 		if (rc == 0) {
 			clip_result_free(&r);
 			unlink(out);

@@ -236,17 +236,17 @@ test_log_fails(void **state)
 	int n, points;
 
 	/* How many fault points an append reaches. */
-	audit_fault_after(0, 0);
+	fault_after("audit", 0, FAULT_ERROR);
 	assert_true(audit_append(x->log, &(struct audit_entry){ .actor = "x",
 	    .action = "note" }, &cause) >= 0);
-	points = audit_fault_points();
+	points = fault_points();
 	assert_true(points >= 2);
 	for (n = 1; n <= points; n++) {
-		audit_fault_after(n, 0);
+		fault_after("audit", n, FAULT_ERROR);
 		x->prepared = 0;
 		v = view_open(x->log, af->state, &x->d, &x->pr, n % 2, prepare,
 		    x, 0, T0, &fail, &cause);
-		audit_fault_after(0, 0);
+		fault_after("audit", 0, FAULT_ERROR);
 		assert_null(v);
 		assert_int_equal(fail, VIEW_FAIL_LOG);
 		assert_non_null(cause);
