@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "audit/audit.h"
+
 struct audit_log;
 struct player;
 struct player_range;
@@ -119,5 +121,43 @@ void logconf_apply(const struct config *, struct audit_log *);
  * (blake2b null and "defaults": true when no file was read). */
 int logconf_record(const struct config *, struct audit_log *,
     const char *actor, char **cause);
+
+/* ---- Starting a vigil process (start.c) ----------------------------------- */
+
+struct auth;
+struct catalog;
+
+/* What start_open() made; the caller owns it and frees it with
+ * start_close() once nothing uses the handles any more. */
+struct session_start {
+	struct config		*cfg;
+	struct auth		*auth;
+	struct audit_log	*log;		/* NULL: see log_error */
+	char			*log_error;
+	struct catalog		*cat;		/* NULL: see cat_error */
+	char			*cat_error;
+	char			*terminal;	/* this process's terminal */
+	struct audit_quick	 quick;		/* the log's check at start */
+	int			 quick_done;	/* quick is filled */
+	char			 pin_bad[200];	/* not the pinned log: why; ""
+						   when it is (or none is
+						   pinned) */
+	char			 recovered[300];	/* what recovery closed, for
+						   the next person to see */
+};
+
+/* Reads the configuration (config, NULL: the default), keeps only the
+ * allowed environment when started as root, starts authentication (the
+ * monitor forked, root dropped), opens the audit log (its settings
+ * applied, checked against the pin and its newest checkpoint; logins are
+ * restricted to auditors and admins when it is not the pinned log),
+ * closes the views, exports and logins a crash left open, and opens the
+ * footage catalog.  A log or catalog that cannot be opened is not an
+ * error (log_error, cat_error say why).  Returns NULL with *cause and
+ * *status (the exit status: 2 for a configuration that does not load, 1
+ * otherwise) when nothing could start. */
+struct session_start *start_open(const char *config, int *status,
+    char **cause);
+void start_close(struct session_start *);
 
 #endif

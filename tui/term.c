@@ -1,10 +1,10 @@
-/* term — the terminal's start-up and main loop: read the configuration,
- * start authentication (which drops root), open the audit log and close
- * the views a crash left open, scan the catalog, then the login screen,
- * the footage browser, the reason dialog, the player screen and the idle
- * lock.  One poll() waits on the keyboard, the player and a self-pipe for
- * signals, with a timeout only for the next deadline (the clock, the idle
- * lock, the player's checkpoint). */
+/* term — the terminal's main loop: after session/start.c has started the
+ * process (configuration, monitor, audit log, recovery, catalog), the
+ * scan of the catalog, the login screen, the footage browser, the reason
+ * dialog, the player screen and the idle lock.  One poll() waits on the
+ * keyboard, the player and a self-pipe for signals, with a timeout only
+ * for the next deadline (the clock, the idle lock, the player's
+ * checkpoint, the heartbeat). */
 #include <curses.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -41,6 +41,7 @@ enum term_screen {
 };
 
 struct term {
+	struct session_start	*start;		/* owns the handles below */
 	struct config		*cfg;
 	struct auth		*auth;
 	struct audit_log	*log;
@@ -99,9 +100,6 @@ static void term_scan(struct term *);
 static void term_resize(struct term *);
 static int64_t term_next_minute(int64_t now);
 static void term_probe(struct term *);
-static void term_recovered(struct term *, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-static void term_pin_check(struct term *);
 static int term_pin_refuses(struct term *, const char *what);
 static void term_heartbeat(struct term *, int64_t now);
 
@@ -849,58 +847,13 @@ term_heartbeat(struct term *t, int64_t now)
 		free(cause);
 }
 
-/* Adds a sentence to what the next person is told of the recovery at
- * start. */
-static void
-term_recovered(struct term *t, const char *fmt, ...)
-{
-	size_t used = strlen(t->recovered);
-	va_list ap;
-
-	if (used > 0 && used + 1 < sizeof t->recovered)
-		t->recovered[used++] = ' ';
-	t->recovered[used] = '\0';
-	va_start(ap, fmt);
-	vsnprintf(t->recovered + used, sizeof t->recovered - used, fmt, ap);
-	va_end(ap);
-}
-
-/* The log's identity against the pin of vigil.conf: a log replaced or
- * re-keyed is BROKEN at once, and only the DPO and admins may log in, to
- * reach the integrity panel.  Without a pin the verification says
- * UNPINNED where it would say intact. */
-static void
-term_pin_check(struct term *t)
-{
-	uint8_t pin_id[AUDIT_LOGID_LEN], pin_pk[AUDIT_PK_LEN];
-	uint8_t id[AUDIT_LOGID_LEN], pk[AUDIT_PK_LEN];
-
-	if (config_log_pin(t->cfg, pin_id, pin_pk) != 1) {
-		logstate_pin(NULL, NULL);
-		return;
-	}
-	logstate_pin(pin_id, pin_pk);
-	audit_ids(t->log, id, pk);
-	if (memcmp(id, pin_id, sizeof id) == 0 &&
-	    memcmp(pk, pin_pk, sizeof pk) == 0)
-		return;
-	snprintf(t->pin_bad, sizeof t->pin_bad, "it is not the log pinned in "
-	    "vigil.conf (its %s differs: replaced or re-keyed)",
-	    memcmp(id, pin_id, sizeof id) != 0 ? "log_id" : "pk0");
-	auth_restrict_logins(t->auth, ROLE_AUDITOR | ROLE_ADMIN,
-	    "the audit log is not the one pinned in vigil.conf");
-}
-
 int
 tui_run(const char *config)
 {
-	struct auth_config acfg;
-	struct catalog_opts copts;
 	struct pollfd pfd[5];
 	struct term t;
 	char *cause = NULL, drain[64];
 	int64_t now, wait, left;
-	size_t closed = 0;
 	int key, quit = 0, i, nfd, rc, ev, play_fd, nwfd, wfd[2];
 
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
@@ -910,104 +863,43 @@ tui_run(const char *config)
 		return 2;
 	}
 	memset(&t, 0, sizeof t);
-	if (config_load(config, &t.cfg, &cause) < 0) {
+	/* What is not drawing: session/start.c. */
+	if ((t.start = start_open(config, &rc, &cause)) == NULL) {
 		fprintf(stderr, "vigil: %s\n", cause);
 		free(cause);
-		return 2;
+		return rc;
 	}
-	/* Started as root: only TERM, LANG, LC_*, TZ and what the
-	 * configuration names go on to the monitor and the terminal (vigil
-	 * starts itself again without the rest, before anything else). */
-	if (geteuid() == 0 && env_restrict(config_keep_environment(t.cfg),
-	    &cause) == -1) {
-		fprintf(stderr, "vigil: %s\n", cause);
-		free(cause);
-		config_free(t.cfg);
-		return 1;
-	}
-
-	memset(&acfg, 0, sizeof acfg);
-	for (i = 0; i < CONFIG_NROLES; i++)
-		acfg.group[i] = config_group(t.cfg, (enum config_role)i);
-	acfg.service = config_pam_service(t.cfg);
-	acfg.service_user = config_service_user(t.cfg);
-	acfg.password_help = config_password_help(t.cfg);
-	acfg.idle_lock = config_idle_lock(t.cfg) > 0 ?
+	t.cfg = t.start->cfg;
+	t.auth = t.start->auth;
+	t.log = t.start->log;
+	t.log_error = t.start->log_error;
+	t.cat = t.start->cat;
+	t.cat_error = t.start->cat_error;
+	t.terminal = t.start->terminal;
+	t.quick = t.start->quick;
+	t.quick_done = t.start->quick_done;
+	snprintf(t.pin_bad, sizeof t.pin_bad, "%s", t.start->pin_bad);
+	snprintf(t.recovered, sizeof t.recovered, "%s", t.start->recovered);
+	t.idle_lock = config_idle_lock(t.cfg) > 0 ?
 	    (unsigned)config_idle_lock(t.cfg) : 0;
-	t.idle_lock = acfg.idle_lock;
-	/* Forks the monitor and drops root when started as root; nothing
-	 * below runs privileged. */
-	if ((t.auth = auth_start(&acfg, &cause)) == NULL) {
-		fprintf(stderr, "vigil: %s\n", cause);
-		free(cause);
-		config_free(t.cfg);
-		return 1;
-	}
 	if (pipe2(term_pipe, O_CLOEXEC | O_NONBLOCK) != 0) {
 		fprintf(stderr, "vigil: pipe: %s\n", strerror(errno));
-		auth_free(t.auth);
-		config_free(t.cfg);
+		start_close(t.start);
 		return 1;
 	}
-	t.terminal = terminal_name_self();
-	t.log = audit_open(config_audit_db(t.cfg), config_audit_state(t.cfg), 0,
-	    &t.log_error);
-	auth_attach_log(t.auth, t.log, NULL);
 	auth_on_replace(t.auth, term_on_replace, &t);
 	auth_on_gone(t.auth, term_gone, NULL);
 	if (t.log != NULL) {
-		logconf_apply(t.cfg, t.log);
-		term_pin_check(&t);
-		/* The quick check first, on the log as it was found. */
-		if (audit_quick_check(t.log, &t.quick, &cause) == 0) {
-			t.quick_done = 1;
-		} else {
-			free(cause);
-			cause = NULL;
-		}
-		/* Invariant 2: views a crash left open are closed first. */
-		if (views_recover(t.log, config_audit_state(t.cfg), t.terminal,
-		    &closed, &cause) == -1)
-			term_recovered(&t, "Views left open by a crash could not "
-			    "be closed: %s", cause);
-		else if (closed > 0)
-			term_recovered(&t, "%zu view%s left open by a crash or "
-			    "hang-up %s closed in the audit log as view-aborted.",
-			    closed, closed == 1 ? "" : "s", closed == 1 ? "was" :
-			    "were");
-		free(cause);
-		cause = NULL;
-		/* Invariant 4: an export a crash cut short leaves nothing. */
-		closed = 0;
-		if (job_recover(t.log, t.terminal, &closed, &cause) == -1)
-			term_recovered(&t, "An export left open by a crash could "
-			    "not be closed: %s", cause);
-		else if (closed > 0)
-			term_recovered(&t, "%zu export%s cut short by a crash %s "
-			    "closed in the audit log as export-failed.", closed,
-			    closed == 1 ? "" : "s", closed == 1 ? "was" : "were");
-		free(cause);
-		cause = NULL;
-		/* Every login has an end: those a crash left open on this
-		 * terminal, after their views and exports. */
-		closed = 0;
-		if (sessions_recover(t.auth, &closed, &cause) == -1)
-			term_recovered(&t, "A session left open by a crash could "
-			    "not be logged out: %s", cause);
-		else if (closed > 0)
-			term_recovered(&t, "%zu session%s left open by a crash %s "
-			    "logged out in the audit log (aborted).", closed,
-			    closed == 1 ? "" : "s", closed == 1 ? "was" : "were");
-		free(cause);
-		cause = NULL;
+		uint8_t pin_id[AUDIT_LOGID_LEN], pin_pk[AUDIT_PK_LEN];
+
+		/* The title bar says UNPINNED where it would say intact
+		 * without a pin. */
+		if (config_log_pin(t.cfg, pin_id, pin_pk) == 1)
+			logstate_pin(pin_id, pin_pk);
+		else
+			logstate_pin(NULL, NULL);
 		logstate_start(config_audit_db(t.cfg), term_pipe[1]);
 	}
-	memset(&copts, 0, sizeof copts);
-	copts.db = config_catalog_db(t.cfg);
-	copts.root = config_recorder(t.cfg);
-	copts.pattern = config_pattern(t.cfg);
-	copts.timezone = config_timezone(t.cfg);
-	t.cat = catalog_open(&copts, &t.cat_error);
 	t.st.site = config_site_name(t.cfg);
 	t.st.privsep = auth_privsep(t.auth);
 	t.login = login_new();
@@ -1147,15 +1039,7 @@ tui_run(const char *config)
 	reason_free(t.reason);
 	review_free(t.review);
 	login_free(t.login);
-	auth_free(t.auth);
-	if (t.cat != NULL)
-		catalog_close(t.cat);
-	free(t.cat_error);
-	if (t.log != NULL)
-		audit_close(t.log);
-	free(t.log_error);
-	free(t.terminal);
-	config_free(t.cfg);
+	start_close(t.start);
 	close(term_pipe[0]);
 	close(term_pipe[1]);
 	term_pipe[0] = term_pipe[1] = -1;
