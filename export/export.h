@@ -285,6 +285,11 @@ struct mask_list;
 /* Caller frees with mask_list_free(). */
 struct mask_list *mask_list_new(char **cause);
 void mask_list_free(struct mask_list *);
+/* A mask's time, the grammar of vigil-export(5) (mask specifications):
+ * "+S[.fff]", "+M:SS[.fff]" or "+H:MM:SS[.fff]" after base_ms, or a date
+ * and time (local without an offset).  The export wizard's mask editor
+ * reads its times with it too.  Returns 0, or -1 with *cause. */
+int mask_time(const char *s, int64_t base_ms, int64_t *ms, char **cause);
 /* Parses one specification and appends it.  base_ms is what relative times
  * ("+1:30") count from: the start of the declared range.  width and height
  * are the frame's size in pixels, needed only for values given in "px"

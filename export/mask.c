@@ -444,6 +444,12 @@ mask_time_parse(const char *s, size_t n, int64_t base_ms, int64_t *ms,
 	return 0;
 }
 
+int
+mask_time(const char *s, int64_t base_ms, int64_t *ms, char **cause)
+{
+	return mask_time_parse(s, strlen(s), base_ms, ms, cause);
+}
+
 /* num/den rounded down and up (den > 0). */
 static void
 mask_frac(int64_t num, int64_t den, int64_t *fl, int64_t *ce)

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "export/export.h"
 #include "tui/tui.h"
 #include "util/util.h"
 
@@ -312,11 +313,10 @@ maskedit_parse_pct(const char *s, int32_t *out)
 int
 maskedit_parse_time(const char *s, int64_t base_ms, int open_ok, int64_t *out)
 {
-	int64_t part[3] = { 0, 0, 0 }, ms = 0, v;
-	int n = 0, d, fd;
-	char full[64], day[16];
+	char full[64], day[16], *why = NULL;
 	struct tm tm;
 	time_t bt;
+	int rc;
 
 	while (*s == ' ')
 		s++;
@@ -324,50 +324,19 @@ maskedit_parse_time(const char *s, int64_t base_ms, int open_ok, int64_t *out)
 		*out = MASKEDIT_OPEN;
 		return 0;
 	}
-	if (*s == '+') {
-		for (s++;;) {
-			v = 0;
-			for (d = 0; isdigit((unsigned char)*s); s++, d++) {
-				if (d > 9)
-					return -1;
-				v = v * 10 + (*s - '0');
-			}
-			if (d == 0 || n == 3)
-				return -1;
-			if (n > 0 && (d != 2 || v > 59))
-				return -1;
-			part[n++] = v;
-			if (*s != ':')
-				break;
-			s++;
-		}
-		if (*s == '.') {
-			for (s++, fd = 0; isdigit((unsigned char)*s); s++) {
-				if (++fd > 3)
-					return -1;
-				ms = ms * 10 + (*s - '0');
-			}
-			if (fd == 0)
-				return -1;
-			while (fd++ < 3)
-				ms *= 10;
-		}
-		if (*s != '\0')
-			return -1;
-		v = n == 1 ? part[0] : n == 2 ? part[0] * 60 + part[1] :
-		    part[0] * 3600 + part[1] * 60 + part[2];
-		*out = base_ms + v * 1000 + ms;
-		return 0;
-	}
-	/* A time of day alone is on base's local day. */
-	if (strchr(s, '-') == NULL && strchr(s, ':') != NULL) {
+	/* A time of day alone is on base's local day; everything else is
+	 * the export's grammar (mask_time()), so that what the editor takes
+	 * the export takes. */
+	if (*s != '+' && strchr(s, '-') == NULL && strchr(s, ':') != NULL) {
 		bt = (time_t)(base_ms / 1000);
 		localtime_r(&bt, &tm);
 		strftime(day, sizeof day, "%Y-%m-%d", &tm);
-		if ((size_t)snprintf(full, sizeof full, "%s %s", day, s) >=
+		if ((size_t)snprintf(full, sizeof full, "%sT%s", day, s) >=
 		    sizeof full)
 			return -1;
-		return clock_parse(full, 1, out);
+		s = full;
 	}
-	return clock_parse(s, 1, out);
+	rc = mask_time(s, base_ms, out, &why);
+	free(why);
+	return rc;
 }

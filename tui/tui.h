@@ -417,10 +417,10 @@ int maskedit_format(const struct maskedit_mask *, char *buf, size_t len);
 int maskedit_parse_pct(const char *s, int32_t *out);
 /* Writes v (hundredths) as "12.5". */
 void maskedit_pct(int32_t v, char *buf, size_t len);
-/* Parses a time for a mask: "+S[.fff]", "+M:SS[.fff]", "+H:MM:SS[.fff]"
- * after base_ms, "HH:MM[:SS]" on base_ms's local day, a date and time
- * (clock_parse(), local), or "end" (MASKEDIT_OPEN, when open_ok).
- * Returns 0, or -1. */
+/* Parses a time for a mask: the export's grammar (mask_time(): "+S[.fff]",
+ * "+M:SS[.fff]", "+H:MM:SS[.fff]" after base_ms, or a date and time), and
+ * two conveniences written in it: "HH:MM[:SS]" on base_ms's local day,
+ * and "end" (MASKEDIT_OPEN, when open_ok).  Returns 0, or -1. */
 int maskedit_parse_time(const char *s, int64_t base_ms, int open_ok,
     int64_t *out);
 

@@ -167,6 +167,31 @@ test_parsers(void **state)
 	assert_int_equal(maskedit_parse_time("2025-03-01T10:00:07Z", T0, 0,
 	    &t), 0);
 	assert_true(t == T0 + 7000);
+	/* One grammar (issue 14): what the export refuses, the editor
+	 * refuses, and what it takes, the export takes. */
+	{
+		static const char *const times[] = { "+999999999:00:00",
+		    "+1234567890", "+1.2345", "+1:30", "2025-03-01T10:00:07Z",
+		    "1:30", "+-1" };
+		char *why = NULL;
+		int64_t e;
+		size_t i;
+
+		for (i = 0; i < sizeof times / sizeof times[0]; i++) {
+			int ed = maskedit_parse_time(times[i], T0, 0, &t);
+			int ex = mask_time(times[i], T0, &e, &why);
+
+			free(why);
+			why = NULL;
+			if (times[i][0] == '+' || strchr(times[i], '-') != NULL) {
+				assert_int_equal(ed, ex);
+				if (ed == 0)
+					assert_true(t == e);
+			}
+		}
+		assert_int_equal(maskedit_parse_time("+999999999:00:00", T0, 0,
+		    &t), -1);
+	}
 }
 
 /* The editor's text, read by export/mask.c, comes back the same. */
