@@ -87,7 +87,7 @@ for f in $folders; do
 			echo "boundary: $file: includes <$lib...>, which only $allowed may" >>"$TMP/out"
 		done
 		# Private headers.
-		grep -n '^#include "[a-z]*/[a-z]*_int\.h"' "$file" | while IFS= read -r l; do
+		grep -n '^#include "[a-z]*/[a-z_]*_int\.h"' "$file" | while IFS= read -r l; do
 			m=$(printf '%s\n' "$l" | sed 's/.*#include "\([a-z]*\)\/.*/\1/')
 			[ "$m" = "$f" ] || echo "boundary: $file:${l%%:*}: includes the private header of $m/" >>"$TMP/out"
 		done
