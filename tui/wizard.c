@@ -4,7 +4,11 @@
  * target, second-person approval, progress and summary.  A screen state of
  * term.c's main loop: it never waits on its own, so the idle lock and the
  * clock go on while it is open, and an export runs on the job's thread
- * while the screen keeps drawing. */
+ * while the screen keeps drawing.
+ *
+ * This file: the state machine (range, purpose, mode, target), the keys,
+ * the main loop's hooks and the drawing; the masks and their preview are
+ * wizard_masks.c, the approval, the key and the run wizard_run.c. */
 #include <curses.h>
 #include <stdarg.h>
 #include <stdatomic.h>
@@ -23,223 +27,50 @@
 #include "footage/footage.h"
 #include "player/player.h"
 #include "tui/tui.h"
+#include "tui/wizard_int.h"
 #include "util/util.h"
 
-#define WZ_NAME_MAX	((JOB_RECIPIENT_MAX - 2) / 2)	/* recipient, organisation */
-#define WZ_LEGAL_MAX	1000
-#define WZ_FIELD_CAP	2048		/* held: more than any limit, so
-					   text over a limit is refused whole,
-					   never cut */
-#define WZ_PIC_ROWS	10		/* below a picture in the terminal */
-#define WZ_STEP_PCT	100		/* arrow keys: 1% */
-#define WZ_BIG_PCT	500		/* with Shift: 5% */
-
-enum wz_step {
-	STEP_RANGE,
-	STEP_PURPOSE,
-	STEP_MODE,
-	STEP_MASKS,
-	STEP_TARGET,
-	STEP_APPROVAL,
-	STEP_KEY,
-	STEP_RUN,
-	STEP_DONE,
-};
-
-/* Purpose fields after the code. */
-enum wz_pf {
-	PF_CODE,
-	PF_REFERENCE,
-	PF_REQUESTER,
-	PF_RECIPIENT,
-	PF_ORGANISATION,
-	PF_LEGAL,
-	PF_NOTE,
-	PF_COUNT
-};
-
-/* The numeric form of a mask. */
-enum wz_nf {
-	NF_MODE,
-	NF_X,
-	NF_Y,
-	NF_W,
-	NF_H,
-	NF_FROM,
-	NF_TO,
-	NF_COUNT
-};
-
-struct wz_field {
-	char	 text[WZ_FIELD_CAP + 1];
-	size_t	 len;
-	size_t	 max;		/* the limit; purpose fields may hold more */
-};
-
-struct wizard {
-	const struct config	*cfg;
-	struct catalog		*cat;
-	struct audit_log	*log;
-	struct auth		*auth;
-	char			*terminal;
-
-	int			 active;
-	enum wz_step		 step;
-	int			 help;
-	char			 user[AUTH_USER_MAX];
-	char			 msg[1000];	/* this step's message */
-	int			 msg_error;
-	char			 closing[1200];	/* for the browser */
-	int			 closing_error;
-
-	/* Range. */
-	struct catalog_camera	*cams;
-	size_t			 ncams;
-	unsigned char		*chosen;
-	size_t			 cam_cur;
-	int			 rfocus;	/* 0 cameras, 1 from, 2 to */
-	struct wz_field		 from_f;
-	struct wz_field		 to_f;
-	int64_t			 from_ms;
-	int64_t			 to_ms;
-	char			 range_info[400];
-
-	/* Purpose. */
-	size_t			 code;
-	int			 pfocus;
-	struct wz_field		 pf[PF_COUNT];
-	int			 legal_typed;	/* the basis was edited */
-
-	/* Mode. */
-	int			 redacted;
-
-	/* Masks. */
-	struct maskedit_mask	*masks;
-	size_t			 nmasks;
-	size_t			 sel;
-	int64_t			 at_ms;		/* the frame shown */
-	int			 live;		/* redaction previewed */
-	int			 outlines;
-	int			 numeric;	/* the form is open */
-	int			 nfocus;
-	enum maskedit_mode	 nmode;
-	struct wz_field		 nf[NF_COUNT];
-	size_t			 pcam;		/* camera previewed (index) */
-
-	/* The preview's view and player. */
-	struct player		*player;
-	enum player_vo		 vo;
-	int			 view_open;
-	int64_t			 view_seq;
-	char			*view_camera;
-	struct view		*view;		/* its record (session/view.c) */
-	struct clip_piece	*pieces;
-	size_t			 npieces;
-	struct catalog_range	 range;
-	int			 have_range;
-	int			 frame_w;
-	int			 frame_h;
-	int64_t			 playable_ms;
-
-	/* Target. */
-	struct media_target	*targets;
-	size_t			 ntargets;
-	size_t			 tsel;
-	struct job_estimate	 est;
-	int			 have_est;
-
-	/* Approval and the signing key. */
-	int			 afocus;	/* 0 name, 1 password */
-	/* One byte more than allowed each: a longer name or password is
-	 * refused untried (auth_input_ok()), never cut to a prefix. */
-	char			 aname[AUTH_USER_MAX + 1];
-	size_t			 anlen;
-	char			 apass[AUTH_PASS_MAX + 1];
-	size_t			 aplen;
-	char			 approver[AUTH_USER_MAX];
-	char			 amsg[4][AUTH_MSG_MAX];
-	int			 namsg;
-	char			 kpass[SIGN_PASSPHRASE_MAX + 1];
-	size_t			 kplen;
-	struct sign_key		*key;
-
-	/* The export. */
-	struct job		*job;
-	struct job_progress	 prog;
-	int			 cancel_ask;
-	int			 cancelled;
-	int			 ok;
-	char			*bundle;
-	char			 sums[65];
-	char			 keyid[SIGN_KEYID_HEX];
-	char			*pubkey;	/* the signing public key */
-};
-
-static void wz_say(struct wizard *, int error, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
 static void wz_clock(int64_t t, char *buf, size_t len);
-static void wz_field_set(struct wz_field *, size_t max, const char *text);
-static const struct config_reason *wz_reason(const struct wizard *);
-static int wz_pf_shown(const struct wizard *, int f);
-static void wz_legal_fill(struct wizard *);
-static void wz_free_range(struct wizard *);
-static int wz_range_check(struct wizard *);
-static void wz_range_estimate(struct wizard *);
-static int wz_purpose_check(struct wizard *);
-static struct mask_list *wz_mask_list(struct wizard *, char **cause);
-static int wz_masks_check(struct wizard *);
-static void wz_to_target(struct wizard *);
-static void wz_targets_load(struct wizard *);
-static void wz_request(struct wizard *, struct job_request *,
-    const char **cams, char *recipient, size_t rlen, struct mask_list *);
-static struct job *wz_job(struct wizard *, char **cause);
-static void wz_target_chosen(struct wizard *);
-static void wz_after_approval(struct wizard *);
-static void wz_start(struct wizard *);
-static void wz_finish(struct wizard *);
-static void wz_approve(struct wizard *);
-static void wz_conv_message(void *, int, const char *);
-static int wz_conv_prompt(void *, int, const char *, char *, size_t);
-static void wz_wipe_secrets(struct wizard *);
-static void wz_close(struct wizard *, int error, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static int wz_ensure_player(struct wizard *, char **cause);
-static struct player *wz_view_player(void *, char **cause);
-static void wz_preview_start(struct wizard *);
-static void wz_preview_end(struct wizard *, const char *how);
-static void wz_preview_apply(struct wizard *);
-static void wz_preview_seek(struct wizard *);
-static void wz_decl(const struct wizard *, struct views_decl *);
-static void wz_numeric_open(struct wizard *);
-static int wz_numeric_apply(struct wizard *);
-static enum wizard_result wz_key_range(struct wizard *, int key);
-static enum wizard_result wz_key_purpose(struct wizard *, int key);
-static void wz_key_mode(struct wizard *, int key);
-static void wz_key_masks(struct wizard *, int key);
-static void wz_key_numeric(struct wizard *, int key);
-static void wz_key_target(struct wizard *, int key);
-static void wz_key_approval(struct wizard *, int key);
-static void wz_key_key(struct wizard *, int key);
-static enum wizard_result wz_key_run(struct wizard *, int key);
-static void wz_back(struct wizard *);
-static int wz_title(struct wizard *, const struct screen_state *,
-    const char *name);
-static void wz_draw_range(struct wizard *, int y);
-static void wz_draw_purpose(struct wizard *, int y);
-static void wz_draw_mode(struct wizard *, int y);
-static void wz_draw_masks(struct wizard *, const struct screen_state *);
-static void wz_draw_target(struct wizard *, int y);
-static void wz_draw_approval(struct wizard *, int y);
-static void wz_draw_key(struct wizard *, int y);
-static void wz_draw_run(struct wizard *, int y);
-static void wz_draw_done(struct wizard *, int y);
-static void wz_draw_help(struct wizard *, const struct screen_state *);
-static int wz_message(struct wizard *, int y, int rows);
 static void wz_size(int64_t bytes, char *buf, size_t len);
 static void wz_span(int64_t ms, char *buf, size_t len);
+static void wz_reset(struct wizard *w);
+static void wz_wipe_secrets(struct wizard *w);
+static void wz_close(struct wizard *w, int error, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static int wz_range_check(struct wizard *w);
+static void wz_range_estimate(struct wizard *w);
+static enum wizard_result wz_key_range(struct wizard *w, int key);
+static int wz_pf_shown(const struct wizard *w, int f);
+static void wz_legal_fill(struct wizard *w);
+static const char *wz_pf_name(int f);
+static int wz_pf_over(struct wizard *w, int f);
+static int wz_purpose_check(struct wizard *w);
+static enum wizard_result wz_key_purpose(struct wizard *w, int key);
+static void wz_key_mode(struct wizard *w, int key);
+static void wz_targets_load(struct wizard *w);
+static void wz_request(struct wizard *w, struct job_request *rq,
+    const char **cams, char *recipient, size_t rlen, struct mask_list *ml);
+static void wz_target_chosen(struct wizard *w);
+static void wz_key_target(struct wizard *w, int key);
+static void wz_back(struct wizard *w);
+static int wz_title(struct wizard *w, const struct screen_state *st,
+    const char *name);
+static int wz_message(struct wizard *w, int y, int rows);
+static void wz_draw_range(struct wizard *w, int y);
+static void wz_draw_purpose(struct wizard *w, int y);
+static void wz_draw_mode(struct wizard *w, int y);
+static int wz_draw_mask_lines(struct wizard *w, int y, int rows);
+static void wz_draw_masks(struct wizard *w, const struct screen_state *st);
+static void wz_draw_target(struct wizard *w, int y);
+static int wz_summary(struct wizard *w, int y);
+static void wz_draw_approval(struct wizard *w, int y);
+static void wz_draw_key(struct wizard *w, int y);
+static void wz_draw_run(struct wizard *w, int y);
+static void wz_draw_done(struct wizard *w, int y);
+static void wz_draw_help(struct wizard *w, const struct screen_state *st);
 
 /* The step's message (error 1: red). */
-static void
+void
 wz_say(struct wizard *w, int error, const char *fmt, ...)
 {
 	va_list ap;
@@ -263,7 +94,7 @@ wz_clock(int64_t t, char *buf, size_t len)
 
 /* Sets a field's text (cut at a character within what it holds) and
  * limit. */
-static void
+void
 wz_field_set(struct wz_field *f, size_t max, const char *text)
 {
 	size_t n = strlen(text);
@@ -640,7 +471,7 @@ wz_key_range(struct wizard *w, int key)
 /* ---- Purpose ------------------------------------------------------------- */
 
 /* The reason code chosen. */
-static const struct config_reason *
+const struct config_reason *
 wz_reason(const struct wizard *w)
 {
 	return config_reason_at(w->cfg, w->code);
@@ -855,626 +686,6 @@ wz_key_mode(struct wizard *w, int key)
 	}
 }
 
-/* ---- Masks --------------------------------------------------------------- */
-
-/* The masks as the export reads them; NULL with *cause when one is
- * refused. */
-static struct mask_list *
-wz_mask_list(struct wizard *w, char **cause)
-{
-	struct mask_list *ml;
-	char spec[MASK_SPEC_MAX], *why = NULL;
-	size_t i;
-
-	if ((ml = mask_list_new(cause)) == NULL)
-		return NULL;
-	for (i = 0; i < w->nmasks; i++) {
-		if (maskedit_format(&w->masks[i], spec, sizeof spec) == -1 ||
-		    mask_list_add(ml, spec, w->from_ms, w->frame_w, w->frame_h,
-		    &why) == -1) {
-			cause_set(cause, "mask %zu: %s", i + 1, why != NULL ?
-			    why : "too long");
-			free(why);
-			mask_list_free(ml);
-			return NULL;
-		}
-	}
-	return ml;
-}
-
-/* Checks every mask, and their times against the range. */
-static int
-wz_masks_check(struct wizard *w)
-{
-	struct mask_list *ml;
-	char *cause = NULL;
-	int rc;
-
-	if ((ml = wz_mask_list(w, &cause)) == NULL) {
-		wz_say(w, 1, "%s.", cause);
-		free(cause);
-		return -1;
-	}
-	rc = mask_list_validate(ml, w->from_ms, w->to_ms, &cause);
-	mask_list_free(ml);
-	if (rc == -1) {
-		wz_say(w, 1, "%s.", cause);
-		free(cause);
-		return -1;
-	}
-	return 0;
-}
-
-/* Forgets the previewed camera's pieces. */
-static void
-wz_free_range(struct wizard *w)
-{
-	if (w->have_range)
-		catalog_range_free(&w->range);
-	w->have_range = 0;
-	free(w->pieces);
-	w->pieces = NULL;
-	w->npieces = 0;
-}
-
-/* The preview view's declaration: the export's reason and reference. */
-static void
-wz_decl(const struct wizard *w, struct views_decl *d)
-{
-	memset(d, 0, sizeof *d);
-	d->actor = w->user;
-	d->camera = w->view_camera;
-	d->from_ms = w->from_ms;
-	d->to_ms = w->to_ms;
-	d->code = wz_reason(w)->code;
-	d->reference = w->pf[PF_REFERENCE].text;
-	d->authority = w->pf[PF_REQUESTER].text;
-	d->note = "export mask editor";
-	d->terminal = w->terminal;
-	d->playable_ms = w->have_range ? w->range.playable_ms : 0;
-}
-
-/* A player for the preview (libmpv is loaded by the first one). */
-static int
-wz_ensure_player(struct wizard *w, char **cause)
-{
-	if (w->player != NULL)
-		return 0;
-	if ((w->player = playscreen_player_new(&w->vo, 0, cause)) == NULL)
-		return -1;
-	return 0;
-}
-
-/* The player for the preview's view, once its view-start is committed
- * (view_open()): its picture area set; nothing loaded. */
-static struct player *
-wz_view_player(void *arg, char **cause)
-{
-	struct wizard *w = arg;
-
-	if (wz_ensure_player(w, cause) == -1)
-		return NULL;
-	if (player_vo_is_terminal(player_vo(w->player)) &&
-	    player_set_terminal_area(w->player, LINES - WZ_PIC_ROWS, COLS,
-	    cause) == -1)
-		return NULL;
-	return w->player;
-}
-
-/* Shows the frame at the mask step's time: a view of the previewed
- * camera, logged with the export's reason before anything is loaded. */
-static void
-wz_preview_start(struct wizard *w)
-{
-	struct player_item *items;
-	struct player_range pr;
-	struct views_decl d;
-	enum view_failure fail;
-	char *why = NULL;
-	size_t i, k = 0, n = 0;
-	const char *camera = NULL;
-
-	if (w->view_open)
-		return;
-	/* The pcam-th chosen camera (the first when there are fewer). */
-	for (i = 0; i < w->ncams; i++)
-		if (w->chosen[i] && n++ == w->pcam)
-			camera = w->cams[i].name;
-	if (camera == NULL) {
-		for (i = 0; i < w->ncams && camera == NULL; i++)
-			if (w->chosen[i])
-				camera = w->cams[i].name;
-		w->pcam = 0;
-	}
-	if (camera == NULL)
-		return;
-	wz_free_range(w);
-	if (w->player == NULL)
-		probe_silence_libav();
-	if (catalog_range(w->cat, camera, w->from_ms, w->to_ms, &w->range,
-	    &why) == -1) {
-		wz_say(w, 1, "The catalog cannot be read (%s): no picture; the "
-		    "masks can still be typed.", why);
-		free(why);
-		return;
-	}
-	w->have_range = 1;
-	w->pieces = xcalloc(w->range.n + 1, sizeof *w->pieces);
-	items = xcalloc(w->range.n + 1, sizeof *items);
-	for (i = 0; i < w->range.n; i++) {
-		const struct catalog_piece *pc = &w->range.pieces[i];
-
-		if (pc->path == NULL || (pc->status != CATALOG_OK &&
-		    pc->status != CATALOG_PARTIAL) || pc->length_ms <= 0)
-			continue;
-		items[k].path = w->pieces[k].path = pc->path;
-		items[k].start_ms = w->pieces[k].start_ms = pc->from_ms;
-		items[k].offset_ms = w->pieces[k].offset_ms = pc->offset_ms;
-		items[k].length_ms = w->pieces[k].length_ms = pc->length_ms;
-		k++;
-	}
-	w->npieces = k;
-	if (k == 0) {
-		free(items);
-		wz_say(w, 1, "%s has no playable footage in the range: no "
-		    "picture.", camera);
-		return;
-	}
-	if (clip_frame_size(w->pieces[0].path, &w->frame_w, &w->frame_h,
-	    &why) == -1) {
-		wz_say(w, 1, "The frame size cannot be read (%s): the live "
-		    "redaction is off.", why);
-		free(why);
-		why = NULL;
-		w->frame_w = w->frame_h = 0;
-	}
-	free(w->view_camera);
-	w->view_camera = xstrdup(camera);
-	memset(&pr, 0, sizeof pr);
-	pr.from_ms = w->from_ms;
-	pr.to_ms = w->to_ms;
-	pr.items = items;
-	pr.n_items = k;
-	/* Invariants 1 and 2: session/view.c; the preview holds its first
-	 * frame. */
-	wz_decl(w, &d);
-	w->view = view_open(w->log, config_audit_state(w->cfg), &d, &pr, 1,
-	    wz_view_player, w, clock_mono_ms(), clock_now_ms(), &fail, &why);
-	if (w->view == NULL) {
-		free(items);
-		if (fail == VIEW_FAIL_LOG)
-			wz_say(w, 1, "No picture: the audit log cannot be written "
-			    "(%s). The masks can still be typed.", why);
-		else
-			wz_say(w, 1, "The player could not start (%s): no "
-			    "picture; the masks can still be typed.", why);
-		free(why);
-		return;
-	}
-	w->view_open = 1;
-	w->view_seq = view_seq(w->view);
-	free(items);
-	wz_preview_apply(w);
-	if (player_vo_is_terminal(player_vo(w->player)))
-		clearok(curscr, TRUE);
-}
-
-/* Ends the preview's view with how, logging what was shown. */
-static void
-wz_preview_end(struct wizard *w, const char *how)
-{
-	char *why = NULL;
-
-	if (!w->view_open)
-		return;
-	w->view_open = 0;
-	/* The next preview starts without the masks' filters. */
-	(void)player_set_filters(w->player, NULL, NULL, 0, NULL);
-	if (view_close(w->view, how, &why) == -1) {
-		wz_say(w, 1, "The end of view #%lld could not be written to the "
-		    "audit log: %s", (long long)w->view_seq, why);
-		free(why);
-	}
-	w->view = NULL;
-	clearok(curscr, TRUE);
-}
-
-/* The filters for the frame shown: the export's graph when the live
- * redaction is on, and outlines of the masks that apply at that time. */
-static void
-wz_preview_apply(struct wizard *w)
-{
-	struct player_box box[MASKEDIT_MAX];
-	struct mask_list *ml = NULL;
-	char *vf = NULL, *why = NULL;
-	size_t i, n = 0;
-	int32_t x, y;
-
-	if (!w->view_open || w->player == NULL)
-		return;
-	for (i = 0; w->outlines && i < w->nmasks; i++) {
-		if (!maskedit_applies(&w->masks[i], w->at_ms))
-			continue;
-		maskedit_at(&w->masks[i], w->at_ms, &x, &y);
-		box[n].x = x / (double)MASKEDIT_UNIT;
-		box[n].y = y / (double)MASKEDIT_UNIT;
-		box[n].w = w->masks[i].w / (double)MASKEDIT_UNIT;
-		box[n].h = w->masks[i].h / (double)MASKEDIT_UNIT;
-		box[n].selected = i == w->sel;
-		n++;
-	}
-	if (w->live && w->nmasks > 0 && w->frame_w > 0) {
-		if ((ml = wz_mask_list(w, &why)) == NULL ||
-		    (vf = redact_mpv_vf(ml, w->pieces, w->npieces, w->frame_w,
-		    w->frame_h, &why)) == NULL) {
-			wz_say(w, 1, "No live redaction: %s.", why);
-			free(why);
-			why = NULL;
-		}
-		mask_list_free(ml);
-	}
-	if (player_set_filters(w->player, vf, box, n, &why) == -1) {
-		wz_say(w, 1, "The picture cannot be filtered: %s.", why);
-		free(why);
-	}
-	free(vf);
-}
-
-/* Shows the frame at at_ms. */
-static void
-wz_preview_seek(struct wizard *w)
-{
-	char *why = NULL;
-
-	if (w->at_ms < w->from_ms)
-		w->at_ms = w->from_ms;
-	if (w->at_ms > w->to_ms - 1)
-		w->at_ms = w->to_ms - 1;
-	if (!w->view_open || w->player == NULL)
-		return;
-	if (player_show_still(w->player, w->at_ms, &why) == -1) {
-		wz_say(w, 1, "%s", why);
-		free(why);
-	}
-	wz_preview_apply(w);
-}
-
-/* Opens the form with the selected mask's values. */
-static void
-wz_numeric_open(struct wizard *w)
-{
-	struct maskedit_mask *m = &w->masks[w->sel];
-	char buf[64];
-	int64_t d;
-
-	w->numeric = 1;
-	w->nfocus = NF_X;
-	w->nmode = m->mode;
-	wz_field_set(&w->nf[NF_MODE], 16, maskedit_mode_name(m->mode));
-	maskedit_pct(m->x, buf, sizeof buf);
-	wz_field_set(&w->nf[NF_X], 12, buf);
-	maskedit_pct(m->y, buf, sizeof buf);
-	wz_field_set(&w->nf[NF_Y], 12, buf);
-	maskedit_pct(m->w, buf, sizeof buf);
-	wz_field_set(&w->nf[NF_W], 12, buf);
-	maskedit_pct(m->h, buf, sizeof buf);
-	wz_field_set(&w->nf[NF_H], 12, buf);
-	d = m->from_ms - w->from_ms;
-	snprintf(buf, sizeof buf, "+%lld", (long long)(d / 1000));
-	if (d % 1000 != 0)
-		snprintf(buf, sizeof buf, "+%lld.%03lld", (long long)(d / 1000),
-		    (long long)(d % 1000));
-	wz_field_set(&w->nf[NF_FROM], 40, buf);
-	if (m->to_ms == MASKEDIT_OPEN) {
-		snprintf(buf, sizeof buf, "end");
-	} else {
-		d = m->to_ms - w->from_ms;
-		snprintf(buf, sizeof buf, "+%lld", (long long)(d / 1000));
-		if (d % 1000 != 0)
-			snprintf(buf, sizeof buf, "+%lld.%03lld",
-			    (long long)(d / 1000), (long long)(d % 1000));
-	}
-	wz_field_set(&w->nf[NF_TO], 40, buf);
-	w->msg[0] = '\0';
-}
-
-/* Checks the form and applies it to the selected mask. */
-static int
-wz_numeric_apply(struct wizard *w)
-{
-	static const char *const names[NF_COUNT] = {
-		"mode", "x", "y", "w", "h", "from", "to"
-	};
-	struct maskedit_mask m = w->masks[w->sel];
-	int32_t v[5];
-	int64_t from, to;
-	size_t dropped;
-	int f;
-
-	for (f = NF_X; f <= NF_H; f++) {
-		if (maskedit_parse_pct(w->nf[f].text, &v[f]) == -1) {
-			wz_say(w, 1, "%s: '%s' is not a percentage (e.g. 12.5, "
-			    "at most two decimals).", names[f], w->nf[f].text);
-			w->nfocus = f;
-			return -1;
-		}
-		if (v[f] < (f >= NF_W ? MASKEDIT_MIN : 0) ||
-		    v[f] > MASKEDIT_UNIT) {
-			wz_say(w, 1, "%s: %s is outside %s..100%%.", names[f],
-			    w->nf[f].text, f >= NF_W ? "1" : "0");
-			w->nfocus = f;
-			return -1;
-		}
-	}
-	if (v[NF_X] + v[NF_W] > MASKEDIT_UNIT || v[NF_Y] + v[NF_H] >
-	    MASKEDIT_UNIT) {
-		wz_say(w, 1, "The box reaches past the frame: x + w and y + h "
-		    "must be at most 100%%.");
-		return -1;
-	}
-	if (maskedit_parse_time(w->nf[NF_FROM].text, w->from_ms, 0, &from) ==
-	    -1) {
-		wz_say(w, 1, "from: '%s' is not a time (+S, +M:SS, HH:MM:SS or "
-		    "a date and time).", w->nf[NF_FROM].text);
-		w->nfocus = NF_FROM;
-		return -1;
-	}
-	if (maskedit_parse_time(w->nf[NF_TO].text, w->from_ms, 1, &to) == -1) {
-		wz_say(w, 1, "to: '%s' is not a time (+S, +M:SS, HH:MM:SS, a "
-		    "date and time, or end).", w->nf[NF_TO].text);
-		w->nfocus = NF_TO;
-		return -1;
-	}
-	if (from >= w->to_ms || (to != MASKEDIT_OPEN && to <= w->from_ms)) {
-		wz_say(w, 1, "The mask's time does not meet the export's "
-		    "range.");
-		return -1;
-	}
-	m.mode = w->nmode;
-	m.w = v[NF_W];
-	m.h = v[NF_H];
-	if (maskedit_set_time(&m, from, to, &dropped) == -1) {
-		wz_say(w, 1, "to must be after from.");
-		w->nfocus = NF_TO;
-		return -1;
-	}
-	m.x = v[NF_X];
-	m.y = v[NF_Y];
-	maskedit_resize(&m, 0, 0);
-	w->masks[w->sel] = m;
-	w->numeric = 0;
-	if (dropped > 0)
-		wz_say(w, 0, "Mask %zu set; %zu keyframe%s outside its new time "
-		    "dropped.", w->sel + 1, dropped, dropped == 1 ? "" : "s");
-	else
-		wz_say(w, 0, "Mask %zu set.", w->sel + 1);
-	wz_preview_apply(w);
-	return 0;
-}
-
-/* A key in the mask form. */
-static void
-wz_key_numeric(struct wizard *w, int key)
-{
-	struct wz_field *f;
-
-	switch (key) {
-	case 27:
-		w->numeric = 0;
-		wz_say(w, 0, "Not changed.");
-		return;
-	case '\t': case KEY_DOWN:
-		w->nfocus = (w->nfocus + 1) % NF_COUNT;
-		return;
-	case KEY_BTAB: case KEY_UP:
-		w->nfocus = (w->nfocus + NF_COUNT - 1) % NF_COUNT;
-		return;
-	case '\r': case '\n': case KEY_ENTER:
-		(void)wz_numeric_apply(w);
-		return;
-	}
-	if (w->nfocus == NF_MODE) {
-		if (key == ' ' || key == KEY_RIGHT || key == KEY_LEFT) {
-			w->nmode = (enum maskedit_mode)((w->nmode + (key ==
-			    KEY_LEFT ? 2 : 1)) % 3);
-		} else if (key == 'b' || key == 'p' || key == 's') {
-			w->nmode = key == 'b' ? MASKEDIT_BLUR : key == 'p' ?
-			    MASKEDIT_PIXELATE : MASKEDIT_SOLID;
-		}
-		wz_field_set(&w->nf[NF_MODE], 16, maskedit_mode_name(w->nmode));
-		return;
-	}
-	f = &w->nf[w->nfocus];
-	(void)field_key(f->text, &f->len, f->max, key);
-}
-
-/* A key on the mask step. */
-static void
-wz_key_masks(struct wizard *w, int key)
-{
-	struct maskedit_mask *m = w->nmasks > 0 ? &w->masks[w->sel] : NULL;
-	const char *why;
-	int big = 0, moved = 0, seek = 0;
-	int32_t d;
-
-	if (w->numeric) {
-		wz_key_numeric(w, key);
-		return;
-	}
-	w->msg[0] = '\0';
-	switch (key) {
-	case KEY_SLEFT: case KEY_SRIGHT: case KEY_SR: case KEY_SF:
-		big = 1;
-		break;
-	}
-	d = big ? WZ_BIG_PCT : WZ_STEP_PCT;
-	switch (key) {
-	case 'a':
-		if (w->nmasks == MASKEDIT_MAX) {
-			wz_say(w, 1, "At most %d masks.", MASKEDIT_MAX);
-			break;
-		}
-		maskedit_init(&w->masks[w->nmasks], w->from_ms, MASKEDIT_OPEN);
-		w->sel = w->nmasks++;
-		wz_say(w, 0, "Mask %zu added: move it with the arrows, size it "
-		    "with H J K L, n to type its values.", w->sel + 1);
-		moved = 1;
-		break;
-	case 'd': case KEY_DC:
-		if (m == NULL)
-			break;
-		memmove(&w->masks[w->sel], &w->masks[w->sel + 1],
-		    (w->nmasks - w->sel - 1) * sizeof *w->masks);
-		w->nmasks--;
-		if (w->sel > 0 && w->sel >= w->nmasks)
-			w->sel--;
-		wz_say(w, 0, "Mask removed.");
-		moved = 1;
-		break;
-	case '\t': case KEY_BTAB:
-		if (w->nmasks > 1)
-			w->sel = (w->sel + (key == '\t' ? 1 : w->nmasks - 1)) %
-			    w->nmasks;
-		moved = 1;
-		break;
-	case KEY_LEFT: case KEY_SLEFT: case 'h':
-	case KEY_RIGHT: case KEY_SRIGHT: case 'l':
-	case KEY_UP: case KEY_SR: case 'k':
-	case KEY_DOWN: case KEY_SF: case 'j':
-		if (m == NULL) {
-			wz_say(w, 0, "No mask yet: a adds one.");
-			break;
-		}
-		if (maskedit_move(m, w->at_ms,
-		    key == KEY_LEFT || key == KEY_SLEFT || key == 'h' ? -d :
-		    key == KEY_RIGHT || key == KEY_SRIGHT || key == 'l' ? d : 0,
-		    key == KEY_UP || key == KEY_SR || key == 'k' ? -d :
-		    key == KEY_DOWN || key == KEY_SF || key == 'j' ? d : 0) ==
-		    -1)
-			wz_say(w, 1, "A mask has at most %d keyframes here.",
-			    MASKEDIT_KEYS);
-		moved = 1;
-		break;
-	case 'H': case 'L': case 'K': case 'J':
-		if (m == NULL)
-			break;
-		maskedit_resize(m, key == 'H' ? -WZ_STEP_PCT : key == 'L' ?
-		    WZ_STEP_PCT : 0, key == 'K' ? -WZ_STEP_PCT : key == 'J' ?
-		    WZ_STEP_PCT : 0);
-		moved = 1;
-		break;
-	case 'm':
-		if (m == NULL)
-			break;
-		m->mode = (enum maskedit_mode)((m->mode + 1) % 3);
-		moved = 1;
-		break;
-	case 'f':
-		if (m == NULL)
-			break;
-		if (maskedit_key_add(m, w->at_ms, &why) == -1)
-			wz_say(w, 1, "No keyframe: %s.", why);
-		else
-			wz_say(w, 0, "Keyframe at the frame shown: move the box "
-			    "there; between keyframes it moves in a straight "
-			    "line.");
-		moved = 1;
-		break;
-	case 'F':
-		if (m == NULL)
-			break;
-		if (maskedit_key_remove(m, w->at_ms) == -1)
-			wz_say(w, 0, "No keyframe at the frame shown.");
-		moved = 1;
-		break;
-	case 'n': case 'e':
-		if (m == NULL) {
-			wz_say(w, 0, "No mask yet: a adds one.");
-			break;
-		}
-		wz_numeric_open(w);
-		break;
-	case ',': case '.':
-		w->at_ms += key == ',' ? -1000 : 1000;
-		seek = 1;
-		break;
-	case '<': case '>':
-		w->at_ms += key == '<' ? -10000 : 10000;
-		seek = 1;
-		break;
-	case '[': case ']':
-		/* To the previous or next keyframe of the mask. */
-		if (m == NULL)
-			break;
-		{
-			int64_t t = key == '[' ? m->from_ms : w->at_ms;
-			size_t i;
-
-			if (key == '[') {
-				for (i = 0; i < m->nkeys; i++)
-					if (m->keys[i].t_ms < w->at_ms)
-						t = m->keys[i].t_ms;
-			} else {
-				for (i = 0; i < m->nkeys; i++)
-					if (m->keys[i].t_ms > w->at_ms) {
-						t = m->keys[i].t_ms;
-						break;
-					}
-			}
-			w->at_ms = t;
-		}
-		seek = 1;
-		break;
-	case 'p':
-		w->live = !w->live;
-		wz_say(w, 0, "Live redaction %s.", w->live ? "on: the picture "
-		    "goes through the export's own filter graph" : "off");
-		moved = 1;
-		break;
-	case 'o':
-		w->outlines = !w->outlines;
-		moved = 1;
-		break;
-	case 'v':
-		if (w->view_open) {
-			wz_preview_end(w, "stop");
-			wz_say(w, 0, "Picture off: the view ended and is logged.");
-		} else {
-			wz_preview_start(w);
-		}
-		break;
-	case 'c':
-		{
-			size_t i, n = 0;
-
-			for (i = 0; i < w->ncams; i++)
-				n += w->chosen[i];
-			if (n < 2)
-				break;
-			wz_preview_end(w, "camera");
-			w->pcam = (w->pcam + 1) % n;
-			wz_preview_start(w);
-		}
-		break;
-	case '\r': case '\n': case KEY_ENTER:
-		if (wz_masks_check(w) == -1)
-			break;
-		wz_preview_end(w, "done");
-		wz_to_target(w);
-		if (w->nmasks == 0 && w->step == STEP_TARGET)
-			wz_say(w, 0, "No masks: the clips are re-encoded with "
-			    "nothing hidden.");
-		break;
-	default:
-		wz_say(w, 0, "Unknown key: ? shows every key of this step.");
-		break;
-	}
-	if (seek)
-		wz_preview_seek(w);
-	else if (moved)
-		wz_preview_apply(w);
-}
-
 /* ---- Target -------------------------------------------------------------- */
 
 /* Lists removable media and export roots. */
@@ -1496,7 +707,7 @@ wz_targets_load(struct wizard *w)
 }
 
 /* On to the target step. */
-static void
+void
 wz_to_target(struct wizard *w)
 {
 	w->step = STEP_TARGET;
@@ -1536,7 +747,7 @@ wz_request(struct wizard *w, struct job_request *rq, const char **cams,
 }
 
 /* A planned job for the request as it stands; NULL with *cause. */
-static struct job *
+struct job *
 wz_job(struct wizard *w, char **cause)
 {
 	struct job_request rq;
@@ -1616,7 +827,7 @@ wz_target_chosen(struct wizard *w)
 }
 
 /* The key's passphrase when it has one, then the start. */
-static void
+void
 wz_after_approval(struct wizard *w)
 {
 	if (w->key == NULL) {
@@ -1655,220 +866,6 @@ wz_key_target(struct wizard *w, int key)
 		wz_say(w, 0, "Up/Down choose, r lists again, Enter next.");
 		break;
 	}
-}
-
-/* ---- Approval and the key ------------------------------------------------ */
-
-/* A PAM module's message during the approval. */
-static void
-wz_conv_message(void *arg, int error, const char *text)
-{
-	struct wizard *w = arg;
-
-	(void)error;
-	if (w->namsg == 4) {
-		memmove(w->amsg[0], w->amsg[1], sizeof w->amsg[0] * 3);
-		w->namsg--;
-	}
-	snprintf(w->amsg[w->namsg++], sizeof w->amsg[0], "%s", text);
-}
-
-/* A further question from PAM is not asked in the approval dialog. */
-static int
-wz_conv_prompt(void *arg, int echo, const char *text, char *answer,
-    size_t size)
-{
-	(void)echo;
-	(void)answer;
-	(void)size;
-	wz_conv_message(arg, 1, text);
-	return -1;
-}
-
-/* Checks the approving person through PAM and their role. */
-static void
-wz_approve(struct wizard *w)
-{
-	struct auth_result res;
-	struct auth_conv conv;
-	char name[AUTH_USER_MAX + 1];
-
-	if (w->anlen == 0) {
-		wz_say(w, 1, "Type the approving person's user name first.");
-		w->afocus = 0;
-		return;
-	}
-	snprintf(name, sizeof name, "%s", w->aname);
-	w->namsg = 0;
-	conv.message = wz_conv_message;
-	conv.prompt = wz_conv_prompt;
-	conv.arg = w;
-	memset(&res, 0, sizeof res);
-	/* auth_approve() wipes the password. */
-	if (auth_approve(w->auth, name, w->apass,
-	    ROLE_EXPORTER | ROLE_AUDITOR, &conv, &res) == -1) {
-		w->aplen = 0;
-		sodium_memzero(w->apass, sizeof w->apass);
-		wz_say(w, 1, "Not approved: %s", res.message);
-		/* The name is what to change for the same person, else the
-		 * password. */
-		w->afocus = res.stage == AUTH_STAGE_SAME_PERSON ||
-		    res.stage == AUTH_STAGE_ROLES ? 0 : 1;
-		return;
-	}
-	w->aplen = 0;
-	sodium_memzero(w->apass, sizeof w->apass);
-	snprintf(w->approver, sizeof w->approver, "%s", res.user);
-	sodium_memzero(w->aname, sizeof w->aname);
-	w->anlen = 0;
-	w->msg[0] = '\0';
-	wz_after_approval(w);
-}
-
-/* A key on the approval step. */
-static void
-wz_key_approval(struct wizard *w, int key)
-{
-	switch (key) {
-	case '\t': case KEY_BTAB: case KEY_UP: case KEY_DOWN:
-		w->afocus = !w->afocus;
-		return;
-	case '\r': case '\n': case KEY_ENTER:
-		if (w->afocus == 0) {
-			w->afocus = 1;
-			return;
-		}
-		wz_approve(w);
-		return;
-	}
-	if (w->afocus == 0) {
-		if (field_key(w->aname, &w->anlen, sizeof w->aname - 1, key) ==
-		    FIELD_FULL)
-			beep();
-	} else if (field_key(w->apass, &w->aplen, AUTH_PASS_MAX, key) ==
-	    FIELD_FULL) {
-		beep();
-	}
-}
-
-/* A key on the signing key's passphrase step. */
-static void
-wz_key_key(struct wizard *w, int key)
-{
-	char *cause = NULL;
-
-	if (key == '\r' || key == '\n' || key == KEY_ENTER) {
-		/* scrypt takes a moment: say so first. */
-		screen_bottom(screen_utf8() ? "Opening the signing key…" :
-		    "Opening the signing key...", 0, "");
-		refresh();
-		w->key = sign_key_load(config_signing_key(w->cfg), w->kpass,
-		    &cause);
-		sodium_memzero(w->kpass, sizeof w->kpass);
-		w->kplen = 0;
-		if (w->key == NULL) {
-			wz_say(w, 1, "The signing key cannot be opened: %s.",
-			    cause);
-			free(cause);
-			return;
-		}
-		w->msg[0] = '\0';
-		wz_start(w);
-		return;
-	}
-	if (field_key(w->kpass, &w->kplen, SIGN_PASSPHRASE_MAX, key) ==
-	    FIELD_FULL)
-		beep();
-}
-
-/* ---- The export ---------------------------------------------------------- */
-
-/* Plans the job with the approver, starts it (export-start) and its thread. */
-static void
-wz_start(struct wizard *w)
-{
-	char *cause = NULL;
-
-	if ((w->job = wz_job(w, &cause)) == NULL) {
-		wz_say(w, 1, "The export is refused: %s.", cause);
-		free(cause);
-		w->step = STEP_TARGET;
-		return;
-	}
-	if (job_start(w->job, w->log, w->key, &cause) == -1) {
-		wz_say(w, 1, "The export is refused: %s. Nothing was written.",
-		    cause);
-		free(cause);
-		job_free(w->job);
-		w->job = NULL;
-		w->step = STEP_TARGET;
-		return;
-	}
-	memset(&w->prog, 0, sizeof w->prog);
-	w->prog.left_ms = -1;
-	w->prog.stage = "starting";
-	w->cancel_ask = 0;
-	w->cancelled = 0;
-	w->step = STEP_RUN;
-	if (job_spawn(w->job, &cause) == -1) {
-		wz_say(w, 1, "The export could not start: %s.", cause);
-		free(cause);
-		wz_finish(w);
-	}
-}
-
-/* The job is over: its record, then the summary. */
-static void
-wz_finish(struct wizard *w)
-{
-	char *cause = NULL;
-	int rc;
-
-	rc = job_end(w->job, &cause);
-	w->ok = rc == 0;
-	w->cancelled = rc == CLIP_CANCELLED;
-	free(w->bundle);
-	w->bundle = NULL;
-	if (rc == 0) {
-		w->bundle = xstrdup(job_bundle(w->job));
-		snprintf(w->sums, sizeof w->sums, "%s", job_sums(w->job));
-		snprintf(w->keyid, sizeof w->keyid, "%s", job_key_id(w->job));
-		free(w->pubkey);
-		w->pubkey = sign_key_public(w->key);
-		w->msg[0] = '\0';
-	} else if (rc == CLIP_CANCELLED) {
-		wz_say(w, 0, "The export was cancelled: nothing was left on the "
-		    "target, and the log says so.");
-	} else {
-		wz_say(w, 1, "The export failed: %s. Nothing was left on the "
-		    "target.", cause != NULL ? cause : "error");
-	}
-	free(cause);
-	job_free(w->job);
-	w->job = NULL;
-	sign_key_free(w->key);
-	w->key = NULL;
-	w->step = STEP_DONE;
-	clearok(curscr, TRUE);
-}
-
-/* A key while the export runs: cancel, after asking. */
-static enum wizard_result
-wz_key_run(struct wizard *w, int key)
-{
-	if (w->cancel_ask) {
-		w->cancel_ask = 0;
-		if ((key == 'y' || key == 'Y') && w->job != NULL) {
-			job_cancel(w->job);
-			wz_say(w, 0, "Cancelling...");
-		}
-		return WIZARD_NONE;
-	}
-	if (key == 27 || key == 'c')
-		w->cancel_ask = 1;
-	else
-		wz_say(w, 0, "The export is running: Esc or c cancels it.");
-	return WIZARD_NONE;
 }
 
 /* ---- Keys ---------------------------------------------------------------- */
