@@ -68,6 +68,7 @@ static void wz_draw_key(struct wizard *w, int y);
 static void wz_draw_run(struct wizard *w, int y);
 static void wz_draw_done(struct wizard *w, int y);
 static void wz_draw_help(struct wizard *w, const struct screen_state *st);
+static void wz_help(struct wizard *w, int on);
 
 /* The step's message (error 1: red). */
 void
@@ -908,6 +909,16 @@ wz_back(struct wizard *w)
 	}
 }
 
+/* The help over the wizard: the preview's picture is switched off while
+ * it is up, so that the time under it is not time on screen. */
+static void
+wz_help(struct wizard *w, int on)
+{
+	w->help = on;
+	if (w->view_open && w->player != NULL)
+		(void)player_hide(w->player, on, NULL);
+}
+
 enum wizard_result
 wizard_key(struct wizard *w, int key)
 {
@@ -916,7 +927,7 @@ wizard_key(struct wizard *w, int key)
 	if (key == KEY_RESIZE)
 		return WIZARD_NONE;
 	if (w->help) {
-		w->help = 0;
+		wz_help(w, 0);
 		clearok(curscr, TRUE);
 		return WIZARD_NONE;
 	}
@@ -937,11 +948,11 @@ wizard_key(struct wizard *w, int key)
 	/* ? is help except where it may be typed. */
 	if (key == '?' && !(w->step == STEP_PURPOSE && w->pfocus != PF_CODE) &&
 	    w->step != STEP_APPROVAL && w->step != STEP_KEY) {
-		w->help = 1;
+		wz_help(w, 1);
 		return WIZARD_NONE;
 	}
 	if (key == KEY_F(1)) {
-		w->help = 1;
+		wz_help(w, 1);
 		return WIZARD_NONE;
 	}
 	if (key == 27 && !w->numeric) {

@@ -253,6 +253,9 @@ wz_preview_end(struct wizard *w, const char *how)
 		free(why);
 	}
 	w->view = NULL;
+	/* The next preview is seen again (the help switched it off). */
+	if (player_hidden(w->player))
+		(void)player_hide(w->player, 0, NULL);
 	clearok(curscr, TRUE);
 }
 

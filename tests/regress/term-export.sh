@@ -128,6 +128,12 @@ expect_match '1 blur +x 10% y 20% w 30% h 25%  \+2\.\.\+20' "$(screen)"
 # moved further right.
 keys Right L m
 wait_screen '1 pixelate +x 11% y 20% w 31% h 25%'
+# The help over the preview (its picture switched off meanwhile, so
+# that the time is not counted on screen), and back to the editor.
+keys '?'
+wait_screen 'any key closes this help'
+keys Space
+wait_screen '1 pixelate +x 11% y 20% w 31% h 25%'
 keys .
 wait_screen 'Frame shown 08:00:56'
 keys '>'
@@ -213,6 +219,8 @@ log_has '"action":"export-approved".*bob'
 log_has '"actor":"alice","action":"login-failed".*"stage":"roles"'
 # The mask editor's frame was a view with the export's reason.
 log_has '"actor":"bob","action":"view-start","camera":"entrance".*"reason_code":"POLICE","reference":"2026/1234"'
+# ... and its end says how long it was on screen and how long it played.
+log_has '"action":"view-end".*"wall_ms":[0-9]+.*"play_ms":[0-9]+'
 [ "$(log_count '"action":"view-start"')" = "$(log_count '"action":"view-end"')" ] ||
     fail "a view was left open"
 expect_status 0 "$VIGIL" audit verify --db "$TMP/var/audit.db"
