@@ -181,7 +181,6 @@ cmd_catalog_parse(int argc, char **argv, struct catalog_args *a, int want_camera
 static int
 cmd_catalog_start(const char *path, struct config **cfg, struct catalog **cat)
 {
-	struct catalog_opts o;
 	char *cause = NULL;
 	int rc;
 
@@ -190,11 +189,7 @@ cmd_catalog_start(const char *path, struct config **cfg, struct catalog **cat)
 		free(cause);
 		return rc == CONFIG_ERR_INVALID ? 1 : 2;
 	}
-	o.db = config_catalog_db(*cfg);
-	o.root = config_recorder(*cfg);
-	o.pattern = config_pattern(*cfg);
-	o.timezone = config_timezone(*cfg);
-	if ((*cat = catalog_open(&o, &cause)) == NULL) {
+	if ((*cat = start_catalog(*cfg, &cause)) == NULL) {
 		fprintf(stderr, "vigil: %s\n", cause);
 		free(cause);
 		config_free(*cfg);

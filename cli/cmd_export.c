@@ -369,7 +369,6 @@ cmd_export(int argc, char **argv, const char *config)
 {
 	struct export_args a;
 	struct config *cfg;
-	struct catalog_opts co;
 	struct catalog *cat = NULL;
 	struct audit_log *log = NULL;
 	struct auth *auth = NULL;
@@ -385,7 +384,7 @@ cmd_export(int argc, char **argv, const char *config)
 	const struct config_reason *reason;
 	const char *keyid;
 	char *pub, fpr[SIGN_FPR_TEXT];
-	int rc, w = 0, h = 0, i;
+	int rc, w = 0, h = 0;
 	size_t m, closed = 0;
 
 	if ((rc = cmd_export_parse(argc, argv, &a)) != 0)
@@ -450,12 +449,8 @@ cmd_export(int argc, char **argv, const char *config)
 	if (a.approver != NULL) {
 		/* PAM as the terminal does it (as root: a monitor keeps root,
 		 * this process drops to the service account). */
-		memset(&acfg, 0, sizeof acfg);
-		for (i = 0; i < CONFIG_NROLES; i++)
-			acfg.group[i] = config_group(cfg, (enum config_role)i);
-		acfg.service = config_pam_service(cfg);
-		acfg.service_user = config_service_user(cfg);
-		acfg.password_help = config_password_help(cfg);
+		start_auth_config(cfg, &acfg);
+		acfg.idle_lock = 0;	/* no lock screen here */
 		if ((auth = auth_start(&acfg, &cause)) == NULL) {
 			rc = cmd_export_fail(2, cause);
 			goto out;
@@ -489,12 +484,7 @@ cmd_export(int argc, char **argv, const char *config)
 			goto out;
 	}
 
-	memset(&co, 0, sizeof co);
-	co.db = config_catalog_db(cfg);
-	co.root = config_recorder(cfg);
-	co.pattern = config_pattern(cfg);
-	co.timezone = config_timezone(cfg);
-	if ((cat = catalog_open(&co, &cause)) == NULL) {
+	if ((cat = start_catalog(cfg, &cause)) == NULL) {
 		rc = cmd_export_fail(2, cause);
 		goto out;
 	}

@@ -160,4 +160,12 @@ struct session_start *start_open(const char *config, int *status,
     char **cause);
 void start_close(struct session_start *);
 
+/* The steps of start_open() the command line takes on its own: the
+ * authentication settings of the configuration (roles' groups, PAM
+ * service, service account, password help, idle lock), and the footage
+ * catalog it names (NULL with *cause). */
+struct auth_config;
+void start_auth_config(const struct config *, struct auth_config *);
+struct catalog *start_catalog(const struct config *, char **cause);
+
 #endif

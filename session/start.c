@@ -103,14 +103,40 @@ start_recover(struct session_start *s)
 	free(cause);
 }
 
+void
+start_auth_config(const struct config *cfg, struct auth_config *acfg)
+{
+	int i;
+
+	memset(acfg, 0, sizeof *acfg);
+	for (i = 0; i < CONFIG_NROLES; i++)
+		acfg->group[i] = config_group(cfg, (enum config_role)i);
+	acfg->service = config_pam_service(cfg);
+	acfg->service_user = config_service_user(cfg);
+	acfg->password_help = config_password_help(cfg);
+	acfg->idle_lock = config_idle_lock(cfg) > 0 ?
+	    (unsigned)config_idle_lock(cfg) : 0;
+}
+
+struct catalog *
+start_catalog(const struct config *cfg, char **cause)
+{
+	struct catalog_opts o;
+
+	memset(&o, 0, sizeof o);
+	o.db = config_catalog_db(cfg);
+	o.root = config_recorder(cfg);
+	o.pattern = config_pattern(cfg);
+	o.timezone = config_timezone(cfg);
+	return catalog_open(&o, cause);
+}
+
 struct session_start *
 start_open(const char *config, int *status, char **cause)
 {
 	struct session_start *s;
 	struct auth_config acfg;
-	struct catalog_opts copts;
 	char *why = NULL;
-	int i;
 
 	s = xcalloc(1, sizeof *s);
 	if (config_load(config, &s->cfg, cause) < 0) {
@@ -128,14 +154,7 @@ start_open(const char *config, int *status, char **cause)
 		free(s);
 		return NULL;
 	}
-	memset(&acfg, 0, sizeof acfg);
-	for (i = 0; i < CONFIG_NROLES; i++)
-		acfg.group[i] = config_group(s->cfg, (enum config_role)i);
-	acfg.service = config_pam_service(s->cfg);
-	acfg.service_user = config_service_user(s->cfg);
-	acfg.password_help = config_password_help(s->cfg);
-	acfg.idle_lock = config_idle_lock(s->cfg) > 0 ?
-	    (unsigned)config_idle_lock(s->cfg) : 0;
+	start_auth_config(s->cfg, &acfg);
 	/* Forks the monitor and drops root when started as root; nothing
 	 * below runs privileged. */
 	if ((s->auth = auth_start(&acfg, cause)) == NULL) {
@@ -156,12 +175,7 @@ start_open(const char *config, int *status, char **cause)
 		free(why);
 		start_recover(s);
 	}
-	memset(&copts, 0, sizeof copts);
-	copts.db = config_catalog_db(s->cfg);
-	copts.root = config_recorder(s->cfg);
-	copts.pattern = config_pattern(s->cfg);
-	copts.timezone = config_timezone(s->cfg);
-	s->cat = catalog_open(&copts, &s->cat_error);
+	s->cat = start_catalog(s->cfg, &s->cat_error);
 	*status = 0;
 	return s;
 }
