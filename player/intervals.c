@@ -14,6 +14,12 @@
 #include "player/player.h"
 #include "util/util.h"
 
+struct intervals_span {
+	int		 on;
+	int64_t		 since;		/* the open stretch's start */
+	int64_t		 total;		/* closed stretches */
+};
+
 struct intervals {
 	struct interval	*list;		/* ascending, disjoint, not touching */
 	size_t		 n;
@@ -21,12 +27,8 @@ struct intervals {
 	int64_t		 played_ms;
 	int		 have_frame;	/* a previous frame exists */
 	int64_t		 frame_at;	/* ... at this recording time */
-	int		 playing;
-	int64_t		 playing_since;
-	int64_t		 play_ms;	/* closed playing stretches */
-	int		 visible;
-	int64_t		 visible_since;
-	int64_t		 screen_ms;	/* closed stretches on screen */
+	struct intervals_span play;	/* footage playing */
+	struct intervals_span screen;	/* footage on screen */
 	unsigned	 seeks;
 	unsigned	 speed_changes;
 };
@@ -115,30 +117,40 @@ intervals_frame(struct intervals *iv, int64_t at_ms, int64_t dur_ms,
 	iv->frame_at = at_ms;
 }
 
+/* A stretch of monotonic time switched on and off: closed stretches add
+ * up in total; an open one counts from since. */
+static void
+intervals_switch(struct intervals_span *sp, int on, int64_t now_ms)
+{
+	on = on != 0;
+	if (on == sp->on)
+		return;
+	if (on)
+		sp->since = now_ms;
+	else if (now_ms > sp->since)
+		sp->total += now_ms - sp->since;
+	sp->on = on;
+}
+
+/* The span's time up to now_ms. */
+static int64_t
+intervals_span_ms(const struct intervals_span *sp, int64_t now_ms)
+{
+	if (sp->on && now_ms > sp->since)
+		return sp->total + (now_ms - sp->since);
+	return sp->total;
+}
+
 void
 intervals_playing(struct intervals *iv, int playing, int64_t now_ms)
 {
-	playing = playing != 0;
-	if (playing == iv->playing)
-		return;
-	if (playing)
-		iv->playing_since = now_ms;
-	else if (now_ms > iv->playing_since)
-		iv->play_ms += now_ms - iv->playing_since;
-	iv->playing = playing;
+	intervals_switch(&iv->play, playing, now_ms);
 }
 
 void
 intervals_visible(struct intervals *iv, int visible, int64_t now_ms)
 {
-	visible = visible != 0;
-	if (visible == iv->visible)
-		return;
-	if (visible)
-		iv->visible_since = now_ms;
-	else if (now_ms > iv->visible_since)
-		iv->screen_ms += now_ms - iv->visible_since;
-	iv->visible = visible;
+	intervals_switch(&iv->screen, visible, now_ms);
 }
 
 void
@@ -180,17 +192,13 @@ intervals_played_ms(const struct intervals *iv)
 int64_t
 intervals_play_ms(const struct intervals *iv, int64_t now_ms)
 {
-	if (iv->playing && now_ms > iv->playing_since)
-		return iv->play_ms + (now_ms - iv->playing_since);
-	return iv->play_ms;
+	return intervals_span_ms(&iv->play, now_ms);
 }
 
 int64_t
 intervals_screen_ms(const struct intervals *iv, int64_t now_ms)
 {
-	if (iv->visible && now_ms > iv->visible_since)
-		return iv->screen_ms + (now_ms - iv->visible_since);
-	return iv->screen_ms;
+	return intervals_span_ms(&iv->screen, now_ms);
 }
 
 unsigned

@@ -24,6 +24,9 @@
 #include "util/util.h"
 
 static void review_text_entry(struct review *rv, int64_t seq, const char *what);
+static void review_form_path(struct review *rv, const char *title,
+    const char *intro, const char *what, const char *value,
+    enum review_mode mode);
 static void review_text_shown(struct review *rv, int indent,
     const struct audit_review_row *r);
 static void review_text_flags(struct review *rv,
@@ -906,34 +909,37 @@ review_ckpt(struct review *rv)
 	rv->mode = rv->form_back;
 }
 
+/* The integrity panel's one-path form: title, intro, what the path is
+ * of, its current value, and the mode it opens. */
+static void
+review_form_path(struct review *rv, const char *title, const char *intro,
+    const char *what, const char *value, enum review_mode mode)
+{
+	reviewform_init(&rv->form, title, "Check");
+	snprintf(rv->form.intro, sizeof rv->form.intro, "%s", intro);
+	reviewform_add(&rv->form, REVIEWFORM_TEXT, "File", what, NULL);
+	reviewform_set(&rv->form, 0, value);
+	rv->form_back = MODE_TEXT;
+	rv->mode = mode;
+}
+
 /* a on the integrity panel: the path of a checkpoint file held. */
 void
 review_form_held(struct review *rv)
 {
-	reviewform_init(&rv->form, "A checkpoint file you hold", "Check");
-	snprintf(rv->form.intro, sizeof rv->form.intro, "A checkpoint file "
+	review_form_path(rv, "A checkpoint file you hold", "A checkpoint file "
 	    "exported earlier and kept on your own media: the log must still "
-	    "hold that checkpoint, byte for byte.");
-	reviewform_add(&rv->form, REVIEWFORM_TEXT, "File", "The path of the "
-	    "checkpoint file.", NULL);
-	reviewform_set(&rv->form, 0, rv->held);
-	rv->form_back = MODE_TEXT;
-	rv->mode = MODE_HELD;
+	    "hold that checkpoint, byte for byte.", "The path of the "
+	    "checkpoint file.", rv->held, MODE_HELD);
 }
 
 /* w on the integrity panel: the path of a collector's witness file. */
 void
 review_form_witness(struct review *rv)
 {
-	reviewform_init(&rv->form, "A witness file from the collector",
-	    "Check");
-	snprintf(rv->form.intro, sizeof rv->form.intro, "The file the log "
-	    "collector keeps for this machine (vigil-audit(5), WITNESS), "
-	    "copied to your media: every checkpoint it received must be in "
-	    "the log as it was sent.");
-	reviewform_add(&rv->form, REVIEWFORM_TEXT, "File", "The path of the "
-	    "witness file.", NULL);
-	reviewform_set(&rv->form, 0, rv->witness);
-	rv->form_back = MODE_TEXT;
-	rv->mode = MODE_WITNESS;
+	review_form_path(rv, "A witness file from the collector", "The file "
+	    "the log collector keeps for this machine (vigil-audit(5), "
+	    "WITNESS), copied to your media: every checkpoint it received must "
+	    "be in the log as it was sent.", "The path of the witness file.",
+	    rv->witness, MODE_WITNESS);
 }

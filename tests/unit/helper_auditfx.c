@@ -5,8 +5,10 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include <cmocka.h>
+#include <sodium.h>
 
 #include "audit/audit.h"
 #include "audit/audit_int.h"
@@ -51,5 +53,22 @@ auditfx_open(struct auditfx *f)
 
 	if ((log = audit_open(f->db, f->state, 0, &cause)) == NULL)
 		fail_msg("open: %s", cause);
+	return log;
+}
+
+struct audit_log *
+auditfx_fresh(const char *db, const char *state)
+{
+	struct audit_keys keys;
+	struct audit_log *log;
+	char *cause = NULL;
+
+	unlink(db);
+	unlink(state);
+	if (audit_create(db, state, &keys, &cause) != 0)
+		fail_msg("audit_create: %s", cause);
+	sodium_memzero(&keys, sizeof keys);
+	if ((log = audit_open(db, state, 0, &cause)) == NULL)
+		fail_msg("audit_open: %s", cause);
 	return log;
 }

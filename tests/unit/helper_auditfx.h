@@ -19,5 +19,8 @@ int auditfx_setup(void **state, const char *name);
 int auditfx_teardown(void **state);
 /* Opens the fixture's log for writing; fails the test when it cannot. */
 struct audit_log *auditfx_open(struct auditfx *);
+/* A new, empty log at db and state (what was there is removed first),
+ * opened for writing; fails the test when it cannot be made. */
+struct audit_log *auditfx_fresh(const char *db, const char *state);
 
 #endif

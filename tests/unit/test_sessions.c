@@ -20,6 +20,7 @@
 #include <cmocka.h>
 
 #include "audit/audit.h"
+#include "helper_auditfx.h"
 #include "auth/auth.h"
 #include "auth/auth_int.h"
 #include "util/util.h"
@@ -30,20 +31,6 @@
 static char dir[] = "/tmp/vigil-sessions.XXXXXX";
 static char db[300], state[300];
 
-static struct audit_log *
-fresh_log(void)
-{
-	struct audit_keys keys;
-	struct audit_log *log;
-	char *cause = NULL;
-
-	unlink(db);
-	unlink(state);
-	assert_int_equal(audit_create(db, state, &keys, &cause), 0);
-	log = audit_open(db, state, 0, &cause);
-	assert_non_null(log);
-	return log;
-}
 
 /* Appends a record as vigil on terminal would. */
 static int64_t
@@ -125,7 +112,7 @@ aborted(struct audit_log *log, int64_t seq, const char *actor)
 static void
 test_recover(void **state_)
 {
-	struct audit_log *log = fresh_log();
+	struct audit_log *log = auditfx_fresh(db, state);
 	struct auth *a;
 	char boot[64], text[100], *cause = NULL;
 	int64_t old_boot, dead, self, live, other, done, legacy;

@@ -15,26 +15,13 @@
 #include <unistd.h>
 
 #include "audit/audit.h"
+#include "helper_auditfx.h"
 #include "tui/tui.h"
 #include "util/util.h"
 
 static char dir[] = "/tmp/vigil-views.XXXXXX";
 static char db[300], state[300];
 
-static struct audit_log *
-fresh_log(void)
-{
-	struct audit_keys keys;
-	struct audit_log *log;
-	char *cause = NULL;
-
-	unlink(db);
-	unlink(state);
-	assert_int_equal(audit_create(db, state, &keys, &cause), 0);
-	log = audit_open(db, state, 0, &cause);
-	assert_non_null(log);
-	return log;
-}
 
 static void
 decl(struct views_decl *d, const char *ref)
@@ -68,7 +55,7 @@ details_of(struct audit_log *log, int64_t seq, char *action, size_t len)
 static void
 test_start_end(void **state_)
 {
-	struct audit_log *log = fresh_log();
+	struct audit_log *log = auditfx_fresh(db, state);
 	struct views_decl d;
 	char *cause = NULL, *det, action[64];
 	int64_t seq, *open_ = NULL;
@@ -102,7 +89,7 @@ test_start_end(void **state_)
 static void
 test_recover(void **state_)
 {
-	struct audit_log *log = fresh_log();
+	struct audit_log *log = auditfx_fresh(db, state);
 	struct views_decl d;
 	char *cause = NULL, *det, *path, action[64];
 	int64_t a, b, c;
@@ -160,7 +147,7 @@ test_refused(void **state_)
 	cause = NULL;
 	/* A field the log refuses: nothing is written. */
 	{
-		struct audit_log *log = fresh_log();
+		struct audit_log *log = auditfx_fresh(db, state);
 		char big[AUDIT_MAX_REFERENCE + 10];
 		int64_t n = audit_count(log);
 
