@@ -506,6 +506,9 @@ struct audit_review_row {
 	int64_t		 played_ms;	/* footage time played, -1 when unknown */
 	int64_t		 wall_ms;	/* time actually spent viewing: wall_ms
 					 * of the end, else shown_ms; -1 unknown */
+	int64_t		 play_ms;	/* the part of it footage played, from
+					 * ends that record it (their wall_ms is
+					 * time on screen); -1 otherwise */
 	/* export-done / export-failed: the export-start and approval. */
 	int64_t		 export_seq;	/* -1 when not an export row */
 	int64_t		 approved_seq;	/* export-approved naming it, or -1 */

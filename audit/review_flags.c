@@ -474,8 +474,11 @@ review_flags(struct audit_review *rv, const struct audit_review_row *r)
 	if (r->is_view && rv->lim.max_view_minutes > 0 && r->wall_ms >
 	    (int64_t)rv->lim.max_view_minutes * 60000)
 		fl |= AUDIT_FLAG_LONG;
-	if (r->is_view && r->played_ms >= 0 && (cap = review_cap_ms(rv, r)) > 0 &&
-	    r->played_ms > cap + REVIEW_CAP_SLACK_MS)
+	/* The cap limits footage played and, for ends that record the time
+	 * on screen (play_ms beside it), that time too. */
+	if (r->is_view && (cap = review_cap_ms(rv, r)) > 0 &&
+	    ((r->played_ms >= 0 && r->played_ms > cap + REVIEW_CAP_SLACK_MS) ||
+	    (r->play_ms >= 0 && r->wall_ms > cap + REVIEW_CAP_SLACK_MS)))
 		fl |= AUDIT_FLAG_CAP;
 	if (strcmp(r->action, "export-done") == 0 && r->approved_seq < 0)
 		fl |= AUDIT_FLAG_UNAPPROVED;
@@ -629,7 +632,7 @@ review_fill(struct audit_review *rv, sqlite3_stmt *st,
 		o[i2] = review_put(&b, review_col(st, i2));
 	oend_action = oend_details = oend_how = oapprover = review_put(&b, "");
 	r->end_seq = r->export_seq = r->approved_seq = -1;
-	r->shown_ms = r->played_ms = r->wall_ms = -1;
+	r->shown_ms = r->played_ms = r->wall_ms = r->play_ms = -1;
 	r->shown_overlap = -1;
 	view_end_row = strcmp(b.p + o[3], "view-end") == 0 ||
 	    strcmp(b.p + o[3], "view-aborted") == 0;
@@ -680,6 +683,7 @@ review_fill(struct audit_review *rv, sqlite3_stmt *st,
 		r->shown_ms = review_jint(d, "shown_ms", -1);
 		r->played_ms = review_jint(d, "played_ms", -1);
 		r->wall_ms = review_jint(d, "wall_ms", r->shown_ms);
+		r->play_ms = review_jint(d, "play_ms", -1);
 		shown = json_object_get(d, "shown");
 		if (json_is_array(shown)) {
 			n = json_array_size(shown);
@@ -804,9 +808,16 @@ audit_review_flag_explain(struct audit_review *rv,
 		    review_many(rv, r->actor, r->time_ms), when,
 		    rv->lim.max_views_per_day);
 	case AUDIT_FLAG_CAP:
-		return xasprintf("%" PRId64 " s of footage were played under "
+		if (r->played_ms >= 0 && r->played_ms > review_cap_ms(rv, r) +
+		    REVIEW_CAP_SLACK_MS)
+			return xasprintf("%" PRId64 " s of footage were played "
+			    "under reason %s, whose cap is %" PRId64 " s "
+			    "([reason %s] cap_seconds).", r->played_ms / 1000,
+			    r->reason_code, review_cap_ms(rv, r) / 1000,
+			    r->reason_code);
+		return xasprintf("Footage was on screen for %" PRId64 " s under "
 		    "reason %s, whose cap is %" PRId64 " s ([reason %s] "
-		    "cap_seconds).", r->played_ms / 1000, r->reason_code,
+		    "cap_seconds).", r->wall_ms / 1000, r->reason_code,
 		    review_cap_ms(rv, r) / 1000, r->reason_code);
 	case AUDIT_FLAG_UNAPPROVED:
 		c = review_code_find(rv, r->reason_code);

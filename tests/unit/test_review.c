@@ -1254,6 +1254,44 @@ test_sql_too_large(void **state)
 	expect_rows(fx, &f, "10 8");
 }
 
+/* A capped code's view left paused on screen past its cap is flagged cap
+ * when its end records the time on screen (play_ms beside wall_ms); an
+ * end written before that, whose wall_ms counted only playing, is not. */
+static void
+test_cap_on_screen(void **state)
+{
+	struct fx *fx = *state;
+	struct audit_review_filter f;
+	struct audit_review_page *p = NULL;
+	char *why, *cause = NULL;
+
+	add(fx->log, 22, T(10, 0), "erin", "view-start", "yard", F0,
+	    F0 + 5 * MIN, "SYSCHECK", "", "{\"cap_ms\":120000}");
+	add(fx->log, 23, T(10, 6), "erin", "view-end", "yard", F0, F0 + 5 * MIN,
+	    "SYSCHECK", "", "{\"shown\":[],\"shown_ms\":10000,"
+	    "\"played_ms\":10000,\"wall_ms\":300000,\"play_ms\":10000,"
+	    "\"view\":22,\"end\":\"stop\"}");
+	add(fx->log, 24, T(10, 10), "erin", "view-start", "yard", F0,
+	    F0 + 5 * MIN, "SYSCHECK", "", "{\"cap_ms\":120000}");
+	add(fx->log, 25, T(10, 16), "erin", "view-end", "yard", F0, F0 + 5 * MIN,
+	    "SYSCHECK", "", "{\"shown\":[],\"shown_ms\":10000,"
+	    "\"played_ms\":10000,\"wall_ms\":300000,\"view\":24,"
+	    "\"end\":\"stop\"}");
+	memset(&f, 0, sizeof f);
+	f.actor = "erin";
+	f.flags = AUDIT_FLAG_CAP;
+	expect_rows(fx, &f, "22");
+	if (audit_review_page(fx->rv, &f, NULL, 0, 10, &p, &cause) != 0)
+		fail_msg("page: %s", cause);
+	assert_int_equal(p->n, 1);
+	why = audit_review_flag_explain(fx->rv, &p->rows[0], AUDIT_FLAG_CAP);
+	assert_non_null(why);
+	assert_non_null(strstr(why, "on screen for 300 s under reason SYSCHECK, "
+	    "whose cap is 120 s"));
+	free(why);
+	audit_review_page_free(p);
+}
+
 static int
 generate_to(const char *dir)
 {
@@ -1294,6 +1332,8 @@ main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_flags_paged, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_long_list, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_cap_on_screen, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_sql_too_large, setup,
 		    teardown),
