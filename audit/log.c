@@ -1266,39 +1266,51 @@ log_first_time(struct audit_log *log, int64_t *ms, char **cause)
 	return 0;
 }
 
+/* 1 when a heartbeat is due at now_ms: interval_ms since the newest
+ * checkpoint (or that long before it, the clock having gone back), or
+ * with none since the first entry (an empty log has nothing to
+ * witness); 0 when not, -1 when the log cannot be read. */
+static int
+log_heartbeat_due(struct audit_log *log, int64_t now_ms, int64_t interval_ms,
+    char **cause)
+{
+	struct log_ckpt ck;
+	int64_t age, since;
+
+	if (log_ckpt_last(log, &ck, cause) != 0)
+		return -1;
+	if (ck.epoch >= 0)
+		since = be64_get(ck.body + 104);
+	else if (log_first_time(log, &since, cause) != 0)
+		return -1;
+	age = now_ms - since;
+	return since >= 0 && (age >= interval_ms || age <= -interval_ms);
+}
+
 int
 audit_heartbeat(struct audit_log *log, int64_t now_ms, int64_t interval_ms,
     const char *terminal, char **cause)
 {
-	struct log_ckpt ck;
 	struct audit_entry e;
 	char details[64];
-	int64_t age, epoch, since;
+	int64_t epoch;
+	int due;
 
 	if (log->readonly)
 		return cause_set(cause, "the audit log was opened read-only");
 	if (interval_ms <= 0)
 		return cause_set(cause, "no heartbeat interval");
-	/* Due is decided under the lock: of several terminals on one log,
-	 * the first makes the heartbeat and the others see its checkpoint. */
+	/* A look without the writers' lock first (the terminal looks every
+	 * few seconds); then, under it, again: of several terminals on one
+	 * log the first makes the heartbeat and the others see its
+	 * checkpoint. */
+	if ((due = log_heartbeat_due(log, now_ms, interval_ms, cause)) != 1)
+		return due;
 	if (state_lock(log->state_fd, log->timeout_ms, cause) != 0)
 		return -1;
-	if (log_ckpt_last(log, &ck, cause) != 0) {
+	if ((due = log_heartbeat_due(log, now_ms, interval_ms, cause)) != 1) {
 		state_unlock(log->state_fd);
-		return -1;
-	}
-	/* Since the newest checkpoint, or with none since the first entry
-	 * (an empty log has nothing to witness). */
-	if (ck.epoch >= 0)
-		since = be64_get(ck.body + 104);
-	else if (log_first_time(log, &since, cause) != 0) {
-		state_unlock(log->state_fd);
-		return -1;
-	}
-	age = now_ms - since;
-	if (since < 0 || (age < interval_ms && age > -interval_ms)) {
-		state_unlock(log->state_fd);
-		return 0;
+		return due;
 	}
 	snprintf(details, sizeof details, "{\"interval_s\":%lld}",
 	    (long long)(interval_ms / 1000));

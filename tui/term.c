@@ -73,6 +73,7 @@ struct term {
 	int			 quick_done;
 	char			 pin_bad[200];	/* not the pinned log: why */
 	int64_t			 heartbeat_next;	/* next look, ms */
+	char			 heartbeat_error[300];	/* the last failed */
 };
 
 #define TERM_HEARTBEAT_LOOK_MS	15000
@@ -166,6 +167,15 @@ term_log_info(struct term *t)
 		snprintf(t->log_state, sizeof t->log_state, "BROKEN");
 		snprintf(t->log_line, sizeof t->log_line, "audit log BROKEN: %s",
 		    t->pin_bad);
+		t->log_bad = 1;
+		return;
+	}
+	/* A heartbeat that could not be logged: the log cannot be written
+	 * now, whatever it held. */
+	if (t->heartbeat_error[0] != '\0') {
+		snprintf(t->log_state, sizeof t->log_state, "BROKEN");
+		snprintf(t->log_line, sizeof t->log_line, "audit log BROKEN: the "
+		    "heartbeat could not be logged: %s", t->heartbeat_error);
 		t->log_bad = 1;
 		return;
 	}
@@ -831,8 +841,9 @@ term_next_minute(int64_t now)
  * heartbeat_minutes, so that the collector hears from the log while
  * nobody works.  Looked at every TERM_HEARTBEAT_LOOK_MS; the log decides
  * under its lock whether one is due, so several terminals make one.  A
- * checkpoint that fails shows as BROKEN (audit_checkpoint_failure()); an
- * append that fails is tried again at the next look. */
+ * checkpoint that fails shows as BROKEN (audit_checkpoint_failure()), an
+ * append that fails too (the log line says why), and both are tried
+ * again at the next look. */
 static void
 term_heartbeat(struct term *t, int64_t now)
 {
@@ -843,8 +854,12 @@ term_heartbeat(struct term *t, int64_t now)
 	t->heartbeat_next = now + TERM_HEARTBEAT_LOOK_MS;
 	if (audit_heartbeat(t->log, now,
 	    (int64_t)config_heartbeat_minutes(t->cfg) * 60000, t->terminal,
-	    &cause) == -1)
+	    &cause) == -1) {
+		snprintf(t->heartbeat_error, sizeof t->heartbeat_error, "%s",
+		    cause != NULL ? cause : "error");
 		free(cause);
+	} else
+		t->heartbeat_error[0] = '\0';
 }
 
 int

@@ -4,7 +4,8 @@
 # checkpoint arrives at logout; when heartbeat_minutes pass without a
 # checkpoint the terminal makes a heartbeat (a heartbeat entry and a
 # checkpoint), whose line arrives; a clean stop sends a stop line; and the
-# log verifies against the collector's file.  Then the log and its key
+# log verifies against the collector's file; a heartbeat that cannot be
+# logged shows as BROKEN on the login screen.  Then the log and its key
 # state are put back as they were before the heartbeat (a rollback): the
 # DPO's integrity panel, given a copy of the collector's file, says
 # FAILED.  vigil's clock is moved with libfaketime through a file the
@@ -116,5 +117,23 @@ expect_status 0 "$VIGIL" --config "$TMP/vigil.conf" audit verify
 # Started on the copy, vigil signed its own checkpoint 1 (a heartbeat):
 # the log holds checkpoint 1 otherwise than the witness.
 panel FAILED 'rewritten: the log holds checkpoint 1 differently'
+
+# A heartbeat that cannot be logged (a trigger planted while vigil runs
+# refuses every entry): the login screen says so, as BROKEN, and says it
+# no more once one is logged again.
+vigil_start
+wait_screen 'Username  _'
+sqlite3 "$TMP/var/audit.db" "CREATE TRIGGER no_entry BEFORE INSERT ON entry
+	BEGIN SELECT RAISE(ABORT, 'planted'); END" || fail "cannot plant the trigger"
+echo "+$((base + 1200))s" >"$FT"
+keys F5
+wait_screen 'audit log BROKEN: the heartbeat could not b'
+expect_match 'log: BROKEN' "$(screen | head -n 1)"
+sqlite3 "$TMP/var/audit.db" "DROP TRIGGER no_entry" || fail "cannot drop the trigger"
+echo "+$((base + 1200 + 30))s" >"$FT"
+keys F5
+wait_gone 'heartbeat could not b' 20
+keys C-c
+[ "$(vigil_exit_status)" = 0 ] || fail "vigil did not exit cleanly"
 stderr_clean
 exit 0
