@@ -773,8 +773,8 @@ log_witness(struct audit_log *log, enum audit_witness_kind kind,
 		return cause_set(cause, "witness line too long");
 	if (witness_emit(log->witness_socket, LOG_NOTICE, line, &why) == 0)
 		return 0;
-	log->witness_failure = xasprintf("the witness line of checkpoint %lld "
-	    "was not sent: %s", (long long)be64_get(body + 24), why);
+	log->witness_failure = xasprintf("witness line of checkpoint %lld not "
+	    "sent: %s", (long long)be64_get(body + 24), why);
 	cause_set(cause, "%s", log->witness_failure);
 	free(why);
 	return -1;

@@ -242,13 +242,11 @@ term_log_info(struct term *t)
 		free(cause);
 	}
 	/* The log is sound, but the collector did not get its newest
-	 * checkpoint: said, as the silence will show in a witness check. */
-	if (audit_witness_failure(t->log) != NULL && !t->log_bad) {
-		size_t used = strlen(t->log_line);
-
-		snprintf(t->log_line + used, sizeof t->log_line - used, "; %s",
+	 * checkpoint: said first (the line is cut to the screen), as the
+	 * silence will show in a witness check. */
+	if (audit_witness_failure(t->log) != NULL && !t->log_bad)
+		snprintf(t->log_line, sizeof t->log_line, "audit log: %s",
 		    audit_witness_failure(t->log));
-	}
 }
 
 static void

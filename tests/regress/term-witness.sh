@@ -5,7 +5,8 @@
 # checkpoint the terminal makes a heartbeat (a heartbeat entry and a
 # checkpoint), whose line arrives; a clean stop sends a stop line; and the
 # log verifies against the collector's file; a heartbeat that cannot be
-# logged shows as BROKEN on the login screen.  Then the log and its key
+# logged shows as BROKEN on the login screen, one whose line cannot be
+# sent says so there too.  Then the log and its key
 # state are put back as they were before the heartbeat (a rollback): the
 # DPO's integrity panel, given a copy of the collector's file, says
 # FAILED.  vigil's clock is moved with libfaketime through a file the
@@ -133,6 +134,16 @@ sqlite3 "$TMP/var/audit.db" "DROP TRIGGER no_entry" || fail "cannot drop the tri
 echo "+$((base + 1200 + 30))s" >"$FT"
 keys F5
 wait_gone 'heartbeat could not b' 20
+# Forwarding down: the heartbeat is logged, its line is not sent, and
+# the login screen says so until a line goes out again.
+witness_stop_sender
+echo "+$((base + 1800))s" >"$FT"
+keys F5
+wait_screen 'audit log: witness line of checkpoint [0-9]+ not'
+witness_start_sender
+echo "+$((base + 2400))s" >"$FT"
+keys F5
+wait_gone 'witness line of checkpoint' 20
 keys C-c
 [ "$(vigil_exit_status)" = 0 ] || fail "vigil did not exit cleanly"
 stderr_clean
